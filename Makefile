@@ -1,0 +1,38 @@
+# The two commands a newcomer needs (see README.md): `make app` and `make test`.
+# Everything else here is what those two call.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: app test setup browser validate bench geo clean
+
+app: setup  ## set up and run the app on the bundled data
+	$(BIN)/streamlit run app.py
+
+test: setup browser  ## set up and run the whole test suite (unit, AppTest, browser e2e)
+	$(BIN)/python -m pytest -q
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip -c constraints.txt
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+browser:  ## Debian's Chromium for Playwright (never a downloaded browser build)
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
+
+validate: setup
+	$(BIN)/bordermap validate data/events.geojson
+
+geo: setup  ## rebuild geo/ from the pinned timezonefinder data
+	$(BIN)/python scripts/build_geo.py
+
+bench: setup browser
+	$(BIN)/python benchmarks/bench_app.py
+	$(BIN)/python benchmarks/bench_export.py
+
+clean:
+	rm -rf $(VENV) static/vendor .pytest_cache

@@ -1,0 +1,1 @@
+"""Readers and writers; nothing here decides what data means."""

@@ -1,0 +1,165 @@
+"""The event model: schema, taxonomy, precision codes and the fields derived on load.
+
+Events stay GeoJSON Feature dicts end to end (they are what users write, what the map draws and
+what the exports carry); this module says what their fields mean and computes the derived ones.
+Field-by-field documentation: ``docs/data-model.md`` (checked against the schema by a test).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, TypedDict
+
+__all__ = [
+    "EVENT_TYPES",
+    "DISORDER_TYPES",
+    "CONFIDENCE_LEVELS",
+    "DATE_PRECISIONS",
+    "GEO_PRECISIONS",
+    "DERIVED_FIELDS",
+    "ACLED_TIME_PRECISION",
+    "UCDP_DATE_PREC",
+    "FatalityClaim",
+    "Source",
+    "Actor",
+    "load_schema",
+    "fatality_range",
+    "parse_date",
+    "derive_properties",
+]
+
+#: ACLED's taxonomy (codebook Table 2): event type -> its sub-event types, in hierarchy order.
+EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "Battles": ("Government regains territory", "Non-state actor overtakes territory", "Armed clash"),
+    "Protests": ("Excessive force against protesters", "Protest with intervention", "Peaceful protest"),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Explosions/Remote violence": (
+        "Chemical weapon",
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Grenade",
+    ),
+    "Violence against civilians": ("Sexual violence", "Attack", "Abduction/forced disappearance"),
+    "Strategic developments": (
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    ),
+}
+
+#: ACLED disorder_type per (event_type, sub_event_type); sub-type overrides where ACLED splits a type.
+DISORDER_TYPES: dict[str, str] = {
+    "Battles": "Political violence",
+    "Protests": "Demonstrations",
+    "Riots": "Demonstrations",
+    "Explosions/Remote violence": "Political violence",
+    "Violence against civilians": "Political violence",
+    "Strategic developments": "Strategic developments",
+    "Excessive force against protesters": "Political violence; Demonstrations",
+    "Mob violence": "Political violence",
+}
+
+CONFIDENCE_LEVELS: tuple[str, ...] = ("confirmed", "reported", "disputed", "unconfirmed")
+DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
+GEO_PRECISIONS: dict[int, str] = {
+    1: "town: the source names a town with known coordinates",
+    2: "near a town, or a small part of a region, coded to a representative town",
+    3: "a larger region only: coded to a natural location or the regional capital",
+}
+
+#: Our date precision -> ACLED ``time_precision`` (1 day, 2 week, 3 month). ACLED has no year
+#: precision; year-precision events are exported with 3 and flagged in ``tags``.
+ACLED_TIME_PRECISION: dict[str, int] = {"day": 1, "week": 2, "month": 3, "year": 3}
+#: Our date precision -> UCDP GED ``date_prec`` (1 day, 3 week, 4 month, 5 year).
+UCDP_DATE_PREC: dict[str, int] = {"day": 1, "week": 3, "month": 4, "year": 5}
+
+#: Properties computed when events are loaded; never typed by hand (the schema rejects them).
+DERIVED_FIELDS: tuple[str, ...] = (
+    "fatalities_low",
+    "fatalities_high",
+    "side",
+    "distance_to_border_km",
+    "nearest_crossing",
+    "nearest_crossing_km",
+)
+
+
+class FatalityClaim(TypedDict, total=False):
+    source: str
+    total: int
+    low: int
+    high: int
+    breakdown: dict[str, int]
+    date: str
+    note: str
+
+
+class Source(TypedDict, total=False):
+    name: str
+    kind: str
+    url: str
+    date: str
+    relayed_by: str
+    note: str
+
+
+class Actor(TypedDict, total=False):
+    name: str
+    role: str
+    inter: str
+    aliases: list[str]
+    note: str
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema of an events file, shipped inside the package."""
+    text = resources.files("bordermap").joinpath("schemas/events.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def parse_date(value: str) -> date:
+    """Parse ``YYYY-MM-DD``; raises ``ValueError`` for impossible dates such as 2012-02-30."""
+    return date.fromisoformat(value)
+
+
+def fatality_range(claims: Iterable[FatalityClaim]) -> tuple[int | None, int | None]:
+    """Lowest and highest reported fatalities across claims, never an average.
+
+    The low end follows ACLED's rule (keep the most conservative figure): the smallest ``total``
+    or ``low`` of any claim. The high end is the largest ``total``, ``high`` or, failing those,
+    ``low`` of any claim. Claims stay side by side in ``fatalities``; this range only summarises
+    them for sorting, filtering and the ACLED ``fatalities`` column. ``(None, None)`` when no
+    claim gives a number.
+    """
+    lows: list[int] = []
+    highs: list[int] = []
+    for c in claims:
+        if "total" in c:
+            lows.append(c["total"])
+            highs.append(c["total"])
+            continue
+        if "low" in c:
+            lows.append(c["low"])
+        if "high" in c:
+            highs.append(c["high"])
+        elif "low" in c:
+            highs.append(c["low"])
+    return (min(lows) if lows else None, max(highs) if highs else None)
+
+
+def derive_properties(props: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of an event's properties with the non-geographic derived fields added."""
+    out = dict(props)
+    out["fatalities_low"], out["fatalities_high"] = fatality_range(props.get("fatalities", []))
+    return out

@@ -1,0 +1,330 @@
+"""Validation of an events FeatureCollection: the schema, then the rules a schema cannot say.
+
+Every rule returns :class:`~bordermap.errors.Problem` objects; nothing stops at the first
+problem, nothing writes to the file. The CLI, the app and future importers call
+:func:`validate_collection` (data in, problems out) or :func:`validate_file` (reads the file).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+import jsonschema
+
+from bordermap.errors import Problem
+from bordermap.io.files import read_json
+from bordermap.model import DERIVED_FIELDS, EVENT_TYPES, load_schema, parse_date
+
+__all__ = ["Region", "DEFAULT_REGION", "validate_collection", "validate_file", "count_paragraphs"]
+
+
+@dataclass(frozen=True)
+class Region:
+    """A lon/lat box the events are expected to fall in; used to spot swapped coordinates."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    def contains(self, lon: float, lat: float) -> bool:
+        return self.west <= lon <= self.east and self.south <= lat <= self.north
+
+    def __str__(self) -> str:
+        return f"lon {self.west:g}..{self.east:g}, lat {self.south:g}..{self.north:g}"
+
+
+#: Central Asia around the Afghan–Tajik border, generously.
+DEFAULT_REGION = Region(west=55.0, south=25.0, east=85.0, north=45.0)
+
+_SCHEMA_FIELD_HINTS = {
+    "enum": "expected one of {expected}; found {found!r}",
+    "pattern": "expected the form {expected}; found {found!r}",
+}
+_PATTERN_NAMES = {
+    r"^\d{4}-\d{2}-\d{2}$": "YYYY-MM-DD",
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "a slug of lower-case letters, digits and single hyphens",
+    r"^[A-Z]{3}$": "an ISO 3166 alpha-3 code such as TJK or AFG",
+    r"^\d{4}(-\d{2}(-\d{2})?)?$": "YYYY, YYYY-MM or YYYY-MM-DD",
+    r"^https?://": "an http(s) URL",
+}
+
+
+def count_paragraphs(text: str) -> int:
+    """Paragraphs as ``article_refs`` count them: the non-empty lines of the article text."""
+    return sum(1 for line in text.splitlines() if line.strip())
+
+
+def _field_path(parts: list[Any]) -> str:
+    out = ""
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out
+
+
+def _schema_problems(fc: Any, file: str) -> Iterator[Problem]:
+    validator = jsonschema.Draft202012Validator(load_schema())
+    features = fc.get("features") if isinstance(fc, dict) else None
+    for err in sorted(validator.iter_errors(fc), key=lambda e: [str(x) for x in e.absolute_path]):
+        path = list(err.absolute_path)
+        idx: int | None = None
+        fid: str | None = None
+        if len(path) >= 2 and path[0] == "features" and isinstance(path[1], int):
+            idx = path[1]
+            feat = features[idx] if isinstance(features, list) and idx < len(features) else None
+            props = feat.get("properties") if isinstance(feat, dict) else None
+            if isinstance(props, dict) and isinstance(props.get("id"), str):
+                fid = props["id"]
+            path = path[2:]
+            if path and path[0] == "properties":
+                path = path[1:]
+            if path and path[0] == "geometry":
+                continue  # geometry gets its own, clearer checks below
+        field = _field_path(path)
+        yield _describe_schema_error(err, file, idx, fid, field)
+
+
+def _describe_schema_error(err: jsonschema.ValidationError, file, idx, fid, field) -> Problem:
+    v = err.validator
+    found = err.instance
+    if v == "required":
+        missing = err.message.split("'")[1]
+        return Problem(file, idx, fid, f"{field}.{missing}" if field else missing,
+                       "is required but missing")
+    if v == "additionalProperties":
+        extra = sorted(set(found) - set(err.schema.get("properties", {})))
+        names = ", ".join(extra)
+        derived = [e for e in extra if e in DERIVED_FIELDS]
+        hint = (" (derived fields are computed when events are loaded; remove them)"
+                if derived else "; see docs/data-model.md for the fields")
+        return Problem(file, idx, fid, field or "properties", f"unexpected field(s) {names}{hint}")
+    if v == "enum":
+        expected = ", ".join(str(x) for x in err.validator_value)
+        return Problem(file, idx, fid, field, f"expected one of {expected}; found {found!r}")
+    if v == "const":
+        return Problem(file, idx, fid, field, f"expected {err.validator_value!r}; found {found!r}")
+    if v == "pattern":
+        expected = _PATTERN_NAMES.get(err.validator_value, f"matching {err.validator_value}")
+        return Problem(file, idx, fid, field, f"expected {expected}; found {found!r}")
+    if v == "type":
+        return Problem(file, idx, fid, field,
+                       f"expected {err.validator_value}; found {type(found).__name__} {found!r}"[:200])
+    if v in ("minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"):
+        return Problem(file, idx, fid, field, err.message.replace(repr(found), "value")[:200])
+    return Problem(file, idx, fid, field, err.message[:200])
+
+
+def _positions(geom: dict) -> tuple[list | None, str | None]:
+    """All positions of a geometry, or an explanation of why its structure is wrong."""
+    gtype = geom.get("type")
+    coords = geom.get("coordinates")
+    depth = {"Point": 0, "LineString": 1, "Polygon": 2, "MultiPolygon": 3}.get(gtype)
+    if depth is None:
+        return None, f"expected type Point, LineString, Polygon or MultiPolygon; found {gtype!r}"
+
+    def is_pos(x):
+        return (isinstance(x, list) and 2 <= len(x) <= 3
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in x))
+
+    def walk(x, d):
+        if d == 0:
+            if not is_pos(x):
+                raise ValueError
+            return [x]
+        if not isinstance(x, list) or not x:
+            raise ValueError
+        out = []
+        for y in x:
+            out.extend(walk(y, d - 1))
+        return out
+
+    try:
+        pts = walk(coords, depth)
+    except ValueError:
+        shape = {0: "[lon, lat]", 1: "[[lon, lat], ...]", 2: "[[[lon, lat], ...]]",
+                 3: "[[[[lon, lat], ...]]]"}[depth]
+        return None, f"{gtype} coordinates must look like {shape}"
+    if gtype == "LineString" and len(coords) < 2:
+        return None, "a LineString needs at least 2 positions"
+    if gtype in ("Polygon", "MultiPolygon"):
+        rings = coords if gtype == "Polygon" else [r for poly in coords for r in poly]
+        for ring in rings:
+            if len(ring) < 4 or ring[0][:2] != ring[-1][:2]:
+                return None, "each Polygon ring needs at least 4 positions and must end where it starts"
+    return pts, None
+
+
+def _geometry_problems(geom: Any, file: str, idx: int, fid: str | None,
+                       region: Region) -> Iterator[Problem]:
+    if not isinstance(geom, dict):
+        yield Problem(file, idx, fid, "geometry", "is required: a Point, LineString, Polygon or MultiPolygon")
+        return
+    pts, why = _positions(geom)
+    if why:
+        yield Problem(file, idx, fid, "geometry", why)
+        return
+    for n, (lon, lat, *_) in enumerate(pts):
+        where = "geometry.coordinates" if geom["type"] == "Point" else f"geometry.coordinates (position {n})"
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            yield Problem(file, idx, fid, where, "coordinates must be finite numbers")
+            continue
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            yield Problem(file, idx, fid, where,
+                          f"[{lon}, {lat}] is out of range: longitude must be within -180..180 "
+                          f"and latitude within -90..90 (GeoJSON order is [longitude, latitude])")
+            continue
+        if not region.contains(lon, lat):
+            if region.contains(lat, lon):
+                yield Problem(file, idx, fid, where,
+                              f"[{lon}, {lat}] lies far outside the region ({region}) but [{lat}, {lon}] "
+                              "lies inside it: latitude and longitude look swapped "
+                              "(GeoJSON order is [longitude, latitude])")
+            else:
+                yield Problem(file, idx, fid, where,
+                              f"[{lon}, {lat}] lies outside the region ({region})", "warning")
+
+
+def _date(props: dict, field: str, file, idx, fid, problems: list[Problem]) -> date | None:
+    value = props.get(field)
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        if len(value) == 10:
+            problems.append(Problem(file, idx, fid, field, f"{value!r} is not a calendar date"))
+        return None
+
+
+def _fatality_problems(props: dict, file, idx, fid) -> Iterator[Problem]:
+    claims = props.get("fatalities")
+    if not isinstance(claims, list):
+        return
+    source_names = {s.get("name") for s in props.get("sources", []) if isinstance(s, dict)}
+    seen: Counter[str] = Counter()
+    for n, c in enumerate(claims):
+        if not isinstance(c, dict):
+            continue
+        field = f"fatalities[{n}]"
+        src = c.get("source")
+        if isinstance(src, str):
+            seen[src] += 1
+            if seen[src] == 2:
+                yield Problem(file, idx, fid, f"{field}.source",
+                              f"a second claim from {src!r}: keep one claim per source")
+            if source_names and src not in source_names:
+                yield Problem(file, idx, fid, f"{field}.source",
+                              f"{src!r} is not the name of one of this event's sources")
+        has_total = "total" in c
+        has_range = "low" in c or "high" in c
+        if not has_total and not has_range:
+            yield Problem(file, idx, fid, field, "a claim needs 'total' or 'low' (and optionally 'high')")
+        if has_total and has_range:
+            yield Problem(file, idx, fid, field, "give either 'total' or 'low'/'high', not both")
+        if "high" in c and "low" not in c:
+            yield Problem(file, idx, fid, field, "'high' needs a 'low' (use 'total' for a single figure)")
+        lo, hi = c.get("low"), c.get("high")
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            yield Problem(file, idx, fid, f"{field}.low", f"low ({lo}) is greater than high ({hi})")
+        bd = c.get("breakdown")
+        if isinstance(bd, dict) and bd and all(isinstance(v, int) for v in bd.values()):
+            cap = c.get("total", c.get("high"))
+            if isinstance(cap, int) and sum(bd.values()) > cap:
+                yield Problem(file, idx, fid, f"{field}.breakdown",
+                              f"the parts add up to {sum(bd.values())}, more than the claim's "
+                              f"{'total' if has_total else 'high'} of {cap}")
+
+
+def validate_collection(fc: Any, file: str = "<data>", *, article_paragraphs: int | None = None,
+                        region: Region = DEFAULT_REGION) -> list[Problem]:
+    """Check an events FeatureCollection and return every problem found (empty list: valid).
+
+    Parameters
+    ----------
+    fc
+        The parsed GeoJSON.
+    file
+        How to name the file in messages.
+    article_paragraphs
+        Paragraph count of the source article; defaults to ``fc["article"]["paragraphs"]``.
+    region
+        The box events are expected in; points outside it are warned about, and points that
+        fall inside it once latitude and longitude are swapped are errors.
+
+    Problems with ``severity == "warning"`` do not make the file invalid.
+    """
+    problems: list[Problem] = list(_schema_problems(fc, file))
+    if not isinstance(fc, dict) or not isinstance(fc.get("features"), list):
+        return problems
+    if article_paragraphs is None:
+        art = fc.get("article")
+        if isinstance(art, dict) and isinstance(art.get("paragraphs"), int):
+            article_paragraphs = art["paragraphs"]
+
+    ids: dict[str, int] = {}
+    for idx, feat in enumerate(fc["features"]):
+        if not isinstance(feat, dict):
+            continue
+        props = feat.get("properties")
+        props = props if isinstance(props, dict) else {}
+        fid = props.get("id") if isinstance(props.get("id"), str) else None
+
+        problems.extend(_geometry_problems(feat.get("geometry"), file, idx, fid, region))
+
+        if fid is not None:
+            if fid in ids:
+                problems.append(Problem(file, idx, fid, "id",
+                                        f"duplicate id: feature {ids[fid]} has the same id"))
+            else:
+                ids[fid] = idx
+
+        d0 = _date(props, "date_start", file, idx, fid, problems)
+        d1 = _date(props, "date_end", file, idx, fid, problems)
+        if d0 and d1 and d1 < d0:
+            problems.append(Problem(file, idx, fid, "date_end",
+                                    f"{d1.isoformat()} is before date_start {d0.isoformat()}"))
+
+        et, st = props.get("event_type"), props.get("sub_event_type")
+        if isinstance(et, str):
+            if et not in EVENT_TYPES:
+                problems.append(Problem(file, idx, fid, "event_type",
+                                        f"unknown ACLED event type {et!r}; expected one of "
+                                        + ", ".join(EVENT_TYPES)))
+            elif isinstance(st, str) and st not in EVENT_TYPES[et]:
+                problems.append(Problem(file, idx, fid, "sub_event_type",
+                                        f"{st!r} is not a sub-type of {et!r}; expected one of "
+                                        + ", ".join(EVENT_TYPES[et])))
+
+        sources = props.get("sources")
+        if isinstance(sources, list) and not sources:
+            problems.append(Problem(file, idx, fid, "sources", "at least one source is required"))
+        for n, s in enumerate(sources if isinstance(sources, list) else []):
+            url = s.get("url") if isinstance(s, dict) else None
+            if isinstance(url, str) and not url.lower().startswith(("http://", "https://")):
+                problems.append(Problem(file, idx, fid, f"sources[{n}].url",
+                                        f"expected an http(s) URL; found {url[:80]!r}"))
+
+        refs = props.get("article_refs")
+        if isinstance(refs, list) and article_paragraphs is not None:
+            for n, r in enumerate(refs):
+                if isinstance(r, int) and not 1 <= r <= article_paragraphs:
+                    problems.append(Problem(file, idx, fid, f"article_refs[{n}]",
+                                            f"paragraph {r} is not in the article "
+                                            f"(it has paragraphs 1..{article_paragraphs})"))
+
+        problems.extend(_fatality_problems(props, file, idx, fid))
+    return problems
+
+
+def validate_file(path: str | Path, **kwargs: Any) -> list[Problem]:
+    """Read ``path`` and validate it; raises :class:`UnreadableFileError` if it cannot be parsed."""
+    fc = read_json(path)
+    return validate_collection(fc, str(path), **kwargs)
