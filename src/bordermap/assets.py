@@ -1,0 +1,144 @@
+"""Local JavaScript and CSS: served by the app, inlined into exports. Nothing from a CDN.
+
+Leaflet and jQuery come from PyPI's XStatic packages (the exact versions folium asks for); our
+own ``bordermap.js``/``bordermap.css`` ship in the package. The app serves them from Streamlit's
+static folder (``/app/static/vendor/...``); a standalone export inlines them.
+"""
+
+from __future__ import annotations
+
+import base64
+import filecmp
+import re
+import shutil
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import xstatic.pkg.jquery as xs_jquery
+import xstatic.pkg.leaflet as xs_leaflet
+
+__all__ = [
+    "APP_PREFIX",
+    "asset_files",
+    "app_url",
+    "map_js",
+    "map_css",
+    "install_static",
+    "inline_assets",
+    "ExternalAssetError",
+]
+
+#: Where Streamlit serves ``static/vendor`` next to app.py (``--server.enableStaticServing``).
+APP_PREFIX = "/app/static/vendor/"
+
+
+class ExternalAssetError(RuntimeError):
+    """An export still references a remote script or stylesheet (a bug, not a user error)."""
+
+
+def _package_static() -> Path:
+    return Path(str(resources.files("bordermap").joinpath("static")))
+
+
+@lru_cache(maxsize=1)
+def asset_files() -> dict[str, Path]:
+    """File name -> local path of every asset the map can load."""
+    leaflet = Path(xs_leaflet.BASE_DIR)
+    jquery = Path(xs_jquery.BASE_DIR)
+    files = {
+        "leaflet.js": leaflet / "leaflet.js",
+        "leaflet.css": leaflet / "leaflet.css",
+        "jquery.min.js": jquery / "jquery.min.js",
+        "bordermap.js": _package_static() / "bordermap.js",
+        "bordermap.css": _package_static() / "bordermap.css",
+    }
+    for img in (leaflet / "images").glob("*.png"):
+        files[f"images/{img.name}"] = img
+    missing = [str(p) for p in files.values() if not p.is_file()]
+    if missing:  # pragma: no cover - a broken install
+        raise FileNotFoundError("missing bundled assets: " + ", ".join(missing))
+    return files
+
+
+def app_url(name: str) -> str:
+    return APP_PREFIX + name
+
+
+def map_js(prefix: str = APP_PREFIX) -> list[tuple[str, str]]:
+    """``default_js`` for a folium Map: Leaflet and jQuery (folium's popups use ``$``)."""
+    return [("leaflet", prefix + "leaflet.js"), ("jquery", prefix + "jquery.min.js")]
+
+
+def map_css(prefix: str = APP_PREFIX) -> list[tuple[str, str]]:
+    return [("leaflet_css", prefix + "leaflet.css")]
+
+
+def install_static(dest: Path) -> Path:
+    """Copy the assets into ``dest`` (the app's ``static/vendor``), only where they changed."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, src in asset_files().items():
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or not filecmp.cmp(src, target, shallow=False):
+            tmp = target.with_name(f".{target.name}.tmp")
+            shutil.copyfile(src, tmp)
+            tmp.replace(target)
+    return dest
+
+
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+@lru_cache(maxsize=1)
+def _inline_css(name: str) -> str:
+    css = asset_files()[name].read_text("utf-8")
+    if name == "leaflet.css":
+        files = asset_files()
+        css = re.sub(r"url\((['\"]?)images/([\w.-]+\.png)\1\)",
+                     lambda m: f"url({_data_uri(files['images/' + m.group(2)])})", css)
+    return css
+
+
+@lru_cache(maxsize=8)
+def _inline_js(name: str) -> str:
+    js = asset_files()[name].read_text("utf-8")
+    return js.replace("</script", "<\\/script")
+
+
+_SCRIPT_RE = re.compile(r'<script\s+src="([^"]+)"\s*>\s*</script>')
+_LINK_RE = re.compile(r'<link\s+rel="stylesheet"\s+href="([^"]+)"\s*/?>')
+_ICON_FIX = ("L.Icon.Default.imagePath='';L.Icon.Default.mergeOptions({{iconUrl:'{i}',"
+             "iconRetinaUrl:'{r}',shadowUrl:'{s}'}});")
+
+
+def inline_assets(html: str) -> str:
+    """Replace every local asset link in rendered HTML with the asset itself.
+
+    Local assets are recognised by file name; any other ``<script src>`` or stylesheet link that
+    points off the machine raises :class:`ExternalAssetError`, so an export can never depend on
+    the network by accident.
+    """
+    files = asset_files()
+
+    def script(m: re.Match) -> str:
+        name = m.group(1).rsplit("/", 1)[-1]
+        if name not in files or not name.endswith(".js"):
+            raise ExternalAssetError(f"export references a script that is not bundled: {m.group(1)}")
+        out = f"<script>{_inline_js(name)}</script>"
+        if name == "leaflet.js":
+            out += "<script>" + _ICON_FIX.format(
+                i=_data_uri(files["images/marker-icon.png"]),
+                r=_data_uri(files["images/marker-icon-2x.png"]),
+                s=_data_uri(files["images/marker-shadow.png"])) + "</script>"
+        return out
+
+    def link(m: re.Match) -> str:
+        name = m.group(1).rsplit("/", 1)[-1]
+        if name not in files or not name.endswith(".css"):
+            raise ExternalAssetError(f"export references a stylesheet that is not bundled: {m.group(1)}")
+        return f"<style>{_inline_css(name)}</style>"
+
+    html = _SCRIPT_RE.sub(script, html)
+    return _LINK_RE.sub(link, html)

@@ -1,0 +1,67 @@
+"""Build the folium map: offline basemap, reference layers, the event layer, legend, controls.
+
+The same builder makes the app's map (assets served by Streamlit) and the standalone exports
+(assets inlined afterwards), so both draw the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import folium
+
+from bordermap.assets import APP_PREFIX, map_css, map_js
+from bordermap.mapping.event_layer import EventLayer
+from bordermap.mapping.legend import Attribution, Legend
+from bordermap.mapping.reference import (OSM_ATTRIBUTION, add_border, add_bridges, add_countries,
+                                         add_online_tiles, add_places)
+from bordermap.timeline import EventFilter
+
+__all__ = ["MapOptions", "build_map", "REGION_CENTER", "REGION_ZOOM"]
+
+#: The Afghan–Tajik border region, from Panji Poyon in the west to the Wakhan in the east.
+REGION_CENTER = (37.75, 70.9)
+REGION_ZOOM = 7
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    asset_prefix: str = APP_PREFIX
+    details: bool = False
+    online_tiles: bool = True
+    legend: bool = True
+    initial_filter: EventFilter | None = None
+    center: tuple[float, float] = REGION_CENTER
+    zoom: int = REGION_ZOOM
+    attribution: str = ""
+
+
+def build_map(events: Sequence[dict[str, Any]], reference: Mapping[str, dict[str, Any] | None], *,
+              options: MapOptions = MapOptions(), article: dict[str, Any] | None = None) -> folium.Map:
+    """A folium Map of ``events`` over the reference layers (``countries``, ``border``,
+    ``bridges``, ``places``; any may be None and is then left out)."""
+    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None,
+                   prefer_canvas=True, control_scale=True, maxZoom=14, minZoom=4)
+    # Instance attributes, so no other map in the process is affected.
+    m.default_js = map_js(options.asset_prefix)
+    m.default_css = map_css(options.asset_prefix)
+
+    if reference.get("countries"):
+        add_countries(m, reference["countries"])
+    if options.online_tiles:
+        add_online_tiles(m)
+    if reference.get("border"):
+        add_border(m, reference["border"])
+    if reference.get("places"):
+        add_places(m, reference["places"])
+    if reference.get("bridges"):
+        add_bridges(m, reference["bridges"])
+
+    EventLayer(events, details=options.details, article=article, initial_filter=options.initial_filter,
+               asset_prefix=options.asset_prefix).add_to(m)
+    if options.legend:
+        Legend(reference=bool(reference.get("border"))).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    Attribution(OSM_ATTRIBUTION + (" · " + options.attribution if options.attribution else "")).add_to(m)
+    return m

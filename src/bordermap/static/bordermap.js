@@ -1,0 +1,312 @@
+/* bordermap: the event layer, its filter and selection, drawn in the browser.
+ *
+ * Events arrive as one compact, column-oriented payload (see bordermap/mapping/payload.py), so
+ * 10,000 events cost a few hundred kB and filtering happens here, not in a Python rerun.
+ * Everything that comes from data reaches the page through textContent or as a number; only
+ * http(s) URLs become links. No innerHTML with data, ever.
+ */
+(function () {
+  "use strict";
+  var B = (window.Bordermap = window.Bordermap || {});
+  B.layers = B.layers || [];
+  B.state = B.state || { filter: null, selected: null, dim: false };
+
+  var DAY_MS = 86400000;
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  function dayToDate(d) { return new Date(d * DAY_MS); }
+  function iso(d) { return dayToDate(d).toISOString().slice(0, 10); }
+  B.iso = iso;
+  B.dayOf = function (isoString) { return Math.round(Date.parse(isoString + "T00:00:00Z") / DAY_MS); };
+
+  /* A human date label that says how precise the date is. */
+  function dateLabel(t0, t1, prec) {
+    var a = dayToDate(t0), b = dayToDate(t1);
+    var ma = MONTHS[a.getUTCMonth()] + " " + a.getUTCFullYear();
+    if (prec === "year") {
+      return a.getUTCFullYear() === b.getUTCFullYear() ? a.getUTCFullYear() + " (year only)"
+        : a.getUTCFullYear() + "–" + b.getUTCFullYear() + " (years only)";
+    }
+    if (prec === "month") {
+      var mb = MONTHS[b.getUTCMonth()] + " " + b.getUTCFullYear();
+      return (ma === mb ? ma : ma + " – " + mb) + " (month only)";
+    }
+    var la = a.getUTCDate() + " " + ma;
+    var lb = b.getUTCDate() + " " + MONTHS[b.getUTCMonth()] + " " + b.getUTCFullYear();
+    var label = t0 === t1 ? la : la + " – " + lb;
+    return prec === "week" ? label + " (week)" : label;
+  }
+  B.dateLabel = dateLabel;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  B.el = el;
+
+  function safeUrl(u) {
+    return typeof u === "string" && /^https?:\/\//i.test(u) ? u : null;
+  }
+  B.safeUrl = safeUrl;
+
+  /* Styling: colour = event type; outline = confidence; hollow = imprecise date;
+     dashed ring = imprecise place. */
+  function confStyle(conf) {
+    switch (conf) {
+      case "confirmed": return { color: "#111", weight: 2.5, dashArray: null, opacity: 1, fillOpacity: 0.9 };
+      case "reported": return { color: "#333", weight: 1.5, dashArray: null, opacity: 0.95, fillOpacity: 0.85 };
+      case "disputed": return { color: "#b00020", weight: 2.5, dashArray: "4 3", opacity: 1, fillOpacity: 0.8 };
+      default: return { color: "#444", weight: 2, dashArray: "1 4", opacity: 0.8, fillOpacity: 0.4 };
+    }
+  }
+
+  function pointStyle(d, i, selected, dimmed) {
+    var color = d.palette[d.ty[i]];
+    var cs = confStyle(d.conf[d.cf[i]]);
+    var precise = d.dprec[d.dp[i]] === "day" || d.dprec[d.dp[i]] === "week";
+    var s = {
+      radius: selected ? 12 : 8,
+      color: precise ? cs.color : color,
+      weight: precise ? cs.weight : cs.weight + 1.5,
+      dashArray: cs.dashArray,
+      opacity: cs.opacity,
+      fillColor: precise ? color : "#ffffff",
+      fillOpacity: precise ? cs.fillOpacity : 0.85,
+    };
+    if (selected) { s.weight += 2; s.color = "#000"; s.opacity = 1; }
+    if (dimmed) { s.opacity = 0.25; s.fillOpacity = 0.12; }
+    return s;
+  }
+
+  function lineStyle(d, i, selected, dimmed) {
+    var cs = confStyle(d.conf[d.cf[i]]);
+    return {
+      color: d.palette[d.ty[i]], weight: selected ? 6 : 4, opacity: dimmed ? 0.25 : 0.95,
+      dashArray: cs.dashArray === "1 4" ? "2 6" : cs.dashArray,
+    };
+  }
+
+  function areaStyle(d, i, selected, dimmed) {
+    var cs = confStyle(d.conf[d.cf[i]]);
+    return {
+      color: d.palette[d.ty[i]], weight: selected ? 4 : 2, dashArray: "6 4",
+      opacity: dimmed ? 0.25 : 0.9, fillColor: d.palette[d.ty[i]],
+      fillOpacity: dimmed ? 0.04 : (cs.fillOpacity > 0.5 ? 0.18 : 0.1),
+    };
+  }
+
+  function ringStyle(d, i, dimmed) {
+    return {
+      color: d.palette[d.ty[i]], weight: 1.5, dashArray: "5 5", opacity: dimmed ? 0.2 : 0.8,
+      fillColor: d.palette[d.ty[i]], fillOpacity: dimmed ? 0.02 : 0.08, interactive: false,
+    };
+  }
+
+  function bearing(a, b) {
+    var toRad = Math.PI / 180;
+    var y = Math.sin((b[0] - a[0]) * toRad) * Math.cos(b[1] * toRad);
+    var x = Math.cos(a[1] * toRad) * Math.sin(b[1] * toRad) -
+      Math.sin(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.cos((b[0] - a[0]) * toRad);
+    return (Math.atan2(y, x) * 180) / Math.PI;
+  }
+
+  function arrowHead(coords, color) {
+    var n = coords.length, a = coords[n - 2], b = coords[n - 1];
+    var deg = Math.round(bearing(a, b) - 90);
+    var icon = L.divIcon({
+      className: "bm-arrow",
+      html: '<div style="transform:rotate(' + deg + 'deg);color:' + color + '">&#10148;</div>',
+      iconSize: [22, 22], iconAnchor: [11, 11],
+    });
+    return L.marker([b[1], b[0]], { icon: icon, interactive: false, keyboard: false });
+  }
+
+  function latlngs(coords, depth) {
+    if (depth === 0) return [coords[1], coords[0]];
+    return coords.map(function (c) { return latlngs(c, depth - 1); });
+  }
+
+  function tooltipContent(d, i) {
+    var box = el("div", "bm-tip");
+    box.appendChild(el("div", "bm-tip-title", d.title[i]));
+    box.appendChild(el("div", "bm-tip-line", dateLabel(d.t0[i], d.t1[i], d.dprec[d.dp[i]])));
+    var place = d.loc[i] + (d.gp[i] > 1 ? (d.gp[i] === 2 ? " (approximate area)" : " (region only)") : "");
+    box.appendChild(el("div", "bm-tip-line", place));
+    var conf = d.conf[d.cf[i]];
+    var line = d.types[d.ty[i]] + " · " + conf;
+    if (d.fl[i] !== null && d.fl[i] !== undefined) {
+      line += " · killed: " + (d.fl[i] === d.fh[i] ? d.fl[i] : d.fl[i] + "–" + d.fh[i]) +
+        (d.nc[i] > 1 ? " (" + d.nc[i] + " claims)" : "");
+    }
+    box.appendChild(el("div", "bm-tip-line bm-conf-" + conf, line));
+    return box;
+  }
+
+  /* Popup with the whole story, for standalone exports (the app shows a side panel instead). */
+  function popupContent(d, i) {
+    var det = d.details[i] || {};
+    var box = el("div", "bm-pop");
+    box.appendChild(el("h4", null, d.title[i]));
+    box.appendChild(el("div", "bm-pop-meta", dateLabel(d.t0[i], d.t1[i], d.dprec[d.dp[i]]) + " · " + d.loc[i] +
+      " · " + d.types[d.ty[i]] + (det.sub ? " / " + det.sub : "")));
+    if (det.summary) box.appendChild(el("p", null, det.summary));
+    var conf = el("p", "bm-conf-" + d.conf[d.cf[i]], "Confidence: " + d.conf[d.cf[i]] + (det.confnote ? " — " + det.confnote : ""));
+    box.appendChild(conf);
+    if (det.claims && det.claims.length) {
+      box.appendChild(el("div", "bm-pop-h", "Fatalities, as claimed (side by side, not averaged)"));
+      var ul = el("ul");
+      det.claims.forEach(function (c) { ul.appendChild(el("li", null, c)); });
+      box.appendChild(ul);
+    }
+    if (det.corrections && det.corrections.length) {
+      box.appendChild(el("div", "bm-pop-h", "Corrections"));
+      var uc = el("ul");
+      det.corrections.forEach(function (c) { uc.appendChild(el("li", null, c)); });
+      box.appendChild(uc);
+    }
+    if (det.sources && det.sources.length) {
+      box.appendChild(el("div", "bm-pop-h", "Sources"));
+      var us = el("ul");
+      det.sources.forEach(function (s) {
+        var li = el("li");
+        var url = safeUrl(s[1]);
+        if (url) {
+          var a = el("a", null, s[0]);
+          a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
+          li.appendChild(a);
+        } else {
+          li.appendChild(document.createTextNode(s[0]));
+        }
+        if (s[2]) li.appendChild(document.createTextNode(" (" + s[2] + ")"));
+        us.appendChild(li);
+      });
+      box.appendChild(us);
+    }
+    if (det.refs) box.appendChild(el("div", "bm-pop-refs", det.refs));
+    return box;
+  }
+
+  /* Build the layer. Returns an object with setFilter, select, visibleIds, group. */
+  B.eventLayer = function (map, d, opts) {
+    opts = opts || {};
+    var group = L.featureGroup();
+    var n = d.id.length;
+    var parts = new Array(n);     // [primary, extra layers...] per event
+    var visible = new Uint8Array(n);
+    var index = {};
+    var idToIndex = {};
+    for (var i = 0; i < n; i++) {
+      idToIndex[d.id[i]] = i;
+      var gt = d.gt[i], g = d.g[i], primary, extras = [];
+      var feature = { type: "Feature", properties: { id: d.id[i] } };
+      if (gt === 0) {
+        primary = L.circleMarker([g[1], g[0]], pointStyle(d, i, false, false));
+        if (d.gp[i] > 1) {
+          extras.push(L.circle([g[1], g[0]], L.extend({ radius: d.ringKm[d.gp[i]] * 1000 }, ringStyle(d, i, false))));
+        }
+      } else if (gt === 1) {
+        primary = L.polyline(latlngs(g, 1), lineStyle(d, i, false, false));
+        extras.push(arrowHead(g, d.palette[d.ty[i]]));
+      } else {
+        primary = (gt === 2 ? L.polygon(latlngs(g, 2)) : L.polygon(latlngs(g, 3)));
+        primary.setStyle(areaStyle(d, i, false, false));
+      }
+      primary.feature = feature;
+      primary._bmIndex = i;
+      (function (k) {
+        primary.bindTooltip(function () { return tooltipContent(d, k); }, { sticky: gt !== 0, direction: "top" });
+        if (d.details) primary.bindPopup(function () { return popupContent(d, k); }, { maxWidth: 380 });
+      })(i);
+      parts[i] = [primary].concat(extras);
+    }
+    // Rings underneath points, so the ring never hides the point it belongs to.
+    function show(i) {
+      if (visible[i]) return;
+      visible[i] = 1;
+      for (var k = parts[i].length - 1; k >= 0; k--) group.addLayer(parts[i][k]);
+    }
+    function hide(i) {
+      if (!visible[i]) return;
+      visible[i] = 0;
+      for (var k = 0; k < parts[i].length; k++) group.removeLayer(parts[i][k]);
+    }
+
+    function matches(i, f) {
+      if (!f) return true;
+      if (f.t0 !== undefined && f.t0 !== null && d.t1[i] < f.t0) return false;
+      if (f.t1 !== undefined && f.t1 !== null && d.t0[i] > f.t1) return false;
+      if (f.types && f.types.length && f.types.indexOf(d.types[d.ty[i]]) < 0) return false;
+      if (f.confidence && f.confidence.length && f.confidence.indexOf(d.conf[d.cf[i]]) < 0) return false;
+      if (f.sides && f.sides.length && f.sides.indexOf(d.sides[d.sd[i]]) < 0) return false;
+      if (f.actor) {
+        var names = d.ac[i], ok = false;
+        for (var j = 0; j < names.length; j++) { if (d.actors[names[j]] === f.actor) { ok = true; break; } }
+        if (!ok) return false;
+      }
+      return true;
+    }
+
+    var api = {
+      group: group,
+      data: d,
+      setFilter: function (f) {
+        for (var i = 0; i < n; i++) { if (matches(i, f)) show(i); else hide(i); }
+        api.restyle();
+        map.fire("bordermap:filtered", { count: api.count() });
+        return api.count();
+      },
+      count: function () { var c = 0; for (var i = 0; i < n; i++) c += visible[i]; return c; },
+      visibleIds: function () { var out = []; for (var i = 0; i < n; i++) if (visible[i]) out.push(d.id[i]); return out; },
+      indexOf: function (id) { return idToIndex.hasOwnProperty(id) ? idToIndex[id] : -1; },
+      restyle: function () {
+        var sel = B.state.selected, dim = B.state.dim && sel !== null && sel !== undefined;
+        for (var i = 0; i < n; i++) {
+          if (!visible[i]) continue;
+          var isSel = d.id[i] === sel, dimmed = dim && !isSel, p = parts[i][0], gt = d.gt[i];
+          p.setStyle(gt === 0 ? pointStyle(d, i, isSel, dimmed) : gt === 1 ? lineStyle(d, i, isSel, dimmed) : areaStyle(d, i, isSel, dimmed));
+          if (parts[i].length > 1 && gt === 0) parts[i][1].setStyle(ringStyle(d, i, dimmed));
+          if (isSel && p.bringToFront) p.bringToFront();
+        }
+      },
+      bounds: function (id) {
+        var i = api.indexOf(id);
+        if (i < 0) return null;
+        var p = parts[i][0];
+        return p.getBounds ? p.getBounds() : L.latLngBounds([p.getLatLng(), p.getLatLng()]);
+      },
+    };
+    group.addTo(map);
+    for (var k = 0; k < n; k++) show(k);
+    B.layers.push(api);
+    if (B.state.filter) api.setFilter(B.state.filter);
+    else api.restyle();
+    return api;
+  };
+
+  /* Page-wide: apply to every event layer on the page (the app sends these as tiny scripts). */
+  B.apply = function (filter) {
+    B.state.filter = filter;
+    var c = 0;
+    B.layers.forEach(function (l) { c += l.setFilter(filter); });
+    return c;
+  };
+  B.select = function (id, options) {
+    options = options || {};
+    B.state.selected = id;
+    B.state.dim = !!options.dim;
+    B.layers.forEach(function (l) { l.restyle(); });
+    if (id && options.fly && B.layers.length) {
+      var b = B.layers[0].bounds(id);
+      var map = B.layers[0].group._map;
+      if (b && map) {
+        var maxZoom = options.maxZoom || 9;
+        if (b.getNorthEast().equals(b.getSouthWest())) map.flyTo(b.getCenter(), maxZoom, { duration: options.duration || 0.8 });
+        else map.flyToBounds(b, { maxZoom: maxZoom, padding: [60, 60], duration: options.duration || 0.8 });
+      }
+    }
+  };
+  B.count = function () { var c = 0; B.layers.forEach(function (l) { c += l.count(); }); return c; };
+  B.visibleIds = function () { var out = []; B.layers.forEach(function (l) { out = out.concat(l.visibleIds()); }); return out; };
+})();
