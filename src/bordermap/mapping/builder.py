@@ -31,6 +31,7 @@ class MapOptions:
     details: bool = False
     online_tiles: bool = True
     legend: bool = True
+    legend_open: bool = True
     initial_filter: EventFilter | None = None
     center: tuple[float, float] = REGION_CENTER
     zoom: int = REGION_ZOOM
@@ -61,7 +62,7 @@ def build_map(events: Sequence[dict[str, Any]], reference: Mapping[str, dict[str
     EventLayer(events, details=options.details, article=article, initial_filter=options.initial_filter,
                asset_prefix=options.asset_prefix).add_to(m)
     if options.legend:
-        Legend(reference=bool(reference.get("border"))).add_to(m)
+        Legend(reference=bool(reference.get("border")), open=options.legend_open).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     Attribution(OSM_ATTRIBUTION + (" · " + options.attribution if options.attribution else "")).add_to(m)
     return m

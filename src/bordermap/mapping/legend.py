@@ -31,7 +31,7 @@ class Legend(MacroElement):
         """
     )
     _body = Template(
-        """<h4>Events</h4>
+        """<details{% if open %} open{% endif %}><summary>Legend</summary><h4>Events</h4>
 {%- for name, color in types %}
 <div class="bm-row"><span class="bm-sw" style="background:{{ color|e }}"></span>{{ name|e }}</div>
 {%- endfor %}
@@ -47,16 +47,17 @@ class Legend(MacroElement):
 <div class="bm-sec">Reference</div>
 <div class="bm-row"><svg width="18" height="14"><line x1="1" y1="7" x2="17" y2="7" stroke="{{ border|e }}" stroke-width="3"/></svg>Afghan–Tajik border</div>
 <div class="bm-row"><svg width="18" height="14"><circle cx="9" cy="7" r="5" fill="#fff" stroke="#000" stroke-width="3"/></svg>bridge across the Panj</div>
-{%- endif %}"""
+{%- endif %}</details>"""
     )
 
-    def __init__(self, *, position: str = "bottomright", reference: bool = True):
+    def __init__(self, *, position: str = "bottomright", reference: bool = True, open: bool = True):
         super().__init__()
         self._name = "Legend"
         self.position = position
         self.html = self._body.render(
             types=list(TYPE_COLORS.items()), confidence=CONFIDENCE_LEGEND, ring2=f"{RING_KM[2]:g}",
-            ring3=f"{RING_KM[3]:g}", border=BORDER_COLOR, reference=reference)
+            ring3=f"{RING_KM[3]:g}",
+            border=BORDER_COLOR, reference=reference, open=open)
 
 
 class _TextBox(MacroElement):

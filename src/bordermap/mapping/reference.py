@@ -9,6 +9,7 @@ import html
 from typing import Any
 
 import folium
+from folium.utilities import JsCode
 
 from bordermap.mapping.style import BORDER_COLOR, COUNTRY_FILL, OTHER_COUNTRY_FILL
 
@@ -76,13 +77,15 @@ def add_bridges(m: folium.Map, fc: dict[str, Any]) -> folium.GeoJson:
 
 
 def add_places(m: folium.Map, fc: dict[str, Any]) -> folium.GeoJson:
+    # Labels are bound per feature; names were HTML-escaped by escaped(), so the tooltip
+    # (which Leaflet sets as HTML) shows them as text.
+    label = JsCode("function (feature, layer) { layer.bindTooltip(feature.properties.name, "
+                   "{permanent: true, direction: 'right', offset: [4, 0], className: 'bm-place-label'}); }")
     layer = folium.GeoJson(
         escaped(fc), name="Places (gazetteer)",
         marker=folium.CircleMarker(radius=2.5, fill=True, fill_color="#333333", fill_opacity=1,
                                    color="#ffffff", weight=1),
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False, permanent=True, direction="right",
-                                      class_name="bm-place-label", sticky=False, offset=[4, 0])
-        if fc.get("features") else None,
+        on_each_feature=label,
     )
     layer.add_to(m)
     return layer

@@ -1,0 +1,4 @@
+"""bordermap's Streamlit app: `streamlit run app.py` (or `make app`)."""
+from bordermap.ui.app import main
+
+main()

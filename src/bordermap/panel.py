@@ -1,0 +1,99 @@
+"""The detail panel: the whole story of one event as escaped HTML (used by the app and briefing)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+
+from bordermap.mapping.payload import refs_line
+from bordermap.mapping.style import TYPE_COLORS
+
+__all__ = ["render_panel", "date_label", "place_precision_label", "border_label", "claims_rows",
+           "contested_line"]
+
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_GEO = {1: "exact town", 2: "approximate: near a town or a small area", 3: "region only"}
+
+
+def _safe_url(value: Any) -> bool:
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("bordermap", "templates"), autoescape=True)
+    env.filters["safe_url"] = _safe_url
+    return env
+
+
+def date_label(p: dict[str, Any]) -> str:
+    """'24 Jul 2012', '24–25 Jul 2012', 'Jul 2010 (month only)', '1992–1997 (years only)'."""
+    a, b = date.fromisoformat(p["date_start"]), date.fromisoformat(p["date_end"])
+    prec = p["date_precision"]
+    if prec == "year":
+        return f"{a.year} (year only)" if a.year == b.year else f"{a.year}–{b.year} (years only)"
+    if prec == "month":
+        ma, mb = f"{_MONTHS[a.month - 1]} {a.year}", f"{_MONTHS[b.month - 1]} {b.year}"
+        return (ma if ma == mb else f"{ma} – {mb}") + " (month only)"
+    da = f"{a.day} {_MONTHS[a.month - 1]} {a.year}"
+    text = da if a == b else f"{da} – {b.day} {_MONTHS[b.month - 1]} {b.year}"
+    return text + (" (week)" if prec == "week" else "")
+
+
+def place_precision_label(p: dict[str, Any]) -> str:
+    return _GEO.get(p.get("geo_precision"), "unknown precision")
+
+
+def border_label(p: dict[str, Any]) -> str:
+    side = p.get("side")
+    if side is None and p.get("distance_to_border_km") is None:
+        return ""
+    names = {"TJK": "Tajik side", "AFG": "Afghan side", "both": "crosses the border"}
+    parts = [names.get(side, f"in {side}") if side else "outside the mapped countries"]
+    d = p.get("distance_to_border_km")
+    if d is not None and side != "both":
+        parts.append(f"{d:.1f} km from the border")
+    if p.get("nearest_crossing"):
+        km = p.get("nearest_crossing_km")
+        parts.append(f"nearest bridge: {p['nearest_crossing']}" + (f" ({km:.0f} km)" if km is not None else ""))
+    return "; ".join(parts)
+
+
+def claims_rows(p: dict[str, Any]) -> list[dict[str, str]]:
+    rows = []
+    for c in p.get("fatalities", []):
+        if "total" in c:
+            figure = str(c["total"])
+        elif "high" in c:
+            figure = f"{c['low']}–{c['high']}"
+        else:
+            figure = f"at least {c['low']}"
+        rows.append({"source": c["source"], "figure": figure, "date": c.get("date", ""),
+                     "breakdown": ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in c.get("breakdown", {}).items()),
+                     "note": c.get("note", "")})
+    return rows
+
+
+def contested_line(p: dict[str, Any]) -> str:
+    """The claims in one line: 'Tajik government 42 · BBC Persian 200 · Tolonews ≥8'."""
+    parts = []
+    for row in claims_rows(p):
+        figure = row["figure"].replace("at least ", "≥")
+        parts.append(f"{row['source']} {figure}")
+    return " · ".join(parts)
+
+
+def render_panel(feature: dict[str, Any], article: dict[str, Any] | None = None) -> str:
+    """HTML for the detail panel; every value from data is escaped, only http(s) URLs link."""
+    p = feature["properties"]
+    lo, hi = p.get("fatalities_low"), p.get("fatalities_high")
+    rng = "" if lo is None else (str(lo) if lo == hi else f"{lo}–{hi}")
+    return _env().get_template("panel.html").render(
+        p=p, when=date_label(p), geo_precision=place_precision_label(p),
+        border=border_label(p), claims=claims_rows(p), range=rng,
+        refs=refs_line(p.get("article_refs", []), article), article=article,
+        color=TYPE_COLORS.get(p.get("event_type"), "#777"))
+

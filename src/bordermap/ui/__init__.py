@@ -1,0 +1,1 @@
+"""Streamlit UI: the only part of bordermap that imports Streamlit."""
