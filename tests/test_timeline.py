@@ -55,8 +55,9 @@ def test_describe():
 
 def test_span_and_dense_period():
     assert span(EVENTS) == TimeWindow(date(1992, 1, 1), date(2012, 7, 25))
-    d = dense_period(EVENTS, share=0.6, pad_days=1)
+    d = dense_period(EVENTS, pad_days=1)
     assert d == TimeWindow(date(2012, 7, 20), date(2012, 7, 26))
+    assert dense_period(EVENTS[:2], pad_days=0) == TimeWindow(date(1992, 1, 1), date(1992, 1, 1))
     assert span([]) is None and dense_period([]) is None
 
 

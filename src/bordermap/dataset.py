@@ -37,6 +37,12 @@ class Dataset:
         raw = self.layers.raw if self.layers else {}
         return {name: raw.get(name) for name in ("countries", "border", "bridges", "places")}
 
+    def crossing_names(self) -> dict[str, str]:
+        """Bridge id -> name, for saying which crossing is nearest."""
+        fc = self.reference.get("bridges") or {}
+        return {f["properties"]["id"]: f["properties"].get("name", f["properties"]["id"])
+                for f in fc.get("features", [])}
+
     def by_id(self) -> dict[str, dict[str, Any]]:
         return {f["properties"]["id"]: f for f in self.events}
 

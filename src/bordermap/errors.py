@@ -21,13 +21,14 @@ class Problem:
     field: str
     message: str
     severity: str = "error"  # "error" makes a file invalid; "warning" is reported only
+    item: str = "feature"  # what feature_index counts ("feature" in events, "step" in storylines)
 
     def __str__(self) -> str:
         if self.feature_index is None:
             where = self.file
         else:
             fid = f" (id {self.feature_id!r})" if self.feature_id else ""
-            where = f"{self.file}: feature {self.feature_index}{fid}"
+            where = f"{self.file}: {self.item} {self.feature_index}{fid}"
         field = f" field '{self.field}'" if self.field else ""
         tag = "warning: " if self.severity == "warning" else ""
         return f"{where}:{field}: {tag}{self.message}" if field else f"{where}: {tag}{self.message}"

@@ -47,7 +47,7 @@ def place_precision_label(p: dict[str, Any]) -> str:
     return _GEO.get(p.get("geo_precision"), "unknown precision")
 
 
-def border_label(p: dict[str, Any]) -> str:
+def border_label(p: dict[str, Any], crossings: dict[str, str] | None = None) -> str:
     side = p.get("side")
     if side is None and p.get("distance_to_border_km") is None:
         return ""
@@ -58,7 +58,8 @@ def border_label(p: dict[str, Any]) -> str:
         parts.append(f"{d:.1f} km from the border")
     if p.get("nearest_crossing"):
         km = p.get("nearest_crossing_km")
-        parts.append(f"nearest bridge: {p['nearest_crossing']}" + (f" ({km:.0f} km)" if km is not None else ""))
+        name = (crossings or {}).get(p["nearest_crossing"], p["nearest_crossing"])
+        parts.append(f"nearest bridge: {name}" + (f", {km:.0f} km" if km is not None else ""))
     return "; ".join(parts)
 
 
@@ -86,14 +87,15 @@ def contested_line(p: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def render_panel(feature: dict[str, Any], article: dict[str, Any] | None = None) -> str:
+def render_panel(feature: dict[str, Any], article: dict[str, Any] | None = None,
+                 crossings: dict[str, str] | None = None) -> str:
     """HTML for the detail panel; every value from data is escaped, only http(s) URLs link."""
     p = feature["properties"]
     lo, hi = p.get("fatalities_low"), p.get("fatalities_high")
     rng = "" if lo is None else (str(lo) if lo == hi else f"{lo}–{hi}")
     return _env().get_template("panel.html").render(
         p=p, when=date_label(p), geo_precision=place_precision_label(p),
-        border=border_label(p), claims=claims_rows(p), range=rng,
+        border=border_label(p, crossings), claims=claims_rows(p), range=rng,
         refs=refs_line(p.get("article_refs", []), article), article=article,
         color=TYPE_COLORS.get(p.get("event_type"), "#777"))
 

@@ -121,23 +121,24 @@ def span(features: Iterable[Feature]) -> TimeWindow | None:
     return TimeWindow(min(starts), max(ends))
 
 
-def dense_period(features: Sequence[Feature], share: float = 0.5, pad_days: int = 3) -> TimeWindow | None:
-    """The shortest window holding at least ``share`` of the events (by start date), padded.
+def dense_period(features: Sequence[Feature], width_days: int = 31, pad_days: int = 2) -> TimeWindow | None:
+    """The busiest stretch: the ``width_days`` window holding the most event starts, tightened to
+    the first and last start inside it and padded by ``pad_days``.
 
-    This is where a one-click "dense period" button goes: for the 2012 article most events
-    fall in a few days of July 2012 although the span runs from 1992.
+    This is where a one-click "dense period" button goes: for the 2012 article most events fall in
+    July 2012 although the span runs from 1992.
     """
     if not features:
         return None
     starts = sorted(event_interval(f)[0] for f in features)
-    need = max(1, int(round(share * len(starts))))
-    best = None
-    for i in range(len(starts) - need + 1):
-        lo, hi = starts[i], starts[i + need - 1]
-        if best is None or (hi - lo) < (best[1] - best[0]):
-            best = (lo, hi)
-    assert best is not None
-    return TimeWindow(best[0] - timedelta(days=pad_days), best[1] + timedelta(days=pad_days))
+    best_i, best_j = 0, 0
+    j = 0
+    for i in range(len(starts)):
+        while j + 1 < len(starts) and (starts[j + 1] - starts[i]).days < width_days:
+            j += 1
+        if j - i > best_j - best_i:
+            best_i, best_j = i, j
+    return TimeWindow(starts[best_i] - timedelta(days=pad_days), starts[best_j] + timedelta(days=pad_days))
 
 
 def ordered(features: Iterable[Feature]) -> list[Feature]:

@@ -270,6 +270,12 @@
           if (isSel && p.bringToFront) p.bringToFront();
         }
       },
+      anchor: function (id) {
+        var i = api.indexOf(id);
+        if (i < 0) return null;
+        var p = parts[i][0];
+        return p.getLatLng ? p.getLatLng() : p.getBounds().getCenter();
+      },
       bounds: function (id) {
         var i = api.indexOf(id);
         if (i < 0) return null;

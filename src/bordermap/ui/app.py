@@ -29,7 +29,6 @@ from bordermap.ui.style import PAGE_CSS
 
 __all__ = ["main"]
 
-ROOT = Path(os.environ.get("BORDERMAP_ROOT", Path.cwd()))
 SIDE_LABELS = {"TJK": "Tajik side", "AFG": "Afghan side", "both": "Across the border"}
 
 
@@ -48,9 +47,10 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def _paths() -> tuple[Path, Path]:
-    events = Path(os.environ.get("BORDERMAP_EVENTS", ROOT / "data" / "events.geojson"))
-    geo = Path(os.environ.get("BORDERMAP_GEO", ROOT / "geo"))
+def _paths(root: Path) -> tuple[Path, Path]:
+    """The bundled data next to app.py, unless BORDERMAP_EVENTS / BORDERMAP_GEO say otherwise."""
+    events = Path(os.environ.get("BORDERMAP_EVENTS", root / "data" / "events.geojson"))
+    geo = Path(os.environ.get("BORDERMAP_GEO", root / "geo"))
     return events, geo
 
 
@@ -81,22 +81,46 @@ def _on_step(ds_events: list[dict[str, Any]], direction: int) -> None:
             st.session_state["win"] = (max(lo, min(win[0], s)), min(hi, max(win[1], e)))
 
 
+def _window_from_url(whole: TimeWindow) -> tuple[date, date]:
+    """``?from=YYYY-MM-DD&to=YYYY-MM-DD`` (readable, like the CLI's --from/--to); bad values are ignored."""
+    def parse(name: str, default: date) -> date:
+        try:
+            value = date.fromisoformat(st.query_params.get(name, ""))
+        except ValueError:
+            return default
+        return min(max(value, whole.start), whole.end)
+
+    start, end = parse("from", whole.start), parse("to", whole.end)
+    return (start, end) if start <= end else (whole.start, whole.end)
+
+
+def _window_to_url(win: TimeWindow, whole: TimeWindow) -> None:
+    for name, value, default in (("from", win.start, whole.start), ("to", win.end, whole.end)):
+        if value == default:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != value.isoformat():
+            st.query_params[name] = value.isoformat()
+
+
 def _month_span(w: TimeWindow) -> str:
-    a, b = f"{w.start:%b %Y}", f"{w.end:%b %Y}"
-    return a if a == b else f"{a} – {b}"
+    """The month at the middle of a window: 'Jul 2012'."""
+    return f"{w.start + (w.end - w.start) / 2:%b %Y}"
 
 
 def _set_window(window: TimeWindow) -> None:
     st.session_state["win"] = (window.start, window.end)
 
 
-def main() -> None:
+def main(root: Path | None = None) -> None:
+    """Draw the page. ``root`` is the folder holding app.py, data/, geo/ and static/."""
+    root = Path(root) if root is not None else Path.cwd()
     st.set_page_config(page_title="bordermap — Afghan–Tajik border", page_icon="🗺️", layout="wide",
                        initial_sidebar_state="expanded")
     st.html(PAGE_CSS)
-    install_static(ROOT / "static" / "vendor")
+    install_static(root / "static" / "vendor")
 
-    events_path, geo_dir = _paths()
+    events_path, geo_dir = _paths(root)
     try:
         ds = _load(str(events_path), str(geo_dir), _mtime(events_path), _mtime(geo_dir))
     except BordermapError as exc:
@@ -137,13 +161,15 @@ def main() -> None:
 
     # ---- timeline -------------------------------------------------------------------------
     st.markdown("### Afghan–Tajik border: the July 2012 Khorog clashes and their background")
-    win = st.slider("Time window", min_value=whole.start, max_value=whole.end,
-                    value=(whole.start, whole.end), key="win", bind="query-params", format="D MMM YYYY")
+    if "win" not in st.session_state:
+        st.session_state["win"] = _window_from_url(whole)
+    win = st.slider("Time window", min_value=whole.start, max_value=whole.end, key="win", format="D MMM YYYY")
+    _window_to_url(TimeWindow(*win), whole)
     c1, c2, c3, c4, c5 = st.columns([1.1, 1.9, 1.3, 1.3, 3], vertical_alignment="center")
     c1.button("Whole span", on_click=_set_window, args=(whole,), width="stretch",
               help=f"{whole.start:%d %b %Y} to {whole.end:%d %b %Y}")
-    c2.button(f"Dense period ({_month_span(dense)})", on_click=_set_window, args=(dense,), width="stretch",
-              type="primary", help=f"The shortest window holding half of the events: "
+    c2.button(f"Dense period · {_month_span(dense)}", on_click=_set_window, args=(dense,), width="stretch",
+              type="primary", help=f"The busiest month of the record: "
                                    f"{dense.start:%d %b %Y} to {dense.end:%d %b %Y}")
     c3.button("◀ Previous event", on_click=_on_step, args=(events, -1), width="stretch",
               help="Select the previous event in time")
@@ -181,7 +207,7 @@ def main() -> None:
 
     with panel_col:
         if selected:
-            st.html(render_panel(by_id[selected], ds.article))
+            st.html(render_panel(by_id[selected], ds.article, crossings=ds.crossing_names()))
             if not flt.matches(by_id[selected]):
                 st.info("This event is outside the current time window or filters.")
         else:

@@ -1,0 +1,171 @@
+"""The app in a real Chromium, offline: every non-local request is blocked and fails the test."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from bordermap.dataset import load_dataset
+from bordermap.timeline import EventFilter, TimeWindow, dense_period, filter_events, span
+
+from browser import map_frame, offline_page, wait_for_app
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset(ROOT / "data" / "events.geojson", ROOT / "geo")
+
+
+def open_app(chromium, url, **kw):
+    page, watch = offline_page(chromium, **kw)
+    page.goto(url)
+    wait_for_app(page)
+    frame = map_frame(page)
+    return page, watch, frame
+
+
+def wait_count(page, frame, expected, timeout=15000):
+    waited = 0
+    while waited < timeout:
+        if frame.evaluate("Bordermap.count()") == expected:
+            return
+        page.wait_for_timeout(100)
+        waited += 100
+    raise AssertionError(f"map shows {frame.evaluate('Bordermap.count()')} events, expected {expected}")
+
+
+def panel_title(page) -> str:
+    loc = page.locator(".bm-panel-title")
+    loc.wait_for(timeout=15000)
+    return loc.inner_text().strip()
+
+
+def isolated_point_event(frame) -> str:
+    """The visible point event farthest (on screen) from any other, so a click hits only it."""
+    return frame.evaluate("""() => {
+      const l = Bordermap.layers[0], d = l.data, ids = l.visibleIds();
+      let best = null, bestGap = -1;
+      const pts = ids.filter(id => d.gt[l.indexOf(id)] === 0)
+                     .map(id => [id, map.latLngToContainerPoint(l.anchor(id))]);
+      const size = map.getSize();
+      for (const [id, p] of pts) {
+        if (p.x < 40 || p.y < 40 || p.x > size.x - 60 || p.y > size.y - 60) continue;
+        let gap = Infinity;
+        for (const [id2, q] of pts) if (id2 !== id) gap = Math.min(gap, p.distanceTo(q));
+        if (gap > bestGap) { bestGap = gap; best = id; }
+      }
+      return best;
+    }""")
+
+
+def click_event(page, frame, event_id):
+    xy = frame.evaluate("(id) => { const p = map.latLngToContainerPoint(Bordermap.layers[0].anchor(id));"
+                        " const r = map.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }",
+                        event_id)
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+
+
+def test_map_draws_every_event_offline(app_server, chromium, ds, artifacts):
+    page, watch, frame = open_app(chromium, app_server.url)
+    assert frame.evaluate("Bordermap.count()") == len(ds.events)
+    # The canvas really has event colours on it, and the reference layers are there.
+    assert frame.evaluate("document.querySelectorAll('canvas').length") >= 1
+    assert frame.locator(".bm-place-label").count() > 10
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "app-initial.png"), full_page=True)
+    assert watch.problems() == []
+
+
+def test_timeline_moves_change_the_map_without_reloading_it(app_server, chromium, ds):
+    page, watch, frame = open_app(chromium, app_server.url)
+    frame.evaluate("window.__probe = 42; map.setView([37.5, 71.5], 9); null")
+    dense = dense_period(ds.events)
+    expected = len(filter_events(ds.events, EventFilter(window=dense)))
+    assert 0 < expected < len(ds.events)
+    page.get_by_role("button", name="Dense period").click()
+    wait_for_app(page)
+    wait_count(page, frame, expected)
+    q = parse_qs(urlparse(page.url).query)
+    assert q["from"] == [dense.start.isoformat()] and q["to"] == [dense.end.isoformat()]
+
+    # The keyboard on the slider's end thumb: Home pulls the end back to the start.
+    thumbs = page.locator("[data-testid='stSlider'] input[type='range']")
+    thumbs.nth(1).focus()
+    thumbs.nth(1).press("Home")
+    wait_for_app(page)
+    one_day = TimeWindow(dense.start, dense.start)
+    wait_count(page, frame, len(filter_events(ds.events, EventFilter(window=one_day))))
+
+    # Same iframe, same view: the map was updated, not rebuilt.
+    assert frame.evaluate("window.__probe") == 42
+    assert frame.evaluate("map.getZoom()") == 9
+    assert watch.problems() == []
+
+
+def test_click_on_an_event_fills_the_panel(app_server, chromium, ds, artifacts):
+    page, watch, frame = open_app(chromium, app_server.url)
+    event_id = isolated_point_event(frame)
+    assert event_id
+    click_event(page, frame, event_id)
+    title = ds.by_id()[event_id]["properties"]["title"]
+    page.get_by_text(title, exact=True).first.wait_for(timeout=15000)
+    assert panel_title(page) == title
+    panel = page.locator(".bm-panel").inner_text()
+    for heading in ("Fatalities, as claimed", "Confidence", "Sources"):
+        assert heading.lower() in panel.lower()
+    assert parse_qs(urlparse(page.url).query).get("event") == [event_id]
+    page.screenshot(path=str(artifacts / "app-clicked.png"), full_page=True)
+    assert watch.problems() == []
+
+
+def test_permalink_restores_the_view(app_server, chromium, ds):
+    battles = [f for f in ds.events if f["properties"]["event_type"] == "Battles"]
+    target = battles[0]["properties"]
+    start = date.fromisoformat(target["date_start"]) - timedelta(days=2)
+    end = date.fromisoformat(target["date_end"]) + timedelta(days=5)
+    url = (f"{app_server.url}?from={start.isoformat()}&to={end.isoformat()}&type=Battles"
+           f"&event={target['id']}")
+    page, watch, frame = open_app(chromium, url)
+    flt = EventFilter(window=TimeWindow(start, end), event_types=frozenset({"Battles"}))
+    wait_count(page, frame, len(filter_events(ds.events, flt)))
+    assert panel_title(page) == target["title"]
+    assert frame.evaluate("Bordermap.state.selected") == target["id"]
+    q = parse_qs(urlparse(page.url).query)
+    assert q["event"] == [target["id"]] and q["type"] == ["Battles"]
+    assert watch.problems() == []
+
+
+def test_step_buttons_walk_events_in_time_order(app_server, chromium, ds):
+    from bordermap.timeline import ordered
+
+    seq = [f["properties"] for f in ordered(ds.events)]
+    page, watch, frame = open_app(chromium, app_server.url)
+    page.get_by_role("button", name="Next event").click()
+    wait_for_app(page)
+    assert panel_title(page) == seq[0]["title"]
+    page.get_by_role("button", name="Next event").click()
+    wait_for_app(page)
+    page.get_by_text(seq[1]["title"], exact=True).first.wait_for(timeout=15000)
+    assert panel_title(page) == seq[1]["title"]
+    assert watch.problems() == []
+
+
+def test_invalid_data_shows_the_validators_messages(bad_data_server, chromium):
+    page, watch = offline_page(chromium)
+    page.goto(bad_data_server.url)
+    wait_for_app(page)
+    alert = page.locator("[data-testid='stAlert']").first
+    alert.wait_for(timeout=15000)
+    text = page.locator("[data-testid='stMain']").inner_text()
+    assert "has problems" in text
+    assert "field 'date_precision': expected one of day, week, month, year" in text
+    assert "latitude and longitude look swapped" in text
+    assert "Traceback" not in text
+    assert watch.problems() == []
