@@ -161,8 +161,9 @@ def test_invalid_data_shows_the_validators_messages(bad_data_server, chromium):
     page, watch = offline_page(chromium)
     page.goto(bad_data_server.url)
     wait_for_app(page)
-    alert = page.locator("[data-testid='stAlert']").first
-    alert.wait_for(timeout=15000)
+    page.locator("[data-testid='stAlert']").first.wait_for(timeout=15000)
+    page.locator("[data-testid='stCode']").first.wait_for(timeout=15000)
+    page.get_by_text("look swapped", exact=False).first.wait_for(timeout=15000)
     text = page.locator("[data-testid='stMain']").inner_text()
     assert "has problems" in text
     assert "field 'date_precision': expected one of day, week, month, year" in text
