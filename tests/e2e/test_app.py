@@ -170,3 +170,20 @@ def test_invalid_data_shows_the_validators_messages(bad_data_server, chromium):
     assert "latitude and longitude look swapped" in text
     assert "Traceback" not in text
     assert watch.problems() == []
+
+
+def test_picking_a_table_row_selects_and_flies_to_the_event(app_server, chromium, ds):
+    from bordermap.timeline import ordered
+
+    first = ordered(ds.events)[0]["properties"]
+    page, watch, frame = open_app(chromium, app_server.url)
+    grid = page.locator("[data-testid='stDataFrame']")
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # The row-selection checkbox column of the first data row (header ≈ 35 px, rows ≈ 35 px).
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    page.get_by_text(first["title"], exact=True).first.wait_for(timeout=15000)
+    assert panel_title(page) == first["title"]
+    page.wait_for_timeout(1200)
+    assert frame.evaluate("Bordermap.state.selected") == first["id"]
+    assert watch.problems() == []

@@ -8,6 +8,7 @@ script through st_folium's ``feature_group_to_add`` and are applied in the brows
 from __future__ import annotations
 
 import os
+from functools import partial
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,25 @@ def _show_load_error(exc: BordermapError, events_path: Path) -> None:
 def _select(event_id: str | None, *, fly: bool) -> None:
     st.session_state["selected"] = event_id
     st.session_state["fly"] = fly
+
+
+def _take_click(out: dict | None, known_ids: set[str]) -> bool:
+    """Select the event a new map click landed on; True if the selection changed."""
+    out = out or {}
+    clicks = out.get("last_object_clicked_count") or 0
+    if clicks == st.session_state.get("_clicks", 0):
+        return False
+    st.session_state["_clicks"] = clicks
+    clicked = ((out.get("last_active_drawing") or {}).get("properties") or {}).get("id")
+    if clicked in known_ids and clicked != st.session_state.get("selected"):
+        _select(clicked, fly=False)
+        return True
+    return False
+
+
+def _on_map_change(known_ids: set[str]) -> None:
+    # Runs before the rerun a click causes, so the page is drawn once, with the new selection.
+    _take_click(st.session_state.get("map"), known_ids)
 
 
 def _on_step(ds_events: list[dict[str, Any]], direction: int) -> None:
@@ -194,16 +214,11 @@ def main(root: Path | None = None) -> None:
         fg = folium.FeatureGroup(name="bordermap-filter", control=False)
         FilterScript(flt, selected, fly=bool(st.session_state.get("fly"))).add_to(fg)
         out = st_folium(m, key="map", height=620, use_container_width=True, feature_group_to_add=fg,
-                        returned_objects=["last_active_drawing", "last_object_clicked_count"])
-    clicks = (out or {}).get("last_object_clicked_count") or 0
-    if clicks != st.session_state.get("_clicks", 0):
-        st.session_state["_clicks"] = clicks
-        feat = (out or {}).get("last_active_drawing") or {}
-        clicked = (feat.get("properties") or {}).get("id")
-        if clicked in by_id and clicked != selected:
-            _select(clicked, fly=False)
-            st.rerun()
+                        returned_objects=["last_active_drawing", "last_object_clicked_count"],
+                        on_change=partial(_on_map_change, set(by_id)))
     st.session_state["fly"] = False
+    if _take_click(out, set(by_id)):  # a value that arrived without the callback (e.g. AppTest)
+        st.rerun()
 
     with panel_col:
         if selected:
@@ -222,8 +237,4 @@ def main(root: Path | None = None) -> None:
 
     # ---- events table ---------------------------------------------------------------------
     st.markdown("##### Events in view")
-    picked = table.events_table(ordered(shown), selected)
-    if picked and picked != selected and picked != st.session_state.get("_table_pick"):
-        st.session_state["_table_pick"] = picked
-        _select(picked, fly=True)
-        st.rerun()
+    table.events_table(ordered(shown), on_pick=partial(_select, fly=True))

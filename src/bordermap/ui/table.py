@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -29,13 +29,16 @@ def _rows(events: Sequence[dict[str, Any]]) -> pd.DataFrame:
     })
 
 
-def events_table(events: Sequence[dict[str, Any]], selected: str | None) -> str | None:
-    """Show the table; return the id of the row the user picked (None if none)."""
+def events_table(events: Sequence[dict[str, Any]], on_pick: Callable[[str], None]) -> None:
+    """Show the table; ``on_pick(event_id)`` runs (before the rerun) when the user picks a row."""
     df = _rows(events)
-    state = st.dataframe(df, key="table", on_select="rerun", selection_mode="single-row", hide_index=True,
-                         column_order=[c for c in df.columns if c != "id"], height=300,
-                         column_config={"Event": st.column_config.TextColumn(width="large")})
-    rows = state.selection.rows if state is not None else []
-    if rows:
-        return str(df.iloc[rows[0]]["id"])
-    return None
+    ids = list(df["id"])
+
+    def picked() -> None:
+        rows = st.session_state["table"].selection.rows
+        if rows and rows[0] < len(ids):
+            on_pick(ids[rows[0]])
+
+    st.dataframe(df, key="table", on_select=picked, selection_mode="single-row", hide_index=True,
+                 column_order=[c for c in df.columns if c != "id"], height=300,
+                 column_config={"Event": st.column_config.TextColumn(width="large")})
