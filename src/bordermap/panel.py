@@ -78,13 +78,15 @@ def claims_rows(p: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
-def contested_line(p: dict[str, Any]) -> str:
-    """The claims in one line: 'Tajik government 42 · BBC Persian 200 · Tolonews ≥8'."""
+def contested_line(p: dict[str, Any], limit: int | None = None) -> str:
+    """The claims in one line: 'Tajik government 42 · BBC Persian 200 · Tolonews ≥8 (+7 more)'."""
     parts = []
-    for row in claims_rows(p):
+    rows = claims_rows(p)
+    for row in rows[:limit]:
         figure = row["figure"].replace("at least ", "≥")
         parts.append(f"{row['source']} {figure}")
-    return " · ".join(parts)
+    more = len(rows) - len(parts)
+    return " · ".join(parts) + (f" (+{more} more)" if more > 0 else "")
 
 
 def render_panel(feature: dict[str, Any], article: dict[str, Any] | None = None,

@@ -95,18 +95,23 @@ class FilterScript(MacroElement):
         if (window.Bordermap && Bordermap.apply) {
           Bordermap.apply({{ this.filter|tojavascript }});
           Bordermap.select({{ this.selected|tojavascript }}, {{ this.select_options|tojavascript }});
+          {%- if this.view %}
+          Bordermap.view({{ this.view.center|tojavascript }}, {{ this.view.zoom|tojavascript }});
+          {%- endif %}
         }
         {% endmacro %}
         """
     )
 
     def __init__(self, flt: EventFilter | None, selected: str | None = None, *, fly: bool = False,
-                 dim: bool = False):
+                 dim: bool = False, max_zoom: int | None = None,
+                 view: tuple[tuple[float, float], int] | None = None, nonce: int | None = None):
         super().__init__()
         self._name = "FilterScript"
         self.filter = filter_to_js(flt) or {}
         self.selected = selected
-        self.select_options = {"fly": fly, "dim": dim}
+        self.select_options = {"fly": fly, "dim": dim, "maxZoom": max_zoom or 9, "nonce": nonce}
+        self.view = {"center": list(view[0]), "zoom": view[1]} if view else None
 
 
 class TimeSlider(MacroElement):

@@ -313,6 +313,12 @@
       }
     }
   };
+  /* Fly to a place (a storyline step that is about a view rather than an event). */
+  B.view = function (center, zoom, options) {
+    if (!B.layers.length) return;
+    var map = B.layers[0].group._map;
+    if (map) map.flyTo(center, zoom, { duration: (options && options.duration) || 0.8 });
+  };
   B.count = function () { var c = 0; B.layers.forEach(function (l) { c += l.count(); }); return c; };
   B.visibleIds = function () { var out = []; B.layers.forEach(function (l) { out = out.concat(l.visibleIds()); }); return out; };
 })();

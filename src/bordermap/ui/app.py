@@ -26,6 +26,7 @@ from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
 from bordermap.panel import render_panel
 from bordermap.timeline import EventFilter, TimeWindow, dense_period, filter_events, ordered, span, step
 from bordermap.ui import chart, table
+from bordermap.ui.briefing import briefing
 from bordermap.ui.style import PAGE_CSS
 
 __all__ = ["main"]
@@ -135,8 +136,9 @@ def _set_window(window: TimeWindow) -> None:
 def main(root: Path | None = None) -> None:
     """Draw the page. ``root`` is the folder holding app.py, data/, geo/ and static/."""
     root = Path(root) if root is not None else Path.cwd()
+    brief = st.query_params.get("mode") == "brief"
     st.set_page_config(page_title="bordermap — Afghan–Tajik border", page_icon="🗺️", layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="collapsed" if brief else "expanded")
     st.html(PAGE_CSS)
     install_static(root / "static" / "vendor")
 
@@ -151,6 +153,10 @@ def main(root: Path | None = None) -> None:
     if not events:
         st.warning(f"{events_path} has no events to show.")
         st.stop()
+
+    if brief:
+        briefing(root, ds)
+        return
 
     whole = span(events)
     dense = dense_period(events)

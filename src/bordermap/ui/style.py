@@ -23,3 +23,57 @@ h3 { padding-top: 0 !important; }
 .bm-id { margin-top: .6rem; }
 </style>
 """
+
+# Briefing mode: no chrome, big high-contrast type (title >= 28 px, body >= 18 px at 1280x720).
+BRIEF_CSS = """
+<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"], footer { display: none !important; }
+.block-container { padding: 0.6rem 0.8rem 0 0.8rem !important; max-width: 100% !important; }
+.bm-card { font-size: 19px; line-height: 1.4; color: #111; background: #fff; }
+.bm-card-step { font-size: 18px; color: #333; text-transform: uppercase; letter-spacing: .03em; margin-bottom: .3rem; }
+.bm-card-title { font-size: 30px !important; line-height: 1.2 !important; margin: 0 0 .4rem 0 !important; padding: 0 !important;
+  font-weight: 700; color: #000; }
+.bm-card-meta { font-size: 19px; font-weight: 600; color: #1a1a1a; margin-bottom: .5rem; }
+.bm-card-caption { font-size: 20px; margin: 0 0 .6rem 0; }
+.bm-card-claims, .bm-card-source, .bm-card-conf { font-size: 18px; margin-bottom: .35rem; }
+.bm-card-label { font-weight: 700; }
+.bm-card-conf-disputed { color: #a0001c; font-weight: 600; }
+.bm-card-conf-unconfirmed { color: #333; font-style: italic; }
+.stButton button { font-size: 19px !important; min-height: 3rem; }
+.stButton button p { font-size: 19px !important; }
+</style>
+"""
+
+# Presentation clickers send PageDown/PageUp; the arrows work too, also while the map has focus.
+BRIEF_KEYS_JS = """
+<script>
+(function () {
+  var doc = window.parent && window.parent.document ? window.parent.document : document;
+  if (doc.__bordermapKeys) return;
+  doc.__bordermapKeys = true;
+  function press(key) {
+    var sel = (key === "next") ? ".st-key-brief_next button" : ".st-key-brief_prev button";
+    var b = doc.querySelector(sel);
+    if (b && !b.disabled) b.click();
+  }
+  function onKey(e) {
+    var t = e.target && e.target.tagName;
+    if (t === "INPUT" || t === "TEXTAREA") return;
+    if (e.key === "ArrowRight" || e.key === "PageDown") { e.preventDefault(); e.stopPropagation(); press("next"); }
+    else if (e.key === "ArrowLeft" || e.key === "PageUp") { e.preventDefault(); e.stopPropagation(); press("prev"); }
+  }
+  doc.addEventListener("keydown", onKey, true);
+  function hookFrames() {
+    doc.querySelectorAll("iframe").forEach(function (f) {
+      try {
+        var d = f.contentDocument;
+        if (d && !d.__bordermapKeys) { d.__bordermapKeys = true; d.addEventListener("keydown", onKey, true); }
+      } catch (err) { /* another origin: not ours */ }
+    });
+  }
+  hookFrames();
+  setInterval(hookFrames, 1000);
+})();
+</script>
+"""

@@ -1,0 +1,415 @@
+"""Exports of what is on screen: one pure function per format, shared by the app and the CLI.
+
+Every function takes the data (a :class:`~bordermap.dataset.Dataset`, a FeatureCollection dict
+or a list of event Features) and the :class:`~bordermap.timeline.EventFilter` the user chose,
+exports only the events that filter selects (in story order), and returns the file's content;
+nothing here touches the disk except :func:`write_export`. So the app's download button and
+``bordermap export`` produce the same bytes for the same data, filter and ``generated_at``::
+
+    from bordermap.export import export_bytes, write_export
+    data = export_bytes("html", dataset, flt)          # str/bytes per format: export_html(...), ...
+    write_export("html", "map.html", data, force=False)
+
+=========  ==================================  ============================================
+format     function                            content
+=========  ==================================  ============================================
+html       :func:`export_html` -> str          one self-contained, offline HTML map
+png        :func:`export_png` -> bytes         that map drawn by headless Chromium
+geojson    :func:`export_geojson` -> str       the events in the project's model (validates)
+csv        :func:`export_csv` -> str           ACLED's 31 columns (see ``bordermap.io.acled``)
+kml        :func:`export_kml` -> str           KML 2.2 for Google Earth (``bordermap.io.kml``)
+=========  ==================================  ============================================
+
+``generated_at`` (an aware ``datetime``; default: now, UTC, whole seconds) is written into
+every export, so tests pass a fixed one and get identical output.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Mapping, Sequence, Union
+
+import shapely
+from shapely.geometry import mapping, shape
+
+from bordermap import __version__
+from bordermap.assets import inline_assets
+from bordermap.dataset import Dataset, prepare_events
+from bordermap.io.acled import acled_csv, to_acled_rows
+from bordermap.io.files import write_bytes_atomic
+from bordermap.io.kml import to_kml
+from bordermap.mapping.builder import MapOptions, build_map
+from bordermap.mapping.event_layer import TimeSlider
+from bordermap.mapping.legend import Footer, TitleBox
+from bordermap.mapping.reference import OSM_ATTRIBUTION
+from bordermap.model import DERIVED_FIELDS
+from bordermap.render import render_png
+from bordermap.timeline import EventFilter, TimeWindow, event_interval, filter_events, ordered, span
+
+__all__ = [
+    "FORMATS",
+    "ExportFormat",
+    "EventData",
+    "as_dataset",
+    "selected_events",
+    "export_html",
+    "export_png",
+    "export_geojson",
+    "geojson_collection",
+    "export_csv",
+    "export_kml",
+    "export_bytes",
+    "write_export",
+    "suggested_filename",
+    "events_attribution",
+    "BASEMAP_TOLERANCE_DEG",
+]
+
+Feature = dict[str, Any]
+#: What the export functions accept as data.
+EventData = Union[Dataset, Mapping[str, Any], Sequence[Feature]]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    suffix: str
+    mime: str
+    binary: bool = False
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "html": ExportFormat(".html", "text/html"),
+    "png": ExportFormat(".png", "image/png", binary=True),
+    "geojson": ExportFormat(".geojson", "application/geo+json"),
+    "csv": ExportFormat(".csv", "text/csv"),
+    "kml": ExportFormat(".kml", "application/vnd.google-earth.kml+xml"),
+}
+
+#: The offline basemap's country outlines are simplified by this much (Douglas–Peucker, topology
+#: kept; ≤ 0.55 km off the original) — under a pixel at the export's zoom — which takes ~0.55 MB
+#: off every HTML export. The border line itself is never simplified.
+BASEMAP_TOLERANCE_DEG = 0.005
+
+_DEFAULT_TITLE = "Afghan–Tajik border: events"
+# Only the file's own inline code and data: URIs run or load; nothing reaches the network.
+_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:{tiles}; "
+        "font-src data:; base-uri 'none'; form-action 'none'")
+
+
+# ---------------------------------------------------------------------------------------------
+# Data in
+
+
+def as_dataset(data: EventData) -> Dataset:
+    """A :class:`Dataset` from a Dataset (as is), a FeatureCollection dict or a list of Features.
+
+    Collections and lists are taken as they are (no validation: the caller vouches for them) and
+    get the non-geographic derived fields; they have no reference layers.
+    """
+    if isinstance(data, Dataset):
+        return data
+    if isinstance(data, Mapping):
+        if data.get("type") != "FeatureCollection":
+            raise TypeError("expected a Dataset, a FeatureCollection dict or a list of event Features")
+        return Dataset(events=prepare_events(list(data.get("features", [])), None),
+                       article=data.get("article"), layers=None)
+    return Dataset(events=prepare_events(list(data), None), article=None, layers=None)
+
+
+def selected_events(data: EventData, flt: EventFilter | None = None) -> list[Feature]:
+    """The events an export carries: those ``flt`` selects, in story order."""
+    return ordered(filter_events(as_dataset(data).events, flt or EventFilter()))
+
+
+def _when(generated_at: datetime | None) -> datetime:
+    if generated_at is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    if generated_at.tzinfo is None:
+        raise ValueError("generated_at must be timezone-aware (e.g. datetime(..., tzinfo=timezone.utc))")
+    return generated_at.astimezone(timezone.utc)
+
+
+def _stamp(when: datetime) -> str:
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+# ---------------------------------------------------------------------------------------------
+# Credits
+
+
+def events_attribution(article: Mapping[str, Any] | None) -> str:
+    """Short credit for the events ('Events: Thomas Ruttig (2012), Afghanistan Analysts Network,
+    and the sources it relays'); plain text."""
+    if not article:
+        return "Events: bordermap events file"
+    year = str(article.get("date", ""))[:4]
+    who = article.get("author") or article.get("title")
+    parts = [f"{who} ({year})" if year else str(who)]
+    if article.get("publisher"):
+        parts.append(str(article["publisher"]))
+    return "Events: " + ", ".join(parts) + ", and the sources it relays"
+
+
+def _article_line(article: Mapping[str, Any] | None) -> str:
+    if not article:
+        return ""
+    bits = [article.get("author"), f"“{article['title']}”", article.get("publisher"), article.get("date")]
+    return ("Events drawn from " + ", ".join(str(b) for b in bits if b) + f" ({article['url']}), "
+            "and the outlets it relays, with outside corrections")
+
+
+def _sources_line(events: Sequence[Feature], limit: int = 6) -> str:
+    counts = Counter(s["name"] for f in events for s in f["properties"].get("sources", [])
+                     if s.get("kind") != "reference")
+    if not counts:
+        return ""
+    names = [n for n, _ in counts.most_common(limit)]
+    more = len(counts) - len(names)
+    return ("Sources cited: " + "; ".join(names)
+            + (f"; and {more} more (each event's popup lists its own)" if more else ""))
+
+
+def _geo_line(ds: Dataset) -> str:
+    credits = []
+    if any(ds.reference.get(k) for k in ("border", "countries")):
+        credits.append(OSM_ATTRIBUTION)
+    if ds.reference.get("places"):
+        credits.append("places: GeoNames (CC BY 4.0) and the sources in geo/places.geojson")
+    return "; ".join(credits)
+
+
+def _credit_lines(ds: Dataset, events: Sequence[Feature], flt: EventFilter, when: datetime) -> list[str]:
+    lines = [f"Exported {_stamp(when)} by bordermap {__version__}: {len(events)} of {len(ds.events)} events",
+             "Filters: " + flt.describe(),
+             _article_line(ds.article),
+             _sources_line(events),
+             _geo_line(ds)]
+    return [line for line in lines if line]
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+
+_basemap_cache: dict[int, tuple[dict, dict]] = {}
+
+
+def _basemap(fc: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The countries layer simplified for the offline basemap (cached per loaded layer)."""
+    if not fc:
+        return fc
+    hit = _basemap_cache.get(id(fc))
+    if hit and hit[0] is fc:
+        return hit[1]
+    features = []
+    for f in fc.get("features", []):
+        geom = shapely.set_precision(shapely.simplify(shape(f["geometry"]), BASEMAP_TOLERANCE_DEG,
+                                                      preserve_topology=True), 1e-4)
+        features.append({"type": "Feature", "properties": f.get("properties") or {}, "geometry": mapping(geom)})
+    out = {"type": "FeatureCollection", "features": features}
+    _basemap_cache.clear()
+    _basemap_cache[id(fc)] = (fc, out)
+    return out
+
+
+def _slider(events: Sequence[Feature], flt: EventFilter) -> TimeSlider | None:
+    """A slider stepping a one-day window over the days events start on, within the exported
+    period; 'whole period' (ticked when the file opens) shows everything exported."""
+    whole = flt.window or span(events)
+    if whole is None:
+        return None
+    days = sorted({max(event_interval(f)[0], whole.start) for f in events})
+    steps = [TimeWindow(d, d) for d in days if d <= whole.end]
+    return TimeSlider(steps, whole=whole, initial=0, show_all=True, base_filter=replace(flt, window=None))
+
+
+def _fit_to_events(m, events: Sequence[Feature]) -> None:
+    """Open on the exported events, clear of the title (top left), the footer and slider (bottom
+    left) and the legend (bottom right); the region view when there are none."""
+    coords = [shapely.get_coordinates(shape(f["geometry"])) for f in events]
+    if not coords:
+        return
+    xy = [c for arr in coords for c in arr]
+    lons, lats = [c[0] for c in xy], [c[1] for c in xy]
+    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding_top_left=(30, 90),
+                 padding_bottom_right=(280, 200), max_zoom=9)
+
+
+def _subtitle(events: Sequence[Feature], flt: EventFilter) -> str:
+    n = len(events)
+    head = f"{n} event{'s' if n != 1 else ''}"
+    if flt != EventFilter():
+        return f"{head} · {flt.describe()}"
+    whole = span(events)
+    return f"{head}, {whole.start.isoformat()} to {whole.end.isoformat()}" if whole else head
+
+
+def _head(page: str, title: str, online_tiles: bool) -> str:
+    csp = _CSP.format(tiles=" https:" if online_tiles else "")
+    meta = (f'<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
+            f"<title>{html_lib.escape(title)}</title>\n")
+    return page.replace("<head>", "<head>\n" + meta, 1)
+
+
+def export_html(data: EventData, flt: EventFilter | None = None, *, title: str | None = None,
+                online_tiles: bool = False, generated_at: datetime | None = None) -> str:
+    """One self-contained HTML file of the map: every script and stylesheet inlined, the offline
+    basemap embedded, no request to any server unless ``online_tiles`` (then tile layers are
+    offered in the layer control, off until picked).
+
+    Carries the events ``flt`` selects (and only those), the border, bridges and places, the
+    legend, a title, a time slider over the exported period, popups with each event's details
+    and sources, attributions, and a footer with the export time and the active filters.
+
+    Parameters
+    ----------
+    data
+        A Dataset, a FeatureCollection dict or a list of event Features.
+    flt
+        The filter on screen; ``None`` exports every event.
+    title
+        The map's heading; default "Afghan–Tajik border: events".
+    online_tiles
+        Also offer OpenStreetMap/OpenTopoMap/Esri tiles (they need a network).
+    generated_at
+        Export time shown in the footer (aware datetime; default now).
+    """
+    flt = flt or EventFilter()
+    ds = as_dataset(data)
+    events = selected_events(ds, flt)
+    when = _when(generated_at)
+    title = title or _DEFAULT_TITLE
+    reference = dict(ds.reference)
+    reference["countries"] = _basemap(reference.get("countries"))
+    options = MapOptions(asset_prefix="vendor/", details=True, online_tiles=online_tiles,
+                         initial_filter=flt, legend_open=True, attribution=events_attribution(ds.article))
+    m = build_map(events, reference, options=options, article=ds.article)
+    _fit_to_events(m, events)
+    TitleBox(title, _subtitle(events, flt)).add_to(m)
+    slider = _slider(events, flt)
+    if slider is not None:
+        slider.add_to(m)
+    Footer(_credit_lines(ds, events, flt, when)).add_to(m)
+    page = m.get_root().render()
+    return inline_assets(_head(page, title, online_tiles))
+
+
+# ---------------------------------------------------------------------------------------------
+# PNG
+
+
+def export_png(data: EventData, flt: EventFilter | None = None, *, size: tuple[int, int] = (1600, 1000),
+               title: str | None = None, generated_at: datetime | None = None, scale: float = 1.0) -> bytes:
+    """A PNG of the HTML export as Chromium draws it offline, ``size`` pixels (× ``scale`` for
+    high-DPI), with title, legend, footer and attribution; the slider, zoom and layer buttons
+    are left out of the image. Raises ``RendererUnavailable`` when Chromium is missing."""
+    page = export_html(data, flt, title=title, online_tiles=False, generated_at=generated_at)
+    return render_png(page, size=size, scale=scale)
+
+
+# ---------------------------------------------------------------------------------------------
+# GeoJSON, CSV, KML
+
+
+def geojson_collection(data: EventData, flt: EventFilter | None = None, *,
+                       generated_at: datetime | None = None) -> dict[str, Any]:
+    """The selected events as a FeatureCollection in the project's model: derived fields removed,
+    so it validates with ``bordermap validate``; the ``article`` block kept."""
+    flt = flt or EventFilter()
+    ds = as_dataset(data)
+    events = selected_events(ds, flt)
+    when = _when(generated_at)
+    features = []
+    for f in events:
+        out = {"type": "Feature"}
+        if "id" in f:
+            out["id"] = f["id"]
+        out["geometry"] = f["geometry"]
+        out["properties"] = {k: v for k, v in f["properties"].items() if k not in DERIVED_FIELDS}
+        features.append(out)
+    fc: dict[str, Any] = {
+        "type": "FeatureCollection",
+        "name": "bordermap export",
+        "description": (f"Exported {_stamp(when)} by bordermap {__version__}: {len(events)} of "
+                        f"{len(ds.events)} events; filters: {flt.describe()}"),
+    }
+    if ds.article:
+        fc["article"] = ds.article
+    fc["features"] = features
+    return fc
+
+
+def export_geojson(data: EventData, flt: EventFilter | None = None, *,
+                   generated_at: datetime | None = None) -> str:
+    """:func:`geojson_collection` as UTF-8 JSON text (one space indent, non-ASCII kept)."""
+    return json.dumps(geojson_collection(data, flt, generated_at=generated_at), ensure_ascii=False,
+                      indent=1) + "\n"
+
+
+def export_csv(data: EventData, flt: EventFilter | None = None, *, generated_at: datetime | None = None) -> str:
+    """The selected events in ACLED's exact 31-column CSV layout (mapping: ``bordermap.io.acled``)."""
+    events = selected_events(data, flt)
+    return acled_csv(to_acled_rows(events, timestamp=int(_when(generated_at).timestamp())))
+
+
+def export_kml(data: EventData, flt: EventFilter | None = None, *, title: str | None = None,
+               generated_at: datetime | None = None) -> str:
+    """The selected events as KML 2.2 for Google Earth (``bordermap.io.kml``)."""
+    flt = flt or EventFilter()
+    ds = as_dataset(data)
+    events = selected_events(ds, flt)
+    credits = _credit_lines(ds, events, flt, _when(generated_at))
+    credits.append(events_attribution(ds.article))
+    return to_kml(events, name=title or _DEFAULT_TITLE, description="\n".join(credits))
+
+
+# ---------------------------------------------------------------------------------------------
+# One entry point, and writing
+
+
+def export_bytes(fmt: str, data: EventData, flt: EventFilter | None = None, *, title: str | None = None,
+                 size: tuple[int, int] = (1600, 1000), online_tiles: bool = False,
+                 generated_at: datetime | None = None) -> bytes:
+    """Any format's content as bytes (UTF-8 for the text formats): what the app's download
+    buttons serve and what ``bordermap export`` writes. Options a format has no use for are
+    ignored."""
+    if fmt == "html":
+        out: str | bytes = export_html(data, flt, title=title, online_tiles=online_tiles,
+                                       generated_at=generated_at)
+    elif fmt == "png":
+        out = export_png(data, flt, size=size, title=title, generated_at=generated_at)
+    elif fmt == "geojson":
+        out = export_geojson(data, flt, generated_at=generated_at)
+    elif fmt == "csv":
+        out = export_csv(data, flt, generated_at=generated_at)
+    elif fmt == "kml":
+        out = export_kml(data, flt, title=title, generated_at=generated_at)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return out.encode("utf-8") if isinstance(out, str) else out
+
+
+def write_export(fmt: str, path: str | Path, data: str | bytes, force: bool = False) -> Path:
+    """Write an export atomically (temp file in the same folder, then rename).
+
+    Raises ``FileExistsRefusal`` if ``path`` exists and ``force`` is false.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if isinstance(data, str):
+        if FORMATS[fmt].binary:
+            raise TypeError(f"a {fmt} export is bytes, got text")
+        data = data.encode("utf-8")
+    return write_bytes_atomic(path, data, force=force)
+
+
+def suggested_filename(fmt: str, flt: EventFilter | None = None) -> str:
+    """A file name that says what is in it: ``bordermap-2012-07-20-to-2012-07-31.csv``."""
+    win = flt.window if flt else None
+    stem = f"bordermap-{win.start.isoformat()}-to-{win.end.isoformat()}" if win else "bordermap-all"
+    return stem + FORMATS[fmt].suffix

@@ -1,0 +1,152 @@
+"""``bordermap export {html,png,geojson,csv,kml} -o PATH [filters]``: the CLI edge of bordermap.export.
+
+Parses options into an :class:`~bordermap.timeline.EventFilter` (the same one the app builds),
+loads the data, calls :func:`bordermap.export.export_bytes` and writes the file atomically.
+User errors are one sentence on stderr, never a traceback. Exit codes: 0 written; 1 invalid data,
+an existing output file (without ``--force``) or a failed render; 2 unreadable input or bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from bordermap.dataset import DEFAULT_EVENTS, DEFAULT_GEO, load_dataset
+from bordermap.errors import BordermapError, UnreadableFileError
+from bordermap.export import FORMATS, export_bytes, selected_events, write_export
+from bordermap.io.files import FileExistsRefusal
+from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
+from bordermap.timeline import EventFilter, TimeWindow
+
+__all__ = ["add_export_parser", "filter_from_args", "UsageError"]
+
+SIDES = ("TJK", "AFG", "both")
+_SIZE = re.compile(r"^\s*(\d+)\s*[x×X]\s*(\d+)\s*$")
+
+
+class UsageError(BordermapError):
+    """An option value the command cannot use (exit code 2)."""
+
+
+def add_export_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``export`` command to ``bordermap``'s sub-command parser."""
+    p = subparsers.add_parser(
+        "export", help="write the map or the events as HTML, PNG, GeoJSON, ACLED CSV or KML",
+        description="Export the events selected by the filters (the same filters as the app). "
+                    "HTML is one self-contained offline file; PNG is that map drawn by Chromium; "
+                    "CSV uses ACLED's 31 columns. Never overwrites a file unless --force.")
+    p.add_argument("format", choices=list(FORMATS), help="what to write")
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help="file to write")
+    p.add_argument("--events", default=str(DEFAULT_EVENTS), metavar="PATH",
+                   help=f"events file (default: {DEFAULT_EVENTS})")
+    p.add_argument("--geo", default=str(DEFAULT_GEO), metavar="DIR",
+                   help=f"reference layers folder (default: {DEFAULT_GEO})")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                   help="first day of the time window (events overlapping it are kept)")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day of the time window")
+    p.add_argument("--type", dest="types", action="append", default=[], metavar="TYPE",
+                   help="ACLED event type to keep (repeatable): " + ", ".join(EVENT_TYPES))
+    p.add_argument("--confidence", action="append", default=[], metavar="LEVEL",
+                   help="confidence to keep (repeatable): " + ", ".join(CONFIDENCE_LEVELS))
+    p.add_argument("--side", dest="sides", action="append", default=[], metavar="SIDE",
+                   help="side of the border to keep (repeatable): " + ", ".join(SIDES))
+    p.add_argument("--actor", metavar="NAME", help="keep events with this actor (name or alias)")
+    p.add_argument("--title", help="map title (html, png, kml)")
+    p.add_argument("--size", default="1600x1000", metavar="WxH", help="PNG size in pixels (default 1600x1000)")
+    p.add_argument("--online-tiles", action="store_true",
+                   help="html: also offer online tile layers (they need a network; off by default)")
+    p.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    p.set_defaults(func=_cmd_export)
+    return p
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date; expected YYYY-MM-DD, e.g. 2012-07-24") from None
+
+
+def _pick(values: list[str], allowed: tuple[str, ...] | list[str], option: str) -> frozenset[str]:
+    by_lower = {a.lower(): a for a in allowed}
+    picked = set()
+    for v in values:
+        if v.strip().lower() not in by_lower:
+            raise UsageError(f"{option} {v!r} is not one of: {', '.join(allowed)}")
+        picked.add(by_lower[v.strip().lower()])
+    return frozenset(picked)
+
+
+def _size(value: str) -> tuple[int, int]:
+    m = _SIZE.match(value)
+    if not m or not all(100 <= int(x) <= 10_000 for x in m.groups()):
+        raise UsageError(f"--size {value!r} is not WIDTHxHEIGHT with 100 to 10000 pixels a side, e.g. 1600x1000")
+    return int(m.group(1)), int(m.group(2))
+
+
+def filter_from_args(args: argparse.Namespace, span_start: date | None = None,
+                     span_end: date | None = None) -> EventFilter:
+    """The :class:`EventFilter` the options describe. A window open at one end is closed with
+    the data's first or last day (``span_start``/``span_end``)."""
+    start, end = _date(args.date_from, "--from"), _date(args.date_to, "--to")
+    window = None
+    if start or end:
+        start = start or span_start or end
+        end = end or span_end or start
+        if end < start:
+            raise UsageError(f"--from {start.isoformat()} is after --to {end.isoformat()}")
+        window = TimeWindow(start, end)
+    return EventFilter(window=window, event_types=_pick(args.types, list(EVENT_TYPES), "--type"),
+                       confidence=_pick(args.confidence, CONFIDENCE_LEVELS, "--confidence"),
+                       sides=_pick(args.sides, SIDES, "--side"), actor=args.actor or None)
+
+
+def _human_size(n: int) -> str:
+    if n < 1000:
+        return f"{n} bytes"
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    try:
+        size = _size(args.size)
+        for value, option in ((args.date_from, "--from"), (args.date_to, "--to")):
+            _date(value, option)  # usage errors before the (slower) loading
+        out = Path(args.output)
+        if out.is_dir():
+            print(f"error: {out} is a folder; give a file name, e.g. {out / ('map' + FORMATS[args.format].suffix)}",
+                  file=sys.stderr)
+            return 2
+        if out.exists() and not args.force:
+            raise FileExistsRefusal(out)  # before the work, not after it
+        ds = load_dataset(args.events, args.geo)
+        for w in ds.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        starts = sorted(f["properties"]["date_start"] for f in ds.events)
+        ends = sorted(f["properties"]["date_end"] for f in ds.events)
+        flt = filter_from_args(args, date.fromisoformat(starts[0]) if starts else None,
+                               date.fromisoformat(ends[-1]) if ends else None)
+        n = len(selected_events(ds, flt))
+        if n == 0:
+            print(f"warning: no event matches the filters ({flt.describe()}); the export is empty", file=sys.stderr)
+        data = export_bytes(args.format, ds, flt, title=args.title, size=size, online_tiles=args.online_tiles)
+        path = write_export(args.format, out, data, force=args.force)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except UnreadableFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BordermapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the output folder is not writable, the disk is full...
+        print(f"error: {args.output}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    print(f"{path}: {n} of {len(ds.events)} events ({flt.describe()}), {_human_size(len(data))}")
+    return 0
