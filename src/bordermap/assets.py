@@ -20,6 +20,7 @@ import xstatic.pkg.leaflet as xs_leaflet
 
 __all__ = [
     "APP_PREFIX",
+    "publish_json",
     "asset_files",
     "app_url",
     "map_js",
@@ -85,6 +86,26 @@ def install_static(dest: Path) -> Path:
             shutil.copyfile(src, tmp)
             tmp.replace(target)
     return dest
+
+
+def publish_json(dest: Path, obj: object) -> str:
+    """Write ``obj`` as JSON into ``dest`` under a name made from its content; return the name.
+
+    The app serves map data this way, so the browser fetches it once and caches it, and the
+    map's own script (re-sent on every Streamlit rerun) stays a few kilobytes.
+    """
+    import hashlib
+    import json
+
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20] + ".json"
+    target = dest / name
+    if not target.exists():
+        dest.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{name}.tmp")
+        tmp.write_text(text, "utf-8")
+        tmp.replace(target)
+    return name
 
 
 def _data_uri(path: Path) -> str:

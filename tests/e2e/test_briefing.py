@@ -29,7 +29,10 @@ def card_title(page) -> str:
 
 
 def wait_title(page, expected: str, timeout=15000):
-    page.locator(".bm-card-title", has_text=expected).wait_for(timeout=timeout)
+    try:
+        page.locator(".bm-card-title", has_text=expected).wait_for(timeout=timeout)
+    except Exception as exc:
+        raise AssertionError(f"card shows {card_title(page)!r} at {page.url}, expected {expected!r}") from exc
 
 
 def font_px(page, selector: str) -> float:

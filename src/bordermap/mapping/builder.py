@@ -14,8 +14,8 @@ import folium
 from bordermap.assets import APP_PREFIX, map_css, map_js
 from bordermap.mapping.event_layer import EventLayer
 from bordermap.mapping.legend import Attribution, Legend
-from bordermap.mapping.reference import (OSM_ATTRIBUTION, add_border, add_bridges, add_countries,
-                                         add_online_tiles, add_places)
+from bordermap.mapping.reference import (OSM_ATTRIBUTION, REFERENCE_LAYERS, ReferenceLayer,
+                                         add_online_tiles)
 from bordermap.timeline import EventFilter
 
 __all__ = ["MapOptions", "build_map", "REGION_CENTER", "REGION_ZOOM"]
@@ -36,6 +36,8 @@ class MapOptions:
     center: tuple[float, float] = REGION_CENTER
     zoom: int = REGION_ZOOM
     attribution: str = ""
+    #: layer name ("events", "countries", ...) -> URL to load it from instead of embedding it
+    data_urls: Mapping[str, str] | None = None
 
 
 def build_map(events: Sequence[dict[str, Any]], reference: Mapping[str, dict[str, Any] | None], *,
@@ -48,19 +50,17 @@ def build_map(events: Sequence[dict[str, Any]], reference: Mapping[str, dict[str
     m.default_js = map_js(options.asset_prefix)
     m.default_css = map_css(options.asset_prefix)
 
-    if reference.get("countries"):
-        add_countries(m, reference["countries"])
-    if options.online_tiles:
-        add_online_tiles(m)
-    if reference.get("border"):
-        add_border(m, reference["border"])
-    if reference.get("places"):
-        add_places(m, reference["places"])
-    if reference.get("bridges"):
-        add_bridges(m, reference["bridges"])
+    urls = options.data_urls or {}
+    for kind in REFERENCE_LAYERS:
+        if kind == "border" and options.online_tiles:
+            add_online_tiles(m)  # base layers after the offline basemap, before the overlays
+        if kind in urls:
+            ReferenceLayer(kind, url=urls[kind], asset_prefix=options.asset_prefix).add_to(m)
+        elif reference.get(kind):
+            ReferenceLayer(kind, data=reference[kind], asset_prefix=options.asset_prefix).add_to(m)
 
     EventLayer(events, details=options.details, article=article, initial_filter=options.initial_filter,
-               asset_prefix=options.asset_prefix).add_to(m)
+               asset_prefix=options.asset_prefix, url=urls.get("events")).add_to(m)
     if options.legend:
         Legend(reference=bool(reference.get("border")), open=options.legend_open).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)

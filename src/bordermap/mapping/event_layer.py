@@ -55,13 +55,16 @@ class EventLayer(JSCSSMixin, Layer):
         The dataset's ``article`` block, to name it in popups.
     initial_filter
         Applied when the layer is created, so an export opens on the chosen view.
+    url
+        Load the payload from this URL (the app serves it) instead of embedding it; the events
+        are then not encoded here at all.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = Bordermap.eventLayer({{ this._parent.get_name() }},
-            {{ this.payload_json }}, {});
+            {{ this.source }}, {});
         {%- if this.initial_filter %}
         Bordermap.apply({{ this.initial_filter|tojavascript }});
         {%- endif %}
@@ -72,10 +75,11 @@ class EventLayer(JSCSSMixin, Layer):
 
     def __init__(self, features: Sequence[dict[str, Any]], *, name: str = "Events", details: bool = False,
                  article: dict[str, Any] | None = None, initial_filter: EventFilter | None = None,
-                 asset_prefix: str = APP_PREFIX):
+                 asset_prefix: str = APP_PREFIX, url: str | None = None):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "EventLayer"
-        self.payload_json = to_script_json(encode_events(features, details=details, article=article))
+        self.source = (to_script_json(url) if url is not None
+                       else to_script_json(encode_events(features, details=details, article=article)))
         self.initial_filter = filter_to_js(initial_filter)
         self.default_js = [("bordermap_js", asset_prefix + "bordermap.js")]
         self.default_css = [("bordermap_css", asset_prefix + "bordermap.css")]

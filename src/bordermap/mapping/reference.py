@@ -1,94 +1,60 @@
 """The reference layers on the map: offline basemap of countries, the border, bridges, places.
 
-All text from the geo files is HTML-escaped before folium puts it in a tooltip.
+Drawn by ``bordermap.js`` (tooltips set with textContent), from data embedded in the page
+(exports) or from a URL the app serves, so the map's own script stays small.
 """
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import folium
-from folium.utilities import JsCode
+from branca.element import MacroElement  # noqa: F401  (re-exported for plugin authors)
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
 
-from bordermap.mapping.style import BORDER_COLOR, COUNTRY_FILL, OTHER_COUNTRY_FILL
+from bordermap.assets import APP_PREFIX
+from bordermap.mapping.payload import to_script_json
 
-__all__ = ["escaped", "add_countries", "add_border", "add_bridges", "add_places", "ONLINE_TILES",
-           "add_online_tiles", "OSM_ATTRIBUTION"]
+__all__ = ["ReferenceLayer", "REFERENCE_LAYERS", "ONLINE_TILES", "add_online_tiles", "OSM_ATTRIBUTION"]
 
 OSM_ATTRIBUTION = "Border and outlines © OpenStreetMap contributors (ODbL), via timezone-boundary-builder"
 
-
-def escaped(fc: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a FeatureCollection whose string properties are HTML-escaped (lists joined)."""
-    def esc(v):
-        if isinstance(v, str):
-            return html.escape(v)
-        if isinstance(v, list):
-            return html.escape(", ".join(str(x) for x in v))
-        if isinstance(v, dict):
-            return html.escape(", ".join(f"{k}: {x}" for k, x in v.items()))
-        return v
-
-    return {
-        "type": "FeatureCollection",
-        "features": [{"type": "Feature", "geometry": f["geometry"],
-                      "properties": {k: esc(v) for k, v in (f.get("properties") or {}).items()}}
-                     for f in fc.get("features", [])],
-    }
+#: kind -> (name in the layer control, overlay?) in drawing order.
+REFERENCE_LAYERS: dict[str, tuple[str, bool]] = {
+    "countries": ("Countries (offline basemap)", False),
+    "border": ("Afghan–Tajik border", True),
+    "places": ("Places (gazetteer)", True),
+    "bridges": ("Bridges across the Panj", True),
+}
 
 
-def add_countries(m: folium.Map, fc: dict[str, Any]) -> folium.GeoJson:
-    def style(feature):
-        iso = feature["properties"].get("iso3")
-        return {"fillColor": COUNTRY_FILL.get(iso, OTHER_COUNTRY_FILL), "fillOpacity": 1.0,
-                "color": "#9a9a92", "weight": 0.8}
+class ReferenceLayer(JSCSSMixin, Layer):
+    """One reference layer, from an embedded FeatureCollection or a URL."""
 
-    layer = folium.GeoJson(escaped(fc), name="Countries (offline basemap)", style_function=style,
-                           overlay=False, control=True, interactive=False, smooth_factor=0.5)
-    layer.add_to(m)
-    return layer
-
-
-def add_border(m: folium.Map, fc: dict[str, Any]) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Afghan–Tajik border", overlay=True, control=True)
-    data = escaped(fc)
-    folium.GeoJson(data, style_function=lambda f: {"color": "#ffffff", "weight": 6, "opacity": 0.9},
-                   interactive=False, control=False).add_to(group)
-    folium.GeoJson(data, style_function=lambda f: {"color": BORDER_COLOR, "weight": 2.5, "opacity": 1},
-                   tooltip="Afghanistan–Tajikistan border (OSM-derived)", control=False).add_to(group)
-    group.add_to(m)
-    return group
-
-
-def add_bridges(m: folium.Map, fc: dict[str, Any]) -> folium.GeoJson:
-    fields = [k for k in ("name", "opened", "funder", "joins_tj", "joins_af", "precision") if
-              fc.get("features") and k in fc["features"][0].get("properties", {})]
-    aliases = {"name": "Bridge", "opened": "Opened", "funder": "Funded by", "joins_tj": "Tajik side",
-               "joins_af": "Afghan side", "precision": "Position"}
-    layer = folium.GeoJson(
-        escaped(fc), name="Bridges across the Panj",
-        marker=folium.CircleMarker(radius=6, fill=True, fill_color="#ffffff", fill_opacity=1,
-                                   color="#000000", weight=3),
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=[aliases[f] for f in fields]) if fields else None,
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = Bordermap.referenceLayer({{ this._parent.get_name() }},
+            {{ this.kind|tojavascript }}, {{ this.source }});
+        {% endmacro %}
+        """
     )
-    layer.add_to(m)
-    return layer
 
-
-def add_places(m: folium.Map, fc: dict[str, Any]) -> folium.GeoJson:
-    # Labels are bound per feature; names were HTML-escaped by escaped(), so the tooltip
-    # (which Leaflet sets as HTML) shows them as text.
-    label = JsCode("function (feature, layer) { layer.bindTooltip(feature.properties.name, "
-                   "{permanent: true, direction: 'right', offset: [4, 0], className: 'bm-place-label'}); }")
-    layer = folium.GeoJson(
-        escaped(fc), name="Places (gazetteer)",
-        marker=folium.CircleMarker(radius=2.5, fill=True, fill_color="#333333", fill_opacity=1,
-                                   color="#ffffff", weight=1),
-        on_each_feature=label,
-    )
-    layer.add_to(m)
-    return layer
+    def __init__(self, kind: str, *, data: dict[str, Any] | None = None, url: str | None = None,
+                 asset_prefix: str = APP_PREFIX):
+        if kind not in REFERENCE_LAYERS:
+            raise ValueError(f"unknown reference layer {kind!r}")
+        if (data is None) == (url is None):
+            raise ValueError("give either data or url")
+        name, overlay = REFERENCE_LAYERS[kind]
+        super().__init__(name=name, overlay=overlay, control=True, show=True)
+        self._name = "ReferenceLayer"
+        self.kind = kind
+        self.source = to_script_json(url if url is not None else data)
+        self.default_js = [("bordermap_js", asset_prefix + "bordermap.js")]
+        self.default_css = [("bordermap_css", asset_prefix + "bordermap.css")]
 
 
 #: Optional online tile layers (off by default; they need a network, the map works without).

@@ -189,9 +189,15 @@
   }
 
   /* Build the layer. Returns an object with setFilter, select, visibleIds, group. */
-  B.eventLayer = function (map, d, opts) {
-    opts = opts || {};
-    var group = L.featureGroup();
+  B.eventLayer = function (map, src, opts) {
+    B.map = map;
+    var group = L.featureGroup().addTo(map);
+    var holder = { group: group };
+    load(src, function (d) { build(map, d, group, holder); }, "events");
+    return holder;
+  };
+
+  function build(map, d, group, api) {
     var n = d.id.length;
     var parts = new Array(n);     // [primary, extra layers...] per event
     var visible = new Uint8Array(n);
@@ -248,7 +254,7 @@
       return true;
     }
 
-    var api = {
+    L.extend(api, {
       group: group,
       data: d,
       setFilter: function (f) {
@@ -282,13 +288,94 @@
         var p = parts[i][0];
         return p.getBounds ? p.getBounds() : L.latLngBounds([p.getLatLng(), p.getLatLng()]);
       },
-    };
-    group.addTo(map);
+    });
     for (var k = 0; k < n; k++) show(k);
     B.layers.push(api);
     if (B.state.filter) api.setFilter(B.state.filter);
     else api.restyle();
+    if (B.state.selected && B.state.fly) B.select(B.state.selected, B.state.fly);
+    map.fire("bordermap:ready");
     return api;
+  }
+
+  /* Data inline (exports) or from a URL next to the page (the app): same drawing either way. */
+  function load(src, then, what) {
+    if (typeof src !== "string") { then(src); return; }
+    fetch(src).then(function (r) {
+      if (!r.ok) throw new Error(r.status + " " + r.statusText);
+      return r.json();
+    }).then(then).catch(function (err) {
+      console.warn("bordermap: could not load " + what + " from " + src + ": " + err.message);
+    });
+  }
+  B.load = load;
+
+  /* Reference layers: offline basemap, border, bridges, places. Tooltips via textContent. */
+  var REF = {
+    countryFill: { TJK: "#f4efe1", AFG: "#efe6d6" },
+    otherFill: "#e6e6e3",
+    border: "#8c1c13",
+  };
+  function basemapPane(map) {
+    if (!map.getPane("bm-basemap")) {
+      var pane = map.createPane("bm-basemap");
+      pane.style.zIndex = 250;
+      pane.style.pointerEvents = "none";
+    }
+    return "bm-basemap";
+  }
+  function lines(parts) {
+    var box = el("div", "bm-tip");
+    parts.forEach(function (p, i) { if (p) box.appendChild(el("div", i === 0 ? "bm-tip-title" : "bm-tip-line", p)); });
+    return box;
+  }
+  var DRAW = {
+    countries: function (map, fc, group) {
+      L.geoJSON(fc, {
+        pane: basemapPane(map), interactive: false,
+        style: function (f) {
+          return { fillColor: REF.countryFill[f.properties.iso3] || REF.otherFill, fillOpacity: 1,
+                   color: "#9a9a92", weight: 0.8 };
+        },
+      }).addTo(group);
+    },
+    border: function (map, fc, group) {
+      L.geoJSON(fc, { interactive: false, style: function () { return { color: "#ffffff", weight: 6, opacity: 0.9 }; } }).addTo(group);
+      L.geoJSON(fc, { style: function () { return { color: REF.border, weight: 2.5, opacity: 1 }; } })
+        .bindTooltip(function () { return lines(["Afghanistan–Tajikistan border", "OpenStreetMap-derived (ODbL)"]); }, { sticky: true })
+        .addTo(group);
+    },
+    bridges: function (map, fc, group) {
+      L.geoJSON(fc, {
+        pointToLayer: function (f, ll) {
+          return L.circleMarker(ll, { radius: 6, color: "#000", weight: 3, fillColor: "#fff", fillOpacity: 1 });
+        },
+        onEachFeature: function (f, layer) {
+          var p = f.properties;
+          layer.bindTooltip(function () {
+            return lines([p.name, p.opened ? "Opened " + p.opened : "", p.funder ? "Funded by " + p.funder : "",
+              p.joins_tj && p.joins_af ? p.joins_tj + " ↔ " + p.joins_af : "",
+              p.precision ? "Position: " + p.precision : ""]);
+          });
+        },
+      }).addTo(group);
+    },
+    places: function (map, fc, group) {
+      L.geoJSON(fc, {
+        pointToLayer: function (f, ll) {
+          return L.circleMarker(ll, { radius: 2.5, color: "#fff", weight: 1, fillColor: "#333", fillOpacity: 1 });
+        },
+        onEachFeature: function (f, layer) {
+          layer.bindTooltip(el("span", null, f.properties.name),
+            { permanent: true, direction: "right", offset: [4, 0], className: "bm-place-label" });
+        },
+      }).addTo(group);
+    },
+  };
+  B.referenceLayer = function (map, kind, src) {
+    var group = L.featureGroup();
+    load(src, function (fc) { DRAW[kind](map, fc, group); }, kind);
+    return group;
   };
 
   /* Page-wide: apply to every event layer on the page (the app sends these as tiny scripts). */
@@ -302,8 +389,10 @@
     options = options || {};
     B.state.selected = id;
     B.state.dim = !!options.dim;
+    B.state.fly = options.fly ? options : null;
     B.layers.forEach(function (l) { l.restyle(); });
     if (id && options.fly && B.layers.length) {
+      B.state.fly = null;
       var b = B.layers[0].bounds(id);
       var map = B.layers[0].group._map;
       if (b && map) {
@@ -315,8 +404,7 @@
   };
   /* Fly to a place (a storyline step that is about a view rather than an event). */
   B.view = function (center, zoom, options) {
-    if (!B.layers.length) return;
-    var map = B.layers[0].group._map;
+    var map = B.map;
     if (map) map.flyTo(center, zoom, { duration: (options && options.duration) || 0.8 });
   };
   B.count = function () { var c = 0; B.layers.forEach(function (l) { c += l.count(); }); return c; };

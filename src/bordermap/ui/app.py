@@ -17,11 +17,12 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from bordermap.assets import install_static
+from bordermap.assets import APP_PREFIX, install_static, publish_json
 from bordermap.dataset import Dataset, load_dataset
 from bordermap.errors import BordermapError, DataFileError
 from bordermap.mapping.builder import MapOptions, build_map
 from bordermap.mapping.event_layer import FilterScript
+from bordermap.mapping.payload import encode_events
 from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
 from bordermap.panel import render_panel
 from bordermap.timeline import EventFilter, TimeWindow, dense_period, filter_events, ordered, span, step
@@ -38,6 +39,21 @@ SIDE_LABELS = {"TJK": "Tajik side", "AFG": "Afghan side", "both": "Across the bo
 def _load(events_path: str, geo_dir: str, events_mtime: float, geo_mtime: float) -> Dataset:
     # mtimes are part of the cache key: editing a file reloads it.
     return load_dataset(events_path, geo_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def _published(_ds: Dataset, version: tuple, static_dir: str) -> dict[str, str]:
+    """Map data as files Streamlit serves: layer name -> URL. ``version`` keys the cache."""
+    dest = Path(static_dir) / "data"
+    urls = {"events": APP_PREFIX + "data/" + publish_json(dest, encode_events(_ds.events))}
+    for kind, fc in _ds.reference.items():
+        if fc:
+            urls[kind] = APP_PREFIX + "data/" + publish_json(dest, fc)
+    return urls
+
+
+def map_options(root: Path, ds: Dataset, version: tuple, **kw) -> MapOptions:
+    return MapOptions(data_urls=_published(ds, version, str(root / "static" / "vendor")), **kw)
 
 
 def _mtime(path: Path) -> float:
@@ -143,8 +159,9 @@ def main(root: Path | None = None) -> None:
     install_static(root / "static" / "vendor")
 
     events_path, geo_dir = _paths(root)
+    version = (str(events_path), str(geo_dir), _mtime(events_path), _mtime(geo_dir))
     try:
-        ds = _load(str(events_path), str(geo_dir), _mtime(events_path), _mtime(geo_dir))
+        ds = _load(*version)
     except BordermapError as exc:
         _show_load_error(exc, events_path)
         st.stop()
@@ -155,7 +172,7 @@ def main(root: Path | None = None) -> None:
         st.stop()
 
     if brief:
-        briefing(root, ds)
+        briefing(root, ds, map_options(root, ds, version, legend_open=False, online_tiles=False))
         return
 
     whole = span(events)
@@ -216,7 +233,8 @@ def main(root: Path | None = None) -> None:
         selected = None
     map_col, panel_col = st.columns([5, 3], gap="medium")
     with map_col:
-        m = build_map(events, ds.reference, options=MapOptions(legend_open=False), article=ds.article)
+        m = build_map(events, ds.reference, options=map_options(root, ds, version, legend_open=False),
+                      article=ds.article)
         fg = folium.FeatureGroup(name="bordermap-filter", control=False)
         FilterScript(flt, selected, fly=bool(st.session_state.get("fly"))).add_to(fg)
         out = st_folium(m, key="map", height=620, use_container_width=True, feature_group_to_add=fg,

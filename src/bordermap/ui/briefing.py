@@ -39,7 +39,7 @@ def _storyline_path(root: Path) -> Path:
     return root / "data" / "storylines" / f"{safe}.json"
 
 
-def briefing(root: Path, ds: Dataset) -> None:
+def briefing(root: Path, ds: Dataset, options: MapOptions) -> None:
     st.html(BRIEF_CSS)
     path = _storyline_path(root)
     try:
@@ -63,8 +63,7 @@ def briefing(root: Path, ds: Dataset) -> None:
 
     map_col, card_col = st.columns([2.15, 1], gap="small")
     with map_col:
-        m = build_map(ds.events, ds.reference, options=MapOptions(legend_open=False, online_tiles=False),
-                      article=ds.article)
+        m = build_map(ds.events, ds.reference, options=options, article=ds.article)
         fg = folium.FeatureGroup(name="bordermap-brief", control=False)
         FilterScript(None, step.event, fly=True, dim=True, max_zoom=step.zoom or 9,
                      view=(step.center, step.zoom or 7) if step.center else None, nonce=index).add_to(fg)

@@ -52,9 +52,14 @@ BRIEF_KEYS_JS = """
   var doc = window.parent && window.parent.document ? window.parent.document : document;
   if (doc.__bordermapKeys) return;
   doc.__bordermapKeys = true;
-  function press(key) {
+  // A press that arrives while the page is redrawing is held until it is idle, not lost.
+  function press(key, tries) {
+    tries = tries || 0;
+    var app = doc.querySelector("[data-testid='stApp']");
+    var busy = app && app.getAttribute("data-test-script-state") === "running";
     var sel = (key === "next") ? ".st-key-brief_next button" : ".st-key-brief_prev button";
     var b = doc.querySelector(sel);
+    if ((busy || !b) && tries < 100) { setTimeout(function () { press(key, tries + 1); }, 100); return; }
     if (b && !b.disabled) b.click();
   }
   function onKey(e) {
@@ -64,16 +69,22 @@ BRIEF_KEYS_JS = """
     else if (e.key === "ArrowLeft" || e.key === "PageUp") { e.preventDefault(); e.stopPropagation(); press("prev"); }
   }
   doc.addEventListener("keydown", onKey, true);
+  // The map lives in an iframe: listen there too, as soon as each frame document exists.
+  function hookFrame(f) {
+    try {
+      var d = f.contentDocument;
+      if (d && !d.__bordermapKeys) { d.__bordermapKeys = true; d.addEventListener("keydown", onKey, true); }
+    } catch (err) { /* another origin: not ours */ }
+  }
   function hookFrames() {
     doc.querySelectorAll("iframe").forEach(function (f) {
-      try {
-        var d = f.contentDocument;
-        if (d && !d.__bordermapKeys) { d.__bordermapKeys = true; d.addEventListener("keydown", onKey, true); }
-      } catch (err) { /* another origin: not ours */ }
+      hookFrame(f);
+      if (!f.__bordermapLoad) { f.__bordermapLoad = true; f.addEventListener("load", function () { hookFrame(f); }); }
     });
   }
   hookFrames();
-  setInterval(hookFrames, 1000);
+  new MutationObserver(hookFrames).observe(doc.body, { childList: true, subtree: true });
+  setInterval(hookFrames, 250);
 })();
 </script>
 """
