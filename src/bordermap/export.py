@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -231,10 +232,16 @@ def _slider(events: Sequence[Feature], flt: EventFilter) -> TimeSlider | None:
 def _fit_to_events(m, events: Sequence[Feature]) -> None:
     """Open on the exported events, clear of the title (top left), the footer and slider (bottom
     left) and the legend (bottom right); the region view when there are none."""
-    coords = [shapely.get_coordinates(shape(f["geometry"])) for f in events]
-    if not coords:
+    def positions(c):
+        if isinstance(c[0], (int, float)):
+            yield c
+        else:
+            for x in c:
+                yield from positions(x)
+
+    xy = [pos for f in events for pos in positions(f["geometry"]["coordinates"])]
+    if not xy:
         return
-    xy = [c for arr in coords for c in arr]
     lons, lats = [c[0] for c in xy], [c[1] for c in xy]
     m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding_top_left=(30, 90),
                  padding_bottom_right=(280, 200), max_zoom=9)
@@ -247,6 +254,28 @@ def _subtitle(events: Sequence[Feature], flt: EventFilter) -> str:
         return f"{head} · {flt.describe()}"
     whole = span(events)
     return f"{head}, {whole.start.isoformat()} to {whole.end.isoformat()}" if whole else head
+
+
+def _stable_names(m, page: str) -> str:
+    """folium names every element ``<kind>_<random uuid hex>``; number them in order of first
+    appearance instead, so the same export is the same bytes. Only the names of the map's own
+    elements are replaced, never text that happens to look like one."""
+    names: set[str] = set()
+
+    def walk(el) -> None:
+        names.add(el.get_name())
+        for child in getattr(el, "_children", {}).values():
+            walk(child)
+
+    root = m.get_root()
+    for part in (root, root.header, root.html, root.script):
+        walk(part)
+    # Longest first, so no name matches inside a longer one.
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    stable: dict[str, str] = {}
+    for n in pattern.findall(page):
+        stable.setdefault(n, f"{n.rsplit('_', 1)[0]}_{len(stable)}")
+    return pattern.sub(lambda x: stable[x.group(0)], page)
 
 
 def _head(page: str, title: str, online_tiles: bool) -> str:
@@ -286,8 +315,10 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     title = title or _DEFAULT_TITLE
     reference = dict(ds.reference)
     reference["countries"] = _basemap(reference.get("countries"))
+    # The file carries only the selected events, so no initial filter is needed (filtering 10k
+    # events once more on load costs ~0.2 s); the slider applies the exported window on load.
     options = MapOptions(asset_prefix="vendor/", details=True, online_tiles=online_tiles,
-                         initial_filter=flt, legend_open=True, attribution=events_attribution(ds.article))
+                         initial_filter=None, legend_open=True, attribution=events_attribution(ds.article))
     m = build_map(events, reference, options=options, article=ds.article)
     _fit_to_events(m, events)
     TitleBox(title, _subtitle(events, flt)).add_to(m)
@@ -295,7 +326,7 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     if slider is not None:
         slider.add_to(m)
     Footer(_credit_lines(ds, events, flt, when)).add_to(m)
-    page = m.get_root().render()
+    page = _stable_names(m, m.get_root().render())
     return inline_assets(_head(page, title, online_tiles))
 
 

@@ -19,7 +19,7 @@ from bordermap.errors import BordermapError, UnreadableFileError
 from bordermap.export import FORMATS, export_bytes, selected_events, write_export
 from bordermap.io.files import FileExistsRefusal
 from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
-from bordermap.timeline import EventFilter, TimeWindow
+from bordermap.timeline import EventFilter, TimeWindow, span
 
 __all__ = ["add_export_parser", "filter_from_args", "UsageError"]
 
@@ -127,19 +127,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
         ds = load_dataset(args.events, args.geo)
         for w in ds.warnings:
             print(f"warning: {w}", file=sys.stderr)
-        starts = sorted(f["properties"]["date_start"] for f in ds.events)
-        ends = sorted(f["properties"]["date_end"] for f in ds.events)
-        flt = filter_from_args(args, date.fromisoformat(starts[0]) if starts else None,
-                               date.fromisoformat(ends[-1]) if ends else None)
+        whole = span(ds.events)
+        flt = filter_from_args(args, whole.start if whole else None, whole.end if whole else None)
         n = len(selected_events(ds, flt))
         if n == 0:
             print(f"warning: no event matches the filters ({flt.describe()}); the export is empty", file=sys.stderr)
         data = export_bytes(args.format, ds, flt, title=args.title, size=size, online_tiles=args.online_tiles)
         path = write_export(args.format, out, data, force=args.force)
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except UnreadableFileError as exc:
+    except (UsageError, UnreadableFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BordermapError as exc:

@@ -187,3 +187,23 @@ def test_picking_a_table_row_selects_and_flies_to_the_event(app_server, chromium
     page.wait_for_timeout(1200)
     assert frame.evaluate("Bordermap.state.selected") == first["id"]
     assert watch.problems() == []
+
+
+def test_download_buttons_export_what_is_on_screen(app_server, chromium, ds, tmp_path):
+    from bordermap.validate import validate_file
+
+    page, watch, frame = open_app(chromium, app_server.url + "?from=2012-07-20&to=2012-07-31")
+    page.get_by_role("button", name="Export this view").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Events (GeoJSON)").click()
+    path = tmp_path / "view.geojson"
+    info.value.save_as(path)
+    assert info.value.suggested_filename == "bordermap-2012-07-20-to-2012-07-31.geojson"
+    assert [p for p in validate_file(path) if p.severity == "error"] == []
+    import json
+
+    exported = {f["properties"]["id"] for f in json.loads(path.read_text())["features"]}
+    expected = {f["properties"]["id"] for f in filter_events(
+        ds.events, EventFilter(window=TimeWindow(date(2012, 7, 20), date(2012, 7, 31))))}
+    assert exported == expected
+    assert watch.problems() == []

@@ -55,6 +55,10 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes, *, force: bool = Fa
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would, or keep
+        # the mode of the file being replaced.
+        mode = p.stat().st_mode & 0o777 if p.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -67,6 +71,12 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes, *, force: bool = Fa
             pass
         raise
     return p
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def write_text_atomic(path: str | os.PathLike, text: str, *, force: bool = False) -> Path:

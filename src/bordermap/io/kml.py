@@ -203,5 +203,4 @@ def to_kml(events: Iterable[Mapping[str, Any]], *, name: str, description: str =
     _sub(folder, "name", "Events")
     for feature in events:
         _placemark(folder, feature)
-    ET.indent(root, space=" ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -13,10 +13,9 @@ from typing import Any, Sequence
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
-from folium.template import Template
 
 from bordermap.assets import APP_PREFIX
-from bordermap.mapping.payload import encode_events, to_script_json
+from bordermap.mapping.payload import Template, encode_events, to_script_json
 from bordermap.timeline import EventFilter, TimeWindow
 
 __all__ = ["EventLayer", "FilterScript", "TimeSlider", "filter_to_js"]

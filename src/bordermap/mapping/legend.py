@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from branca.element import MacroElement
-from folium.template import Template
 
+from bordermap.mapping.payload import Template
 from bordermap.mapping.style import BORDER_COLOR, CONFIDENCE_LEGEND, RING_KM, TYPE_COLORS
 
 __all__ = ["Legend", "TitleBox", "Footer", "Attribution"]

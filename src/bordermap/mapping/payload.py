@@ -9,8 +9,13 @@ for standalone exports.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any, Sequence
+
+from folium.template import Environment as FoliumEnvironment
+from folium.template import Template as FoliumTemplate
+from folium.template import tojavascript
 
 from bordermap.mapping.style import RING_KM, TYPE_COLORS
 from bordermap.model import CONFIDENCE_LEVELS, DATE_PRECISIONS, EVENT_TYPES
@@ -131,8 +136,34 @@ def encode_events(features: Sequence[dict[str, Any]], *, details: bool = False,
     return payload
 
 
+#: '{{', '{%' and '{#' open Jinja syntax. branca renders every element's output a second time as
+#: a Jinja template, so such text from data would be *evaluated* while the map is built
+#: (server-side template injection: '{{ ... }}' can run Python). JSON never has them outside
+#: strings, and inside a string \u007b is the same '{'.
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+
+
+def jinja_inert(js: str) -> str:
+    """JSON/JS text with the brace of every Jinja opener written as ``\\u007b``."""
+    return _JINJA_OPEN.sub(r"\\u007b", js)
+
+
 def to_script_json(obj: Any) -> str:
-    """JSON safe to place inside a <script> element (no '<', '>', '&' or quote can break out)."""
-    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    """JSON safe to place inside a <script> element (no '<', '>', '&' or quote can break out),
+    and inert when branca renders it again as a Jinja template."""
+    return jinja_inert(json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+                       .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                       .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class _Environment(FoliumEnvironment):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.filters["tojavascript"] = lambda obj: jinja_inert(tojavascript(obj))
+
+
+class Template(FoliumTemplate):
+    """folium's Template whose ``tojavascript`` output stays inert under branca's second
+    rendering; every bordermap plugin uses it instead of ``folium.template.Template``."""
+
+    environment_class = _Environment

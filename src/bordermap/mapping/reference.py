@@ -12,10 +12,9 @@ import folium
 from branca.element import MacroElement  # noqa: F401  (re-exported for plugin authors)
 from folium.elements import JSCSSMixin
 from folium.map import Layer
-from folium.template import Template
 
 from bordermap.assets import APP_PREFIX
-from bordermap.mapping.payload import to_script_json
+from bordermap.mapping.payload import Template, to_script_json
 
 __all__ = ["ReferenceLayer", "REFERENCE_LAYERS", "ONLINE_TILES", "add_online_tiles", "OSM_ATTRIBUTION"]
 

@@ -28,6 +28,7 @@ from bordermap.panel import render_panel
 from bordermap.timeline import EventFilter, TimeWindow, dense_period, filter_events, ordered, span, step
 from bordermap.ui import chart, table
 from bordermap.ui.briefing import briefing
+from bordermap.ui.exports import export_menu
 from bordermap.ui.style import PAGE_CSS
 
 __all__ = ["main"]
@@ -196,6 +197,8 @@ def main(root: Path | None = None) -> None:
         actors = sorted({a["name"] for f in events for a in f["properties"].get("actors", [])})
         actor = st.selectbox("Actor", actors, index=None, key="actor", bind="query-params",
                              placeholder="Any actor")
+        st.link_button("Briefing mode ▶", "?mode=brief", help="Step through the storyline on a shared screen "
+                       "(→/← or PageDown/PageUp)", width="stretch")
         for w in ds.warnings:
             st.warning(w)
         st.caption("Sources: the events are drawn from Thomas Ruttig, “Clashes in Eastern Tajikistan – with "
@@ -224,6 +227,8 @@ def main(root: Path | None = None) -> None:
                       confidence=frozenset(sel_conf), sides=frozenset(sel_sides), actor=actor)
     shown = filter_events(events, flt)
     count_slot.caption(f"**{len(shown)} of {len(events)} events** · {flt.describe()}")
+    with c5:
+        export_menu(ds, flt)
     st.altair_chart(chart.timeline_chart(events, flt.window), width="stretch")
 
     # ---- map and panel --------------------------------------------------------------------

@@ -1,0 +1,123 @@
+"""``bordermap export``: options become the app's EventFilter; errors are one sentence and an exit code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bordermap.cli import build_parser, main
+from bordermap.export_cli import filter_from_args
+from bordermap.io.acled import ACLED_COLUMNS
+from bordermap.synthetic import synthetic_collection
+
+ROOT = Path(__file__).resolve().parents[1]
+GEO = str(ROOT / "geo")
+
+
+@pytest.fixture(scope="module")
+def events_file(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("data") / "events.geojson"
+    path.write_text(json.dumps(synthetic_collection(60, seed=3)), "utf-8")
+    return str(path)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["export", *argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+def args(*argv: str):
+    return build_parser().parse_args(["export", "csv", "-o", "x.csv", *argv])
+
+
+def test_options_build_the_apps_filter():
+    flt = filter_from_args(args("--from", "2012-07-20", "--to", "2012-07-31", "--type", "battles",
+                                "--type", "Explosions/Remote violence", "--confidence", "confirmed",
+                                "--side", "tjk", "--actor", "Tolib Ayombekov"))
+    assert (flt.window.start, flt.window.end) == (date(2012, 7, 20), date(2012, 7, 31))
+    assert flt.event_types == {"Battles", "Explosions/Remote violence"}
+    assert (flt.confidence, flt.sides, flt.actor) == ({"confirmed"}, {"TJK"}, "Tolib Ayombekov")
+    open_end = filter_from_args(args("--from", "2012-07-20"), date(1992, 1, 1), date(2012, 12, 31))
+    assert (open_end.window.start, open_end.window.end) == (date(2012, 7, 20), date(2012, 12, 31))
+    assert filter_from_args(args()).window is None
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "kml", "html"])
+def test_writes_each_text_format(capsys, tmp_path, events_file, fmt):
+    out = tmp_path / f"export.{fmt}"
+    code, stdout, _ = run(capsys, fmt, "-o", str(out), "--events", events_file, "--geo", GEO,
+                          "--from", "2010-03-01", "--to", "2010-06-30")
+    assert code == 0 and out.exists()
+    assert stdout.startswith(f"{out}: ") and "of 60 events (2010-03-01 to 2010-06-30)" in stdout
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+        assert list(rows[0]) == list(ACLED_COLUMNS)
+        assert all("2010-02-01" <= r["event_date"] <= "2010-06-30" for r in rows)
+
+
+def test_refuses_to_overwrite_unless_forced(capsys, tmp_path, events_file):
+    out = tmp_path / "e.csv"
+    out.write_text("keep me")
+    code, _, err = run(capsys, "csv", "-o", str(out), "--events", events_file, "--geo", GEO)
+    assert code == 1
+    assert err.strip() == f"error: {out}: already exists; not overwriting it (use --force to replace it)"
+    assert out.read_text() == "keep me"
+    code, _, _ = run(capsys, "csv", "-o", str(out), "--events", events_file, "--geo", GEO, "--force")
+    assert code == 0 and out.read_text("utf-8").startswith("event_id_cnty,")
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--from", "2012-13-01"], "error: --from '2012-13-01' is not a date; expected YYYY-MM-DD, e.g. 2012-07-24"),
+    (["--to", "24/07/2012"], "error: --to '24/07/2012' is not a date; expected YYYY-MM-DD, e.g. 2012-07-24"),
+    (["--from", "2012-08-01", "--to", "2012-07-01"], "error: --from 2012-08-01 is after --to 2012-07-01"),
+    (["--type", "Skirmish"], "error: --type 'Skirmish' is not one of: Battles, Protests, Riots, "
+                             "Explosions/Remote violence, Violence against civilians, Strategic developments"),
+    (["--confidence", "sure"], "error: --confidence 'sure' is not one of: confirmed, reported, disputed, unconfirmed"),
+    (["--side", "UZB"], "error: --side 'UZB' is not one of: TJK, AFG, both"),
+    (["--size", "big"], "error: --size 'big' is not WIDTHxHEIGHT with 100 to 10000 pixels a side, e.g. 1600x1000"),
+])
+def test_bad_options_are_one_sentence_and_exit_2(capsys, tmp_path, events_file, extra, message):
+    out = tmp_path / "never.csv"
+    code, _, err = run(capsys, "csv", "-o", str(out), "--events", events_file, "--geo", GEO, *extra)
+    assert (code, err.strip()) == (2, message)
+    assert not out.exists()
+
+
+def test_unreadable_and_invalid_data(capsys, tmp_path):
+    code, _, err = run(capsys, "csv", "-o", str(tmp_path / "a.csv"), "--events", str(tmp_path / "nope.geojson"))
+    assert (code, err.strip()) == (2, f"error: {tmp_path / 'nope.geojson'}: file not found")
+    bad = ROOT / "tests" / "data" / "bad" / "many-problems.geojson"
+    code, _, err = run(capsys, "csv", "-o", str(tmp_path / "b.csv"), "--events", str(bad), "--geo", GEO)
+    assert code == 1 and err.startswith(f"error: {bad}: feature 0") and not (tmp_path / "b.csv").exists()
+
+
+def test_output_that_is_a_folder(capsys, tmp_path, events_file):
+    code, _, err = run(capsys, "csv", "-o", str(tmp_path), "--events", events_file, "--geo", GEO)
+    assert code == 2 and "is a folder; give a file name" in err
+
+
+def test_empty_selection_warns_but_writes(capsys, tmp_path, events_file):
+    out = tmp_path / "none.csv"
+    code, _, err = run(capsys, "csv", "-o", str(out), "--events", events_file, "--geo", GEO, "--actor", "Nobody")
+    assert code == 0 and "warning: no event matches the filters (actor: Nobody)" in err
+    assert out.read_text("utf-8").strip() == ",".join(ACLED_COLUMNS)
+
+
+def test_missing_geo_layers_are_a_warning(capsys, tmp_path, events_file):
+    out = tmp_path / "x.geojson"
+    code, _, err = run(capsys, "geojson", "-o", str(out), "--events", events_file, "--geo", str(tmp_path / "nogeo"))
+    assert code == 0 and err.startswith("warning: ") and out.exists()
+
+
+def test_help_lists_the_formats(capsys):
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    text = capsys.readouterr().out
+    assert "{html,png,geojson,csv,kml}" in text and "--force" in text and "--online-tiles" in text
