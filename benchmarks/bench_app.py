@@ -85,22 +85,21 @@ def measure(kind: str, server: AppServer, b, n_points: int, runs: int) -> dict[s
 
         # Click an event and wait for its details beside the map.
         frame = next(f for f in page.frames if "st_folium" in f.url)
-        box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+        page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
         if kind == "ours":
             xy = frame.evaluate("""() => { const l = Bordermap.layers[0]; const ids = l.visibleIds();
                 const id = ids.find(i => l.data.gt[l.indexOf(i)] === 0);
                 map.setView(l.anchor(id), 13, {animate: false});
-                const p = map.latLngToContainerPoint(l.anchor(id)); const r = map.getContainer().getBoundingClientRect();
-                return [r.left + p.x, r.top + p.y]; }""")
+                const p = map.latLngToContainerPoint(l.anchor(id)); return [p.x, p.y]; }""")
             page.wait_for_timeout(300)
+            target = frame.locator(".leaflet-container").first
             t0 = time.perf_counter()
-            page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+            target.click(position={"x": xy[0], "y": xy[1]})
             page.locator(".bm-panel-title").wait_for(timeout=60000)
         else:
-            xy = frame.evaluate("""() => { const el = document.querySelector('.leaflet-marker-icon');
-                const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height - 4]; }""")
+            marker = frame.locator(".leaflet-marker-icon").first
             t0 = time.perf_counter()
-            page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+            marker.click(force=True)
             page.get_by_text("Selected:").wait_for(timeout=180000)
         click.append(time.perf_counter() - t0)
         if watch.problems():

@@ -65,11 +65,13 @@ def isolated_point_event(frame) -> str:
 
 
 def click_event(page, frame, event_id):
+    """Click where the event is drawn; Playwright resolves the position at click time, so a late
+    layout shift of the page cannot make the click miss."""
+    page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
+    page.wait_for_timeout(100)
     xy = frame.evaluate("(id) => { const p = map.latLngToContainerPoint(Bordermap.layers[0].anchor(id));"
-                        " const r = map.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }",
-                        event_id)
-    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
-    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+                        " return [p.x, p.y]; }", event_id)
+    frame.locator(".leaflet-container").first.click(position={"x": xy[0], "y": xy[1]})
 
 
 def test_map_draws_every_event_offline(app_server, chromium, ds, artifacts):

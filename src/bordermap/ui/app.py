@@ -150,6 +150,41 @@ def _set_window(window: TimeWindow) -> None:
     st.session_state["win"] = (window.start, window.end)
 
 
+@st.fragment
+def _map_and_panel(root: Path, ds: Dataset, version: tuple, flt: EventFilter) -> None:
+    selected = st.session_state.get("selected")
+    by_id = ds.by_id()
+    if selected not in by_id:
+        selected = None
+    map_col, panel_col = st.columns([5, 3], gap="medium")
+    with map_col:
+        m = build_map(ds.events, ds.reference, options=map_options(root, ds, version, legend_open=False),
+                      article=ds.article)
+        fg = folium.FeatureGroup(name="bordermap-filter", control=False)
+        FilterScript(flt, selected, fly=bool(st.session_state.get("fly"))).add_to(fg)
+        out = st_folium(m, key="map", height=620, use_container_width=True, feature_group_to_add=fg,
+                        returned_objects=["last_active_drawing", "last_object_clicked_count"],
+                        on_change=partial(_on_map_change, set(by_id)))
+    st.session_state["fly"] = False
+    if _take_click(out, set(by_id)):  # a value that arrived without the callback (e.g. AppTest)
+        selected = st.session_state["selected"]
+
+    with panel_col:
+        if selected:
+            st.html(render_panel(by_id[selected], ds.article, crossings=ds.crossing_names()))
+            if not flt.matches(by_id[selected]):
+                st.info("This event is outside the current time window or filters.")
+        else:
+            st.info("Pick an event on the map or in the table below to see its whole story: "
+                    "when, where, who, the casualty claims side by side, how sure anyone is, and the sources.")
+
+    if selected != st.query_params.get("event"):
+        if selected:
+            st.query_params["event"] = selected
+        elif "event" in st.query_params:
+            del st.query_params["event"]
+
+
 def main(root: Path | None = None) -> None:
     """Draw the page. ``root`` is the folder holding app.py, data/, geo/ and static/."""
     root = Path(root) if root is not None else Path.cwd()
@@ -231,38 +266,8 @@ def main(root: Path | None = None) -> None:
         export_menu(ds, flt)
     st.altair_chart(chart.timeline_chart(events, flt.window), width="stretch")
 
-    # ---- map and panel --------------------------------------------------------------------
-    selected = st.session_state.get("selected")
-    by_id = ds.by_id()
-    if selected not in by_id:
-        selected = None
-    map_col, panel_col = st.columns([5, 3], gap="medium")
-    with map_col:
-        m = build_map(events, ds.reference, options=map_options(root, ds, version, legend_open=False),
-                      article=ds.article)
-        fg = folium.FeatureGroup(name="bordermap-filter", control=False)
-        FilterScript(flt, selected, fly=bool(st.session_state.get("fly"))).add_to(fg)
-        out = st_folium(m, key="map", height=620, use_container_width=True, feature_group_to_add=fg,
-                        returned_objects=["last_active_drawing", "last_object_clicked_count"],
-                        on_change=partial(_on_map_change, set(by_id)))
-    st.session_state["fly"] = False
-    if _take_click(out, set(by_id)):  # a value that arrived without the callback (e.g. AppTest)
-        st.rerun()
-
-    with panel_col:
-        if selected:
-            st.html(render_panel(by_id[selected], ds.article, crossings=ds.crossing_names()))
-            if not flt.matches(by_id[selected]):
-                st.info("This event is outside the current time window or filters.")
-        else:
-            st.info("Pick an event on the map or in the table below to see its whole story: "
-                    "when, where, who, the casualty claims side by side, how sure anyone is, and the sources.")
-
-    if selected != st.query_params.get("event"):
-        if selected:
-            st.query_params["event"] = selected
-        elif "event" in st.query_params:
-            del st.query_params["event"]
+    # ---- map and panel (a fragment: a click on the map redraws only this part) -----------
+    _map_and_panel(root, ds, version, flt)
 
     # ---- events table ---------------------------------------------------------------------
     st.markdown("##### Events in view")
