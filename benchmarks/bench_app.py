@@ -83,7 +83,10 @@ def measure(kind: str, server: AppServer, b, n_points: int, runs: int) -> dict[s
             wait_for_app(page)
             page.wait_for_timeout(200)
 
-        # Click an event and wait for its details beside the map.
+        # Click an event and wait for its details beside the map, once the page is idle (the
+        # component's own first value causes one rerun after mount; a click is not timed into it).
+        wait_for_app(page)
+        page.wait_for_timeout(1000)
         frame = next(f for f in page.frames if "st_folium" in f.url)
         page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
         if kind == "ours":

@@ -41,7 +41,8 @@ def synthetic_collection(n: int, seed: int = 1, start: date = date(2010, 1, 1),
         prec = rng.choices(["day", "week", "month"], weights=[8, 1, 1])[0]
         d1 = d0 + timedelta(days={"day": 0, "week": 6, "month": 29}[prec])
         gp = rng.choices([1, 2, 3], weights=[6, 3, 1])[0]
-        jitter = 0.0 if gp == 1 else 0.05 * gp
+        # As ACLED codes them: a town event sits near the town; a vaguer one on the town itself.
+        jitter = 0.03 if gp == 1 else 0.0
         coords = [round(lon + rng.uniform(-jitter, jitter), 4), round(lat + rng.uniform(-jitter, jitter), 4)]
         claims = []
         if et in ("Battles", "Violence against civilians", "Explosions/Remote violence"):

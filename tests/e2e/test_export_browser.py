@@ -118,9 +118,10 @@ def test_popup_shows_details_and_sources_as_links(chromium, tmp_path, ds):
     page, watch = open_export(chromium, tmp_path, export_html(ds, generated_at=WHEN))
     first = selected_events(ds)[0]["properties"]
     popup = page.evaluate("""() => {
-      const l = Bordermap.layers[0].group.getLayers().find(x => x._bmIndex === 0);
-      l.openPopup();
-      const el = l.getPopup().getElement();
+      const g = Bordermap.layers[0].group;
+      const l = g.getLayers().find(x => x._bmIndex === 0);
+      l.fire('click', {latlng: l.getLatLng ? l.getLatLng() : l.getBounds().getCenter()}, true);
+      const el = g.getPopup().getElement();
       return {text: el.innerText,
               links: [...el.querySelectorAll('.leaflet-popup-content a')].map(a => [a.href, a.target, a.rel])};
     }""")

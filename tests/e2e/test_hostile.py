@@ -93,16 +93,20 @@ _OPEN_EVERYTHING = """() => {
     const el = overlay && overlay.getElement();
     return el ? el.textContent : null;
   };
+  // One tooltip and one popup are bound to the event group; hovering or clicking an event
+  // (an event fired on it, propagated to the group) opens them for that event.
+  const g = layer.group;
   layer.group.getLayers().filter(l => l._bmIndex !== undefined)
     .sort((a, b) => a._bmIndex - b._bmIndex).forEach(l => {
-      l.openTooltip();
-      out.tooltips.push(text(l.getTooltip()));
-      l.closeTooltip();
-      l.openPopup();
-      out.popups.push(text(l.getPopup()));
-      l.getPopup().getElement().querySelectorAll('.leaflet-popup-content a')
+      const at = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
+      l.fire('mouseover', {latlng: at}, true);
+      out.tooltips.push(text(g.getTooltip()));
+      g.closeTooltip();
+      l.fire('click', {latlng: at}, true);
+      out.popups.push(text(g.getPopup()));
+      g.getPopup().getElement().querySelectorAll('.leaflet-popup-content a')
         .forEach(a => out.hrefs.push(a.getAttribute('href')));
-      l.closePopup();
+      g.closePopup();
     });
   // Reference layers: tooltips bound per feature, or to a whole layer group.
   map.eachLayer(l => {

@@ -85,6 +85,11 @@ def encode_events(features: Sequence[dict[str, Any]], *, details: bool = False,
     dprec = _Table(DATE_PRECISIONS)
     sides = _Table(["TJK", "AFG", "both"])
     actors = _Table()
+    strs = _Table()  # every other repeated string (places, summaries, source names, ...)
+
+    def sx(value: Any) -> int | None:
+        return None if value is None else strs(str(value))
+
     cols: dict[str, list[Any]] = {k: [] for k in
                                   ("id", "title", "loc", "t0", "t1", "ty", "cf", "dp", "gp", "sd",
                                    "ac", "gt", "g", "fl", "fh", "nc")}
@@ -94,7 +99,7 @@ def encode_events(features: Sequence[dict[str, Any]], *, details: bool = False,
         geom = f["geometry"]
         cols["id"].append(p["id"])
         cols["title"].append(p["title"])
-        cols["loc"].append(p["location"])
+        cols["loc"].append(sx(p["location"]))
         cols["t0"].append(_day(p["date_start"]))
         cols["t1"].append(_day(p["date_end"]))
         cols["ty"].append(types(p["event_type"]))
@@ -112,15 +117,14 @@ def encode_events(features: Sequence[dict[str, Any]], *, details: bool = False,
         cols["fh"].append(p.get("fatalities_high"))
         cols["nc"].append(len(p.get("fatalities", [])))
         if details:
-            det.append({
-                "sub": p.get("sub_event_type"),
-                "summary": p.get("summary"),
-                "confnote": p.get("confidence_note"),
-                "claims": [claim_line(c) for c in p.get("fatalities", [])],
-                "corrections": [correction_line(c) for c in p.get("corrections", [])],
-                "sources": [[s["name"], s.get("url"), s.get("date")] for s in p.get("sources", [])],
-                "refs": refs_line(p.get("article_refs", []), article),
-            })
+            # [sub-type, summary, confidence note, [claims], [corrections], [[source, url, date]], refs]
+            det.append([
+                sx(p.get("sub_event_type")), sx(p.get("summary")), sx(p.get("confidence_note")),
+                [sx(claim_line(c)) for c in p.get("fatalities", [])],
+                [sx(correction_line(c)) for c in p.get("corrections", [])],
+                [[sx(src["name"]), sx(src.get("url")), sx(src.get("date"))] for src in p.get("sources", [])],
+                sx(refs_line(p.get("article_refs", []), article)),
+            ])
     payload: dict[str, Any] = {
         **cols,
         "types": types.values,
@@ -130,6 +134,7 @@ def encode_events(features: Sequence[dict[str, Any]], *, details: bool = False,
         "sides": sides.values,
         "actors": actors.values,
         "ringKm": {str(k): v for k, v in RING_KM.items()},
+        "strs": strs.values,
     }
     if details:
         payload["details"] = det

@@ -132,7 +132,7 @@
     var box = el("div", "bm-tip");
     box.appendChild(el("div", "bm-tip-title", d.title[i]));
     box.appendChild(el("div", "bm-tip-line", dateLabel(d.t0[i], d.t1[i], d.dprec[d.dp[i]])));
-    var place = d.loc[i] + (d.gp[i] > 1 ? (d.gp[i] === 2 ? " (approximate area)" : " (region only)") : "");
+    var place = locOf(d, i) + (d.gp[i] > 1 ? (d.gp[i] === 2 ? " (approximate area)" : " (region only)") : "");
     box.appendChild(el("div", "bm-tip-line", place));
     var conf = d.conf[d.cf[i]];
     var line = d.types[d.ty[i]] + " · " + conf;
@@ -144,12 +144,23 @@
     return box;
   }
 
+  /* Details are stored as indices into the payload's string table (repeated strings once). */
+  function detailOf(d, i) {
+    var r = d.details[i], S = d.strs;
+    function s(k) { return k === null || k === undefined ? null : S[k]; }
+    return {
+      sub: s(r[0]), summary: s(r[1]), confnote: s(r[2]), claims: r[3].map(s), corrections: r[4].map(s),
+      sources: r[5].map(function (x) { return [s(x[0]), s(x[1]), s(x[2])]; }), refs: s(r[6]),
+    };
+  }
+  function locOf(d, i) { return d.strs[d.loc[i]]; }
+
   /* Popup with the whole story, for standalone exports (the app shows a side panel instead). */
   function popupContent(d, i) {
-    var det = d.details[i] || {};
+    var det = detailOf(d, i);
     var box = el("div", "bm-pop");
     box.appendChild(el("h4", null, d.title[i]));
-    box.appendChild(el("div", "bm-pop-meta", dateLabel(d.t0[i], d.t1[i], d.dprec[d.dp[i]]) + " · " + d.loc[i] +
+    box.appendChild(el("div", "bm-pop-meta", dateLabel(d.t0[i], d.t1[i], d.dprec[d.dp[i]]) + " · " + locOf(d, i) +
       " · " + d.types[d.ty[i]] + (det.sub ? " / " + det.sub : "")));
     if (det.summary) box.appendChild(el("p", null, det.summary));
     var conf = el("p", "bm-conf-" + d.conf[d.cf[i]], "Confidence: " + d.conf[d.cf[i]] + (det.confnote ? " — " + det.confnote : ""));
@@ -201,8 +212,12 @@
     var n = d.id.length;
     var parts = new Array(n);     // [primary, extra layers...] per event
     var visible = new Uint8Array(n);
-    var index = {};
     var idToIndex = {};
+    // Uncertainty rings are shared: events coded to the same place at the same precision (as
+    // ACLED and UCDP code regional events to one centroid) draw one ring, shown while any of
+    // them is visible. 10,000 events need a few hundred rings, not thousands.
+    var rings = {}, ringOf = new Array(n);
+    var lastSel = null, lastDim = false;
     for (var i = 0; i < n; i++) {
       idToIndex[d.id[i]] = i;
       var gt = d.gt[i], g = d.g[i], primary, extras = [];
@@ -210,7 +225,12 @@
       if (gt === 0) {
         primary = L.circleMarker([g[1], g[0]], pointStyle(d, i, false, false));
         if (d.gp[i] > 1) {
-          extras.push(L.circle([g[1], g[0]], L.extend({ radius: d.ringKm[d.gp[i]] * 1000 }, ringStyle(d, i, false))));
+          var key = g[0] + "," + g[1] + "," + d.gp[i] + "," + d.ty[i];
+          if (!rings[key]) {
+            rings[key] = { n: 0, first: i, layer: L.circle([g[1], g[0]],
+              L.extend({ radius: d.ringKm[d.gp[i]] * 1000 }, ringStyle(d, i, false))) };
+          }
+          ringOf[i] = rings[key];
         }
       } else if (gt === 1) {
         primary = L.polyline(latlngs(g, 1), lineStyle(d, i, false, false));
@@ -221,22 +241,29 @@
       }
       primary.feature = feature;
       primary._bmIndex = i;
-      (function (k) {
-        primary.bindTooltip(function () { return tooltipContent(d, k); }, { sticky: gt !== 0, direction: "top" });
-        if (d.details) primary.bindPopup(function () { return popupContent(d, k); }, { maxWidth: 380 });
-      })(i);
       parts[i] = [primary].concat(extras);
     }
-    // Rings underneath points, so the ring never hides the point it belongs to.
+    // One tooltip and one popup for the whole layer (Leaflet hands them the hovered or clicked
+    // event), instead of 10,000 of each.
+    group.bindTooltip(function (layer) { return tooltipContent(d, layer._bmIndex); }, { direction: "top", sticky: true });
+    if (d.details) group.bindPopup(function (layer) { return popupContent(d, layer._bmIndex); }, { maxWidth: 380 });
+
     function show(i) {
       if (visible[i]) return;
       visible[i] = 1;
       for (var k = parts[i].length - 1; k >= 0; k--) group.addLayer(parts[i][k]);
+      var r = ringOf[i];
+      if (r && r.n++ === 0) {
+        group.addLayer(r.layer);
+        r.layer.bringToBack();  // under the points, so a ring never hides its event
+      }
     }
     function hide(i) {
       if (!visible[i]) return;
       visible[i] = 0;
       for (var k = 0; k < parts[i].length; k++) group.removeLayer(parts[i][k]);
+      var r = ringOf[i];
+      if (r && --r.n === 0) group.removeLayer(r.layer);
     }
 
     function matches(i, f) {
@@ -266,15 +293,30 @@
       count: function () { var c = 0; for (var i = 0; i < n; i++) c += visible[i]; return c; },
       visibleIds: function () { var out = []; for (var i = 0; i < n; i++) if (visible[i]) out.push(d.id[i]); return out; },
       indexOf: function (id) { return idToIndex.hasOwnProperty(id) ? idToIndex[id] : -1; },
+      // Only what changed is restyled: every event when dimming turns on or off, otherwise
+      // the previously and newly selected ones (styles persist while a layer is hidden).
       restyle: function () {
-        var sel = B.state.selected, dim = B.state.dim && sel !== null && sel !== undefined;
-        for (var i = 0; i < n; i++) {
-          if (!visible[i]) continue;
+        var sel = B.state.selected === undefined ? null : B.state.selected;
+        var dim = !!(B.state.dim && sel !== null);
+        var todo;
+        if (dim !== lastDim) {
+          todo = null;
+        } else if (sel !== lastSel) {
+          todo = [lastSel, sel].filter(function (x) { return x !== null && idToIndex.hasOwnProperty(x); })
+            .map(function (x) { return idToIndex[x]; });
+        } else {
+          return;
+        }
+        lastSel = sel; lastDim = dim;
+        function one(i) {
           var isSel = d.id[i] === sel, dimmed = dim && !isSel, p = parts[i][0], gt = d.gt[i];
           p.setStyle(gt === 0 ? pointStyle(d, i, isSel, dimmed) : gt === 1 ? lineStyle(d, i, isSel, dimmed) : areaStyle(d, i, isSel, dimmed));
-          if (parts[i].length > 1 && gt === 0) parts[i][1].setStyle(ringStyle(d, i, dimmed));
-          if (isSel && p.bringToFront) p.bringToFront();
+          if (isSel && visible[i] && p.bringToFront) p.bringToFront();
         }
+        if (todo === null) { for (var i = 0; i < n; i++) one(i); } else { todo.forEach(one); }
+        for (var key in rings) rings[key].layer.setStyle(ringStyle(d, rings[key].first, dim));
+        var si = sel !== null && idToIndex.hasOwnProperty(sel) ? idToIndex[sel] : -1;
+        if (si >= 0 && ringOf[si]) ringOf[si].layer.setStyle(ringStyle(d, si, false));
       },
       anchor: function (id) {
         var i = api.indexOf(id);

@@ -264,10 +264,12 @@ def main(root: Path | None = None) -> None:
     count_slot.caption(f"**{len(shown)} of {len(events)} events** · {flt.describe()}")
     with c5:
         export_menu(ds, flt)
-    st.altair_chart(chart.timeline_chart(events, flt.window), width="stretch")
+    chart_slot = st.container()  # drawn after the map, so the map's delta reaches the browser first
 
     # ---- map and panel (a fragment: a click on the map redraws only this part) -----------
     _map_and_panel(root, ds, version, flt)
+    with chart_slot:
+        st.altair_chart(chart.timeline_chart(events, flt.window), width="stretch")
 
     # ---- events table ---------------------------------------------------------------------
     st.markdown("##### Events in view")

@@ -14,18 +14,21 @@ __all__ = ["timeline_chart"]
 
 
 def timeline_chart(events: Sequence[dict[str, Any]], window: TimeWindow | None) -> alt.LayerChart:
-    """Events per month, stacked by type, with the current window shaded."""
+    """Events per month, stacked by type, with the current window shaded.
+
+    Counted here, not in Vega: the chart carries one row per (month, type), not one per event.
+    """
     df = pd.DataFrame({
-        "start": pd.to_datetime([f["properties"]["date_start"] for f in events]),
+        "start": pd.to_datetime([f["properties"]["date_start"][:7] + "-01" for f in events]),
         "type": [f["properties"]["event_type"] for f in events],
-    })
+    }).groupby(["start", "type"]).size().reset_index(name="events")
     color = alt.Color("type:N", scale=alt.Scale(domain=list(TYPE_COLORS), range=list(TYPE_COLORS.values())),
                       legend=None)
     bars = alt.Chart(df).mark_bar(size=4).encode(
-        x=alt.X("yearmonth(start):T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True, tickCount=8)),
-        y=alt.Y("count():Q", title="events", axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True, tickCount=8)),
+        y=alt.Y("sum(events):Q", title="events", axis=alt.Axis(tickMinStep=1)),
         color=color,
-        tooltip=[alt.Tooltip("yearmonth(start):T", title="month"), "type:N", alt.Tooltip("count():Q", title="events")],
+        tooltip=[alt.Tooltip("start:T", title="month", format="%b %Y"), "type:N", "events:Q"],
     )
     layers = []
     if window is not None:

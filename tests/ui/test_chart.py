@@ -1,0 +1,18 @@
+from datetime import date
+
+from bordermap.timeline import TimeWindow
+from bordermap.ui.chart import timeline_chart
+
+
+def ev(start, t):
+    return {"properties": {"date_start": start, "event_type": t}}
+
+
+def test_chart_counts_per_month_and_type_not_per_event():
+    events = [ev("2012-07-21", "Battles"), ev("2012-07-24", "Battles"), ev("2012-07-25", "Strategic developments"),
+              ev("2010-10-01", "Battles")] * 100
+    spec = timeline_chart(events, TimeWindow(date(2012, 7, 1), date(2012, 7, 31))).to_dict()
+    rows = next(v for k, v in spec["datasets"].items() if v and "events" in v[0])
+    assert len(rows) == 3
+    assert sorted((r["start"][:7], r["type"], r["events"]) for r in rows) == [
+        ("2010-10", "Battles", 100), ("2012-07", "Battles", 200), ("2012-07", "Strategic developments", 100)]
