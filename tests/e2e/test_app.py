@@ -139,6 +139,10 @@ def test_permalink_restores_the_view(app_server, chromium, ds):
     wait_count(page, frame, len(filter_events(ds.events, flt)))
     assert panel_title(page) == target["title"]
     assert frame.evaluate("Bordermap.state.selected") == target["id"]
+    # The map flew to the linked event.
+    page.wait_for_timeout(1500)
+    assert frame.evaluate("(id) => map.getZoom() >= 8 && map.getBounds().pad(-0.1)"
+                          ".contains(Bordermap.layers[0].bounds(id).getCenter())", target["id"])
     q = parse_qs(urlparse(page.url).query)
     assert q["event"] == [target["id"]] and q["type"] == ["Battles"]
     assert watch.problems() == []

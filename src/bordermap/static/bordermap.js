@@ -431,9 +431,13 @@
     options = options || {};
     B.state.selected = id;
     B.state.dim = !!options.dim;
-    B.state.fly = options.fly ? options : null;
+    // A fly-to asked for before the events arrived waits for them; a later, plain re-selection
+    // of the same event (a redraw of the page) must not cancel it.
+    var pending = B.state.fly;
+    B.state.fly = options.fly ? L.extend({ id: id }, options) : (pending && pending.id === id ? pending : null);
     B.layers.forEach(function (l) { l.restyle(); });
-    if (id && options.fly && B.layers.length) {
+    if (id && B.state.fly && B.layers.length) {
+      options = B.state.fly;
       B.state.fly = null;
       var b = B.layers[0].bounds(id);
       var map = B.layers[0].group._map;
