@@ -27,6 +27,8 @@ __all__ = [
     "Actor",
     "load_schema",
     "fatality_range",
+    "claim_figure",
+    "claim_parts",
     "parse_date",
     "derive_properties",
 ]
@@ -156,6 +158,20 @@ def fatality_range(claims: Iterable[FatalityClaim]) -> tuple[int | None, int | N
         elif "low" in c:
             highs.append(c["low"])
     return (min(lows) if lows else None, max(highs) if highs else None)
+
+
+def claim_figure(claim: FatalityClaim) -> str:
+    """A claim's number as the source gave it: '42', '10–20' or 'at least 8'."""
+    if "total" in claim:
+        return str(claim["total"])
+    if "high" in claim:
+        return f"{claim['low']}–{claim['high']}"
+    return f"at least {claim.get('low')}"
+
+
+def claim_parts(claim: FatalityClaim, sep: str = " ") -> str:
+    """The breakdown by party: 'security forces 12, rebels 30'."""
+    return ", ".join(f"{k.replace('_', ' ')}{sep}{v}" for k, v in claim.get("breakdown", {}).items())
 
 
 def derive_properties(props: dict[str, Any]) -> dict[str, Any]:

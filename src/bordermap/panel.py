@@ -10,6 +10,7 @@ import jinja2
 
 from bordermap.mapping.payload import refs_line
 from bordermap.mapping.style import TYPE_COLORS
+from bordermap.model import claim_figure, claim_parts
 
 __all__ = ["render_panel", "date_label", "place_precision_label", "border_label", "claims_rows",
            "contested_line"]
@@ -66,15 +67,8 @@ def border_label(p: dict[str, Any], crossings: dict[str, str] | None = None) -> 
 def claims_rows(p: dict[str, Any]) -> list[dict[str, str]]:
     rows = []
     for c in p.get("fatalities", []):
-        if "total" in c:
-            figure = str(c["total"])
-        elif "high" in c:
-            figure = f"{c['low']}–{c['high']}"
-        else:
-            figure = f"at least {c['low']}"
-        rows.append({"source": c["source"], "figure": figure, "date": c.get("date", ""),
-                     "breakdown": ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in c.get("breakdown", {}).items()),
-                     "note": c.get("note", "")})
+        rows.append({"source": c["source"], "figure": claim_figure(c), "date": c.get("date", ""),
+                     "breakdown": claim_parts(c, sep=": "), "note": c.get("note", "")})
     return rows
 
 

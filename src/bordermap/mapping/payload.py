@@ -18,7 +18,7 @@ from folium.template import Template as FoliumTemplate
 from folium.template import tojavascript
 
 from bordermap.mapping.style import RING_KM, TYPE_COLORS
-from bordermap.model import CONFIDENCE_LEVELS, DATE_PRECISIONS, EVENT_TYPES
+from bordermap.model import CONFIDENCE_LEVELS, DATE_PRECISIONS, EVENT_TYPES, claim_figure, claim_parts
 
 __all__ = ["encode_events", "to_script_json", "claim_line", "correction_line", "refs_line"]
 
@@ -51,14 +51,8 @@ class _Table:
 
 def claim_line(claim: dict[str, Any]) -> str:
     """'Tajik government: 42 (security forces 12, rebels 30)' — one claim, as the source gave it."""
-    if "total" in claim:
-        figure = str(claim["total"])
-    elif "high" in claim:
-        figure = f"{claim['low']}–{claim['high']}"
-    else:
-        figure = f"at least {claim.get('low')}"
-    parts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in claim.get("breakdown", {}).items())
-    line = f"{claim['source']}: {figure}" + (f" ({parts})" if parts else "")
+    parts = claim_parts(claim)
+    line = f"{claim['source']}: {claim_figure(claim)}" + (f" ({parts})" if parts else "")
     if claim.get("note"):
         line += f" — {claim['note']}"
     return line

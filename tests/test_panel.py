@@ -1,0 +1,42 @@
+"""The detail panel and the briefing card: complete, and everything from data escaped."""
+
+import json
+from pathlib import Path
+
+from bordermap.panel import border_label, contested_line, date_label, render_panel
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENTS = {f["properties"]["id"]: f for f in json.loads((ROOT / "data" / "events.geojson").read_text())["features"]}
+
+
+def test_panel_shows_contested_claims_side_by_side_and_corrections():
+    html = render_panel(EVENTS["2012-07-24-khorog-special-operation"])
+    assert "Tajik government" in html and "BBC Persian" in html
+    assert ">42<" in html and ">200<" in html
+    bridge = render_panel(EVENTS["2002-11-03-khorog-bridge-opened"])
+    assert "The article says:" in bridge and "2004" in bridge and "2002" in bridge
+
+
+def test_panel_escapes_data_and_links_only_http():
+    f = json.loads(json.dumps(EVENTS["2012-07-25-karzai-rahmon-call"]))
+    p = f["properties"]
+    p["title"] = '<script>alert(1)</script>"'
+    p["summary"] = '<img src=x onerror="alert(1)">'
+    p["sources"] = [{"name": "<b>x</b>", "kind": "media", "url": "javascript:alert(1)"},
+                    {"name": "ok", "kind": "media", "url": "https://example.org/a?b=1&c=2"}]
+    html = render_panel(f)
+    assert "<script>" not in html and "<img" not in html and "<b>x</b>" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=" in html
+    assert 'href="javascript' not in html
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in html
+
+
+def test_labels():
+    p = EVENTS["2010-07-ozodegon-cattle-theft"]["properties"]
+    assert date_label(p) == "Jul 2010 (month only)"
+    assert date_label({"date_start": "1992-01-01", "date_end": "1997-12-31", "date_precision": "year"}) == "1992–1997 (years only)"
+    assert border_label({"side": "TJK", "distance_to_border_km": 2.6, "nearest_crossing": "tem-demogan",
+                         "nearest_crossing_km": 6.1}, {"tem-demogan": "Tem–Demogan bridge"}) == \
+        "Tajik side; 2.6 km from the border; nearest bridge: Tem–Demogan bridge, 6 km"
+    line = contested_line(EVENTS["2012-07-24-khorog-special-operation"]["properties"], limit=2)
+    assert line.startswith("Tajik government 42 · BBC Persian 200") and line.endswith("more)")
