@@ -120,4 +120,4 @@ def test_help_lists_the_formats(capsys):
     with pytest.raises(SystemExit):
         main(["export", "--help"])
     text = capsys.readouterr().out
-    assert "{html,png,geojson,csv,kml}" in text and "--force" in text and "--online-tiles" in text
+    assert "{html,png,geojson,csv,kml,presentation}" in text and "--force" in text and "--online-tiles" in text

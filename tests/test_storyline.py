@@ -24,7 +24,7 @@ def test_unknown_event_is_one_clear_line(tmp_path):
                                                       {"caption": "y", "event": "nope"}]}))
     with pytest.raises(DataFileError) as info:
         load_storyline(p, IDS)
-    assert str(info.value) == f"{p}: step 1: field 'event': no event with id 'nope' in the events file"
+    assert str(info.value) == f"{p}: step 2: field 'event': no event with id 'nope' in the events file"
 
 
 def test_every_problem_at_once():
@@ -32,9 +32,9 @@ def test_every_problem_at_once():
                                                           {"caption": "c", "event": "a", "colour": 1}]},
                                   "s.json", IDS)
     lines = [str(p) for p in problems]
-    assert "s.json: step 0: field 'caption': is required but missing" in lines
-    assert "s.json: step 1: field 'event': a step needs an 'event' to show or a 'view' ({center, zoom})" in lines
-    assert any(line.startswith("s.json: step 2:") and "colour" in line for line in lines)
+    assert "s.json: step 1: field 'caption': is required but missing" in lines
+    assert "s.json: step 2: field 'event': a step needs an 'event' to show or a 'view' ({center, zoom})" in lines
+    assert any(line.startswith("s.json: step 3:") and "colour" in line for line in lines)
 
 
 def test_caption_context_for_an_event_step():

@@ -69,6 +69,14 @@ __all__ = [
     "suggested_filename",
     "events_attribution",
     "BASEMAP_TOLERANCE_DEG",
+    # building blocks shared with bordermap.presentation
+    "export_basemap",
+    "stable_names",
+    "standalone_head",
+    "export_time",
+    "time_stamp",
+    "article_line",
+    "geo_credit_line",
 ]
 
 Feature = dict[str, Any]
@@ -127,7 +135,7 @@ def selected_events(data: EventData, flt: EventFilter | None = None) -> list[Fea
     return ordered(filter_events(as_dataset(data).events, flt or EventFilter()))
 
 
-def _when(generated_at: datetime | None) -> datetime:
+def export_time(generated_at: datetime | None) -> datetime:
     if generated_at is None:
         return datetime.now(timezone.utc).replace(microsecond=0)
     if generated_at.tzinfo is None:
@@ -135,7 +143,7 @@ def _when(generated_at: datetime | None) -> datetime:
     return generated_at.astimezone(timezone.utc)
 
 
-def _stamp(when: datetime) -> str:
+def time_stamp(when: datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -156,7 +164,7 @@ def events_attribution(article: Mapping[str, Any] | None) -> str:
     return "Events: " + ", ".join(parts) + ", and the sources it relays"
 
 
-def _article_line(article: Mapping[str, Any] | None) -> str:
+def article_line(article: Mapping[str, Any] | None) -> str:
     if not article:
         return ""
     bits = [article.get("author"), f"“{article['title']}”", article.get("publisher"), article.get("date")]
@@ -175,7 +183,7 @@ def _sources_line(events: Sequence[Feature], limit: int = 6) -> str:
             + (f"; and {more} more (each event's popup lists its own)" if more else ""))
 
 
-def _geo_line(ds: Dataset) -> str:
+def geo_credit_line(ds: Dataset) -> str:
     credits = []
     if any(ds.reference.get(k) for k in ("border", "countries")):
         credits.append(OSM_ATTRIBUTION)
@@ -185,11 +193,11 @@ def _geo_line(ds: Dataset) -> str:
 
 
 def _credit_lines(ds: Dataset, events: Sequence[Feature], flt: EventFilter, when: datetime) -> list[str]:
-    lines = [f"Exported {_stamp(when)} by bordermap {__version__}: {len(events)} of {len(ds.events)} events",
+    lines = [f"Exported {time_stamp(when)} by bordermap {__version__}: {len(events)} of {len(ds.events)} events",
              "Filters: " + flt.describe(),
-             _article_line(ds.article),
+             article_line(ds.article),
              _sources_line(events),
-             _geo_line(ds)]
+             geo_credit_line(ds)]
     return [line for line in lines if line]
 
 
@@ -200,7 +208,7 @@ def _credit_lines(ds: Dataset, events: Sequence[Feature], flt: EventFilter, when
 _basemap_cache: dict[int, tuple[dict, dict]] = {}
 
 
-def _basemap(fc: dict[str, Any] | None) -> dict[str, Any] | None:
+def export_basemap(fc: dict[str, Any] | None) -> dict[str, Any] | None:
     """The countries layer simplified for the offline basemap (cached per loaded layer)."""
     if not fc:
         return fc
@@ -256,7 +264,7 @@ def _subtitle(events: Sequence[Feature], flt: EventFilter) -> str:
     return f"{head}, {whole.start.isoformat()} to {whole.end.isoformat()}" if whole else head
 
 
-def _stable_names(m, page: str) -> str:
+def stable_names(m, page: str) -> str:
     """folium names every element ``<kind>_<random uuid hex>``; number them in order of first
     appearance instead, so the same export is the same bytes. Only the names of the map's own
     elements are replaced, never text that happens to look like one."""
@@ -278,7 +286,7 @@ def _stable_names(m, page: str) -> str:
     return pattern.sub(lambda x: stable[x.group(0)], page)
 
 
-def _head(page: str, title: str, online_tiles: bool) -> str:
+def standalone_head(page: str, title: str, online_tiles: bool) -> str:
     csp = _CSP.format(tiles=" https:" if online_tiles else "")
     meta = (f'<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
             f"<title>{html_lib.escape(title)}</title>\n")
@@ -311,10 +319,10 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     flt = flt or EventFilter()
     ds = as_dataset(data)
     events = selected_events(ds, flt)
-    when = _when(generated_at)
+    when = export_time(generated_at)
     title = title or _DEFAULT_TITLE
     reference = dict(ds.reference)
-    reference["countries"] = _basemap(reference.get("countries"))
+    reference["countries"] = export_basemap(reference.get("countries"))
     # The file carries only the selected events, so no initial filter is needed (filtering 10k
     # events once more on load costs ~0.2 s); the slider applies the exported window on load.
     options = MapOptions(asset_prefix="vendor/", details=True, online_tiles=online_tiles,
@@ -326,8 +334,8 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     if slider is not None:
         slider.add_to(m)
     Footer(_credit_lines(ds, events, flt, when)).add_to(m)
-    page = _stable_names(m, m.get_root().render())
-    return inline_assets(_head(page, title, online_tiles))
+    page = stable_names(m, m.get_root().render())
+    return inline_assets(standalone_head(page, title, online_tiles))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,7 +362,7 @@ def geojson_collection(data: EventData, flt: EventFilter | None = None, *,
     flt = flt or EventFilter()
     ds = as_dataset(data)
     events = selected_events(ds, flt)
-    when = _when(generated_at)
+    when = export_time(generated_at)
     features = []
     for f in events:
         out = {"type": "Feature"}
@@ -366,7 +374,7 @@ def geojson_collection(data: EventData, flt: EventFilter | None = None, *,
     fc: dict[str, Any] = {
         "type": "FeatureCollection",
         "name": "bordermap export",
-        "description": (f"Exported {_stamp(when)} by bordermap {__version__}: {len(events)} of "
+        "description": (f"Exported {time_stamp(when)} by bordermap {__version__}: {len(events)} of "
                         f"{len(ds.events)} events; filters: {flt.describe()}"),
     }
     if ds.article:
@@ -385,7 +393,7 @@ def export_geojson(data: EventData, flt: EventFilter | None = None, *,
 def export_csv(data: EventData, flt: EventFilter | None = None, *, generated_at: datetime | None = None) -> str:
     """The selected events in ACLED's exact 31-column CSV layout (mapping: ``bordermap.io.acled``)."""
     events = selected_events(data, flt)
-    return acled_csv(to_acled_rows(events, timestamp=int(_when(generated_at).timestamp())))
+    return acled_csv(to_acled_rows(events, timestamp=int(export_time(generated_at).timestamp())))
 
 
 def export_kml(data: EventData, flt: EventFilter | None = None, *, title: str | None = None,
@@ -394,7 +402,7 @@ def export_kml(data: EventData, flt: EventFilter | None = None, *, title: str | 
     flt = flt or EventFilter()
     ds = as_dataset(data)
     events = selected_events(ds, flt)
-    credits = _credit_lines(ds, events, flt, _when(generated_at))
+    credits = _credit_lines(ds, events, flt, export_time(generated_at))
     credits.append(events_attribution(ds.article))
     return to_kml(events, name=title or _DEFAULT_TITLE, description="\n".join(credits))
 

@@ -1,4 +1,5 @@
-"""``bordermap export {html,png,geojson,csv,kml} -o PATH [filters]``: the CLI edge of bordermap.export.
+"""``bordermap export {html,png,geojson,csv,kml,presentation} -o PATH [filters]``: the CLI edge of
+bordermap.export (and of bordermap.presentation for ``presentation``).
 
 Parses options into an :class:`~bordermap.timeline.EventFilter` (the same one the app builds),
 loads the data, calls :func:`bordermap.export.export_bytes` and writes the file atomically.
@@ -15,15 +16,21 @@ from datetime import date
 from pathlib import Path
 
 from bordermap.dataset import DEFAULT_EVENTS, DEFAULT_GEO, load_dataset
-from bordermap.errors import BordermapError, UnreadableFileError
+from bordermap.errors import BordermapError, DataFileError, UnreadableFileError
 from bordermap.export import FORMATS, export_bytes, selected_events, write_export
 from bordermap.io.files import FileExistsRefusal
 from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
+from bordermap.presentation import export_presentation
+from bordermap.storyline import DEFAULT_STORYLINE, load_storyline
 from bordermap.timeline import EventFilter, TimeWindow, span
 
 __all__ = ["add_export_parser", "filter_from_args", "UsageError"]
 
 SIDES = ("TJK", "AFG", "both")
+#: Written by bordermap.presentation rather than export_bytes; an HTML file like the html export.
+PRESENTATION = "presentation"
+_FILTER_OPTIONS = (("date_from", "--from"), ("date_to", "--to"), ("types", "--type"),
+                   ("confidence", "--confidence"), ("sides", "--side"), ("actor", "--actor"))
 _SIZE = re.compile(r"^\s*(\d+)\s*[x×X]\s*(\d+)\s*$")
 
 
@@ -34,11 +41,14 @@ class UsageError(BordermapError):
 def add_export_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``export`` command to ``bordermap``'s sub-command parser."""
     p = subparsers.add_parser(
-        "export", help="write the map or the events as HTML, PNG, GeoJSON, ACLED CSV or KML",
+        "export", help="write the map or the events as HTML, PNG, GeoJSON, ACLED CSV or KML, "
+                       "or a storyline as an HTML presentation",
         description="Export the events selected by the filters (the same filters as the app). "
                     "HTML is one self-contained offline file; PNG is that map drawn by Chromium; "
-                    "CSV uses ACLED's 31 columns. Never overwrites a file unless --force.")
-    p.add_argument("format", choices=list(FORMATS), help="what to write")
+                    "CSV uses ACLED's 31 columns; presentation is a storyline (briefing mode) as one "
+                    "offline HTML file, over every event. Never overwrites a file unless --force.")
+    # A presentation is a storyline rather than a filtered view, so it is listed apart.
+    p.add_argument("format", choices=[*FORMATS, PRESENTATION], help="what to write")
     p.add_argument("-o", "--output", required=True, metavar="PATH", help="file to write")
     p.add_argument("--events", default=str(DEFAULT_EVENTS), metavar="PATH",
                    help=f"events file (default: {DEFAULT_EVENTS})")
@@ -54,7 +64,9 @@ def add_export_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
     p.add_argument("--side", dest="sides", action="append", default=[], metavar="SIDE",
                    help="side of the border to keep (repeatable): " + ", ".join(SIDES))
     p.add_argument("--actor", metavar="NAME", help="keep events with this actor (name or alias)")
-    p.add_argument("--title", help="map title (html, png, kml)")
+    p.add_argument("--storyline", default=str(DEFAULT_STORYLINE), metavar="PATH",
+                   help=f"presentation: the storyline to present (default: {DEFAULT_STORYLINE})")
+    p.add_argument("--title", help="map title (html, png, kml); presentation title (default: the storyline's)")
     p.add_argument("--size", default="1600x1000", metavar="WxH", help="PNG size in pixels (default 1600x1000)")
     p.add_argument("--online-tiles", action="store_true",
                    help="html: also offer online tile layers (they need a network; off by default)")
@@ -113,6 +125,8 @@ def _human_size(n: int) -> str:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    if args.format == PRESENTATION:
+        return _cmd_presentation(args)
     try:
         size = _size(args.size)
         for value, option in ((args.date_from, "--from"), (args.date_to, "--to")):
@@ -144,4 +158,40 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"error: {args.output}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
         return 2
     print(f"{path}: {n} of {len(ds.events)} events ({flt.describe()}), {_human_size(len(data))}")
+    return 0
+
+
+def _cmd_presentation(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    try:
+        if out.is_dir():
+            raise UsageError(f"{out} is a folder; give a file name, e.g. {out / 'presentation.html'}")
+        if out.exists() and not args.force:
+            raise FileExistsRefusal(out)
+        unused = [option for attr, option in _FILTER_OPTIONS if getattr(args, attr)]
+        if unused:
+            print(f"warning: {', '.join(unused)} not used: a presentation shows every event and its "
+                  "storyline picks the steps", file=sys.stderr)
+        ds = load_dataset(args.events, args.geo)
+        for w in ds.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        story = load_storyline(args.storyline, [f["properties"]["id"] for f in ds.events])
+        data = export_presentation(ds, story, title=args.title).encode("utf-8")
+        path = write_export("html", out, data, force=args.force)
+    except (UsageError, UnreadableFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except DataFileError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"error: {exc.path}: {len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        return 1
+    except BordermapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {args.output}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    print(f"{path}: {len(story.steps)} steps of {args.storyline} over {len(ds.events)} events, "
+          f"{_human_size(len(data))}")
     return 0

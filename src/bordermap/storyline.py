@@ -49,7 +49,10 @@ def load_storyline_schema() -> dict[str, Any]:
 
 
 def validate_storyline(obj: Any, file: str, event_ids: Iterable[str]) -> list[Problem]:
-    """Every problem with a storyline: schema, and steps naming events that do not exist."""
+    """Every problem with a storyline: schema, and steps naming events that do not exist.
+
+    Steps are numbered from 1 in messages, as on the briefing card and in ``?step=``.
+    """
     ids = set(event_ids)
     problems: list[Problem] = []
     validator = jsonschema.Draft202012Validator(load_storyline_schema())
@@ -64,17 +67,17 @@ def validate_storyline(obj: Any, file: str, event_ids: Iterable[str]) -> list[Pr
             message = err.message
         else:
             message = err.message[:200]
-        problems.append(Problem(file, idx, None, field, message, item="step"))
+        problems.append(Problem(file, None if idx is None else idx + 1, None, field, message, item="step"))
     steps = obj.get("steps") if isinstance(obj, dict) else None
     for i, step in enumerate(steps if isinstance(steps, list) else []):
         if not isinstance(step, dict):
             continue
         ev = step.get("event")
         if isinstance(ev, str) and ev not in ids:
-            problems.append(Problem(file, i, None, "event", f"no event with id {ev!r} in the events file",
+            problems.append(Problem(file, i + 1, None, "event", f"no event with id {ev!r} in the events file",
                                     item="step"))
         if "event" not in step and "view" not in step:
-            problems.append(Problem(file, i, None, "event",
+            problems.append(Problem(file, i + 1, None, "event",
                                     "a step needs an 'event' to show or a 'view' ({center, zoom})", item="step"))
     return problems
 

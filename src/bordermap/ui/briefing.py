@@ -18,6 +18,7 @@ from bordermap.dataset import Dataset
 from bordermap.errors import BordermapError
 from bordermap.mapping.builder import MapOptions, build_map
 from bordermap.mapping.event_layer import FilterScript
+from bordermap.presentation import export_presentation
 from bordermap.storyline import Storyline, load_storyline
 from bordermap.ui.style import BRIEF_CSS, BRIEF_KEYS_JS
 
@@ -76,6 +77,9 @@ def briefing(root: Path, ds: Dataset, options: MapOptions) -> None:
                         disabled=index == 0)
         next_col.button("Next ▶", key="brief_next", on_click=partial(_go, story, +1), width="stretch",
                         type="primary", disabled=index == len(story.steps) - 1)
+    st.download_button("⤓ This briefing as one offline HTML file", key="brief_download", type="tertiary",
+                       data=partial(export_presentation, ds, story), file_name=f"{path.stem}-briefing.html",
+                       mime="text/html", on_click="ignore")
     if st.query_params.get("step") != str(index + 1):
         st.query_params["step"] = str(index + 1)
     st.html(BRIEF_KEYS_JS, unsafe_allow_javascript=True)
