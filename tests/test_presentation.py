@@ -12,13 +12,13 @@ import pytest
 
 from bordermap.caption import caption_context, render_caption
 from bordermap.cli import main
-from bordermap.dataset import Dataset, load_dataset, prepare_events
+from bordermap.dataset import Dataset, prepare_events
 from bordermap.errors import DataFileError
 from bordermap.geo import load_reference_layers
 from bordermap.mapping.payload import to_script_json
 from bordermap.mapping.storyline_player import StorylinePlayer
 from bordermap.presentation import card_blocks, export_presentation, presentation_steps
-from bordermap.storyline import Step, Storyline, load_storyline
+from bordermap.storyline import Step, Storyline
 from bordermap.synthetic import synthetic_collection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,16 +26,6 @@ GEO = str(ROOT / "geo")
 STORYLINE = ROOT / "data" / "storylines" / "khorog-2012.json"
 WHEN = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 HOSTILE = "</script><img src=x onerror=alert(1)> {{ 7*7 }} {% raw %} it's & \u2028"
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset(ROOT / "data" / "events.geojson", ROOT / "geo")
-
-
-@pytest.fixture(scope="module")
-def story(ds):
-    return load_storyline(STORYLINE, [f["properties"]["id"] for f in ds.events])
 
 
 @pytest.fixture(scope="module")

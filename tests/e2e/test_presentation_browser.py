@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bordermap.dataset import load_dataset
 from bordermap.presentation import export_presentation
-from bordermap.storyline import load_storyline
 
 from browser import offline_page
 
@@ -19,16 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 STORYLINE = ROOT / "data" / "storylines" / "khorog-2012.json"
 WHEN = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 READY = "() => window.Bordermap && Bordermap.player && Bordermap.player.index() >= 0"
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset(ROOT / "data" / "events.geojson", ROOT / "geo")
-
-
-@pytest.fixture(scope="module")
-def story(ds):
-    return load_storyline(STORYLINE, [f["properties"]["id"] for f in ds.events])
 
 
 @pytest.fixture(scope="module")
