@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from bordermap.errors import BordermapError, UnreadableFileError
+from bordermap.export_cli import add_export_parser
 from bordermap.validate import validate_file
 
 __all__ = ["main", "build_parser"]
@@ -51,12 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"events file (default: {DEFAULT_EVENTS})")
     p_val.set_defaults(func=_cmd_validate)
 
-    try:  # the export command lives with the export code
-        from bordermap.export_cli import add_export_parser
-    except ImportError:  # pragma: no cover - only while export is being built
-        pass
-    else:
-        add_export_parser(sub)
+    add_export_parser(sub)  # the export command lives with the export code
     return parser
 
 

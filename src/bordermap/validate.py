@@ -44,10 +44,6 @@ class Region:
 #: Central Asia around the Afghan–Tajik border, generously.
 DEFAULT_REGION = Region(west=55.0, south=25.0, east=85.0, north=45.0)
 
-_SCHEMA_FIELD_HINTS = {
-    "enum": "expected one of {expected}; found {found!r}",
-    "pattern": "expected the form {expected}; found {found!r}",
-}
 _PATTERN_NAMES = {
     r"^\d{4}-\d{2}-\d{2}$": "YYYY-MM-DD",
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "a slug of lower-case letters, digits and single hyphens",

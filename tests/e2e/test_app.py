@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from bordermap.dataset import load_dataset
-from bordermap.timeline import EventFilter, TimeWindow, dense_period, filter_events, span
+from bordermap.timeline import EventFilter, TimeWindow, dense_period, filter_events
 
 from browser import map_frame, offline_page, wait_for_app
 

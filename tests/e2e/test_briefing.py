@@ -107,7 +107,7 @@ def test_reopen_at_a_step_after_a_dropped_call(app_server, chromium, story_and_d
     page, watch = offline_page(chromium, width=1280, height=720)
     page.goto(app_server.url + "?mode=brief&step=4")
     wait_for_app(page)
-    frame = map_frame(page)
+    map_frame(page)
     wait_title(page, step.title or ds.by_id()[step.event]["properties"]["title"])
     assert "step 4 of" in page.locator(".bm-card-step").inner_text().lower()
     # Keys work while the map has focus too (a briefer clicks the map, then uses the clicker).

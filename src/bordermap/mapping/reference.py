@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import folium
-from branca.element import MacroElement  # noqa: F401  (re-exported for plugin authors)
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 
 from bordermap.assets import APP_PREFIX
 from bordermap.mapping.payload import Template, to_script_json
+from bordermap.mapping.style import BORDER_COLOR, COUNTRY_FILL, OTHER_COUNTRY_FILL
 
 __all__ = ["ReferenceLayer", "REFERENCE_LAYERS", "ONLINE_TILES", "add_online_tiles", "OSM_ATTRIBUTION"]
 
@@ -36,7 +36,7 @@ class ReferenceLayer(JSCSSMixin, Layer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = Bordermap.referenceLayer({{ this._parent.get_name() }},
-            {{ this.kind|tojavascript }}, {{ this.source }});
+            {{ this.kind|tojavascript }}, {{ this.source }}, {{ this.colours|tojavascript }});
         {% endmacro %}
         """
     )
@@ -52,6 +52,7 @@ class ReferenceLayer(JSCSSMixin, Layer):
         self._name = "ReferenceLayer"
         self.kind = kind
         self.source = to_script_json(url if url is not None else data)
+        self.colours = {"countryFill": COUNTRY_FILL, "otherFill": OTHER_COUNTRY_FILL, "border": BORDER_COLOR}
         self.default_js = [("bordermap_js", asset_prefix + "bordermap.js")]
         self.default_css = [("bordermap_css", asset_prefix + "bordermap.css")]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bordermap.model import EVENT_TYPES
 
-__all__ = ["TYPE_COLORS", "RING_KM", "CONFIDENCE_LEGEND", "COUNTRY_FILL", "BORDER_COLOR"]
+__all__ = ["TYPE_COLORS", "RING_KM", "CONFIDENCE_LEGEND", "COUNTRY_FILL", "OTHER_COUNTRY_FILL", "BORDER_COLOR"]
 
 #: Okabe–Ito colours (safe for the common colour-vision deficiencies), one per ACLED event type.
 TYPE_COLORS: dict[str, str] = {

@@ -353,11 +353,7 @@
   B.load = load;
 
   /* Reference layers: offline basemap, border, bridges, places. Tooltips via textContent. */
-  var REF = {
-    countryFill: { TJK: "#f4efe1", AFG: "#efe6d6" },
-    otherFill: "#e6e6e3",
-    border: "#8c1c13",
-  };
+  // Colours come from bordermap/mapping/style.py with each layer (one place defines them).
   function basemapPane(map) {
     if (!map.getPane("bm-basemap")) {
       var pane = map.createPane("bm-basemap");
@@ -372,7 +368,7 @@
     return box;
   }
   var DRAW = {
-    countries: function (map, fc, group) {
+    countries: function (map, fc, group, REF) {
       L.geoJSON(fc, {
         pane: basemapPane(map), interactive: false,
         style: function (f) {
@@ -381,7 +377,7 @@
         },
       }).addTo(group);
     },
-    border: function (map, fc, group) {
+    border: function (map, fc, group, REF) {
       L.geoJSON(fc, { interactive: false, style: function () { return { color: "#ffffff", weight: 6, opacity: 0.9 }; } }).addTo(group);
       L.geoJSON(fc, { style: function () { return { color: REF.border, weight: 2.5, opacity: 1 }; } })
         .bindTooltip(function () { return lines(["Afghanistan–Tajikistan border", "OpenStreetMap-derived (ODbL)"]); }, { sticky: true })
@@ -414,9 +410,9 @@
       }).addTo(group);
     },
   };
-  B.referenceLayer = function (map, kind, src) {
+  B.referenceLayer = function (map, kind, src, colours) {
     var group = L.featureGroup();
-    load(src, function (fc) { DRAW[kind](map, fc, group); }, kind);
+    load(src, function (fc) { DRAW[kind](map, fc, group, colours || {}); }, kind);
     return group;
   };
 
