@@ -7,6 +7,7 @@ benchmarks all load data through :func:`load_dataset`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,10 @@ class Dataset:
         raw = self.layers.raw if self.layers else {}
         return {name: raw.get(name) for name in ("countries", "border", "bridges", "places")}
 
+    @cached_property
+    def _index(self) -> dict[str, dict[str, Any]]:
+        return {f["properties"]["id"]: f for f in self.events}
+
     def crossing_names(self) -> dict[str, str]:
         """Bridge id -> name, for saying which crossing is nearest."""
         fc = self.reference.get("bridges") or {}
@@ -44,7 +49,8 @@ class Dataset:
                 for f in fc.get("features", [])}
 
     def by_id(self) -> dict[str, dict[str, Any]]:
-        return {f["properties"]["id"]: f for f in self.events}
+        """Event id -> Feature; built once per dataset (the app asks on every rerun)."""
+        return self._index
 
 
 def load_events(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:

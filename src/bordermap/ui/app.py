@@ -57,6 +57,12 @@ def map_options(root: Path, ds: Dataset, version: tuple, **kw) -> MapOptions:
     return MapOptions(data_urls=_published(ds, version, str(root / "static" / "vendor")), **kw)
 
 
+@st.cache_resource(show_spinner=False)
+def _install_static(dest: str) -> Path:
+    # Once per server process, not on every rerun (it compares every asset byte for byte).
+    return install_static(Path(dest))
+
+
 def _mtime(path: Path) -> float:
     try:
         if path.is_dir():
@@ -192,7 +198,7 @@ def main(root: Path | None = None) -> None:
     st.set_page_config(page_title="bordermap — Afghan–Tajik border", page_icon="🗺️", layout="wide",
                        initial_sidebar_state="collapsed" if brief else "expanded")
     st.html(PAGE_CSS)
-    install_static(root / "static" / "vendor")
+    _install_static(str(root / "static" / "vendor"))
 
     events_path, geo_dir = _paths(root)
     version = (str(events_path), str(geo_dir), _mtime(events_path), _mtime(geo_dir))
