@@ -31,8 +31,10 @@ geo: setup  ## rebuild geo/ from the pinned timezonefinder data
 	$(BIN)/python scripts/build_geo.py
 
 bench: setup browser
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test,bench]"
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_export.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

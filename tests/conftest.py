@@ -1,6 +1,12 @@
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Every test run (and every app server or CLI it starts) uses a cache of its own, so a test
+# never sees a table cached by another run or by the developer's app.
+os.environ.setdefault("BORDERMAP_CACHE", tempfile.mkdtemp(prefix="bordermap-test-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -24,4 +30,4 @@ def story(ds):
     """The default storyline, validated against the bundled events."""
     from bordermap.storyline import DEFAULT_STORYLINE, load_storyline
 
-    return load_storyline(ROOT / DEFAULT_STORYLINE, [f["properties"]["id"] for f in ds.events])
+    return load_storyline(ROOT / DEFAULT_STORYLINE, list(ds.table.ids))

@@ -5,11 +5,14 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from bordermap.io.acled import ACLED_COLUMNS, acled_csv, interaction, to_acled_rows
+from bordermap.io.acled import ACLED_COLUMNS, _cell, acled_csv, interaction, to_acled_rows
 from bordermap.model import derive_properties
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -202,3 +205,46 @@ def test_docs_describe_every_column():
     doc = (ROOT / "docs" / "exports.md").read_text("utf-8")
     missing = [c for c in ACLED_COLUMNS if f"`{c}`" not in doc]
     assert not missing, f"docs/exports.md does not describe {missing}"
+
+
+@pytest.mark.parametrize("text", [
+    "=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\x00=1+1", " =1", "\n\n=1",
+    "\x00\x01@x", "\u200b=1", "\ufeff+1", "\u202e-1", "\xa0=1", "\x85=1", "＝1", "\t", "\r",
+])
+def test_formula_like_cells_are_neutralised(text):
+    assert _cell("location", text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Khorog", "a=b", "1-2", "", " x", "'=1", "\x00", "e-mail@x"])
+def test_other_cells_are_kept(text):
+    assert _cell("location", text) == text
+
+
+def test_numbers_are_not_neutralised_and_surrogates_are_replaced():
+    assert _cell("fatalities", -5) == -5 and _cell("latitude", -37.5) == -37.5
+    assert _cell("notes", "half \ud800 pair") == "half \ufffd pair"
+    text = acled_csv(to_acled_rows([event(location="=\ud800")], timestamp=TS))
+    text.encode("utf-8")
+    assert list(csv.DictReader(io.StringIO(text)))[0]["location"] == "'=\ufffd"
+
+
+def _formula_after_skipping(text: str) -> bool:
+    """The reference rule, written independently: skip what a reader may skip, then look."""
+    rest = text
+    while rest and (rest[0].isspace() or unicodedata.category(rest[0]) in ("Cc", "Cf", "Zs", "Zl", "Zp")):
+        rest = rest[1:]
+    return text[:1] in ("\t", "\r") or rest[:1] in ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+
+
+@given(st.text(st.characters(codec=None, categories=None, exclude_categories=())))
+@example("\x00=1+1")
+@example(" \u200b@cmd")
+@example("x\ud800")
+def test_any_text_is_written_whole_and_never_as_a_formula(text):
+    cell = _cell("notes", text)
+    clean = text.translate({c: "\ufffd" for c in range(0xD800, 0xE000)})
+    assert cell == ("'" + clean if _formula_after_skipping(clean) else clean)
+    cell.encode("utf-8")
+    out = io.StringIO(newline="")
+    csv.writer(out).writerow([cell])
+    assert next(csv.reader(io.StringIO(out.getvalue(), newline=""))) == [cell]

@@ -95,7 +95,11 @@ def test_unreadable_and_invalid_data(capsys, tmp_path):
     assert (code, err.strip()) == (2, f"error: {tmp_path / 'nope.geojson'}: file not found")
     bad = ROOT / "tests" / "data" / "bad" / "many-problems.geojson"
     code, _, err = run(capsys, "csv", "-o", str(tmp_path / "b.csv"), "--events", str(bad), "--geo", GEO)
-    assert code == 1 and err.startswith(f"error: {bad}: feature 0") and not (tmp_path / "b.csv").exists()
+    lines = err.splitlines()
+    assert code == 1 and not (tmp_path / "b.csv").exists()
+    # one line per problem, as `bordermap validate` prints them, then the count (as a presentation does)
+    assert lines[0].startswith(f"{bad}: feature 0") and len(lines) == len(set(lines)) > 2
+    assert lines[-1] == f"error: {bad}: {len(lines) - 1} problem(s); nothing was written"
 
 
 def test_output_that_is_a_folder(capsys, tmp_path, events_file):

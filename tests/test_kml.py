@@ -121,3 +121,22 @@ def test_text_xml_cannot_hold_is_replaced_not_fatal():
     text = to_kml([event(1, POINT, title="bell \x07 and form feed \x0c")], name="x")
     pm = ET.fromstring(text).find(f".//{K}Placemark")
     assert pm.find(f"{K}name").text == "bell \ufffd and form feed \ufffd"
+
+
+def test_carriage_returns_survive_an_xml_reader():
+    text = to_kml([event(1, POINT, title="one\rtwo\r\nthree", summary="a\rb")], name="doc\rname")
+    doc = ET.fromstring(text)
+    assert "\r" not in text  # a raw CR would be read back as LF (XML 1.0 §2.11)
+    assert doc.find(f"{K}Document/{K}name").text == "doc\rname"
+    pm = doc.find(f".//{K}Placemark")
+    assert pm.find(f"{K}name").text == "one\rtwo\r\nthree"
+    data = {d.get("name"): d.find(f"{K}value").text for d in pm.iter(f"{K}Data")}
+    assert data["summary"] == "a\rb"
+
+
+def test_a_lone_surrogate_becomes_a_replacement_character():
+    text = to_kml([event(1, POINT, title="half \ud800 pair")], name="title \udcff")
+    text.encode("utf-8")  # a writer that kept it would fail here
+    doc = ET.fromstring(text)
+    assert doc.find(f"{K}Document/{K}name").text == "title \ufffd"
+    assert doc.find(f".//{K}Placemark/{K}name").text == "half \ufffd pair"

@@ -2,8 +2,10 @@ from datetime import date
 
 import pytest
 
-from bordermap.timeline import (EventFilter, TimeWindow, dense_period, filter_events, ordered,
-                                overlaps, span, step)
+import numpy as np
+
+from bordermap.core.table import EventTable
+from bordermap.timeline import EventFilter, TimeWindow, dense_period, month_counts, span, step, window_days
 
 
 def ev(id, start, end=None, **props):
@@ -22,6 +24,15 @@ EVENTS = [
 ]
 
 
+def table(events=EVENTS):
+    sides = [e["properties"].pop("side", None) for e in [dict(e, properties=dict(e["properties"])) for e in events]]
+    return EventTable.from_features(events, derived={"side": np.array(sides, dtype=object)})
+
+
+def ids(tbl, rows):
+    return [str(tbl.ids[r]) for r in rows]
+
+
 def test_window_rejects_reversed_interval():
     with pytest.raises(ValueError, match="ends .* before it starts"):
         TimeWindow(date(2012, 7, 2), date(2012, 7, 1))
@@ -35,16 +46,19 @@ def test_window_rejects_reversed_interval():
     ((date(1990, 1, 1), date(2013, 1, 1)), ["war", "month", "a", "b", "c"]),
 ])
 def test_interval_overlap(win, expected):
-    w = TimeWindow(*win)
-    assert [f["properties"]["id"] for f in EVENTS if overlaps(f, w)] == expected
+    tbl = table()
+    assert ids(tbl, EventFilter(window=TimeWindow(*win)).rows(tbl)) == expected
 
 
 def test_filters_combine():
+    tbl = table()
     f = EventFilter(window=TimeWindow(date(2012, 7, 1), date(2012, 7, 31)), sides=frozenset({"TJK"}))
-    assert [e["properties"]["id"] for e in filter_events(EVENTS, f)] == ["b"]
-    assert [e["properties"]["id"] for e in filter_events(EVENTS, EventFilter(actor="Ayambekov"))] == ["b"]
-    assert [e["properties"]["id"] for e in filter_events(EVENTS, EventFilter(confidence=frozenset({"unconfirmed"})))] == ["month"]
-    assert len(filter_events(EVENTS, EventFilter())) == 5
+    assert ids(tbl, f.rows(tbl)) == ["b"]
+    assert ids(tbl, EventFilter(actor="Ayambekov").rows(tbl)) == ["b"]
+    assert ids(tbl, EventFilter(actor="Tolib Ayombekov").rows(tbl)) == ["b"]
+    assert ids(tbl, EventFilter(confidence=frozenset({"unconfirmed"})).rows(tbl)) == ["month"]
+    assert ids(tbl, EventFilter(event_types=frozenset({"Strategic developments"})).rows(tbl)) == ["war"]
+    assert len(EventFilter().rows(tbl)) == 5
 
 
 def test_describe():
@@ -54,19 +68,37 @@ def test_describe():
 
 
 def test_span_and_dense_period():
-    assert span(EVENTS) == TimeWindow(date(1992, 1, 1), date(2012, 7, 25))
-    d = dense_period(EVENTS, pad_days=1)
+    assert span(table()) == TimeWindow(date(1992, 1, 1), date(2012, 7, 25))
+    d = dense_period(table(), pad_days=1)
     assert d == TimeWindow(date(2012, 7, 20), date(2012, 7, 26))
-    assert dense_period(EVENTS[:2], pad_days=0) == TimeWindow(date(1992, 1, 1), date(1992, 1, 1))
-    assert span([]) is None and dense_period([]) is None
+    assert dense_period(table(EVENTS[:2]), pad_days=0) == TimeWindow(date(1992, 1, 1), date(1992, 1, 1))
+    assert span(EventTable.empty()) is None and dense_period(EventTable.empty()) is None
+
+
+def test_one_day_dataset_has_a_one_day_span():
+    one = table([ev("x", "2012-07-24"), ev("y", "2012-07-24")])
+    assert span(one) == TimeWindow(date(2012, 7, 24), date(2012, 7, 24))
+    assert dense_period(one, pad_days=0) == span(one)
+
+
+def test_window_days_are_days_since_1970():
+    assert window_days(TimeWindow(date(1970, 1, 2), date(2012, 7, 24))) == (1, 15545)
+    assert TimeWindow.from_days(1, 15545) == TimeWindow(date(1970, 1, 2), date(2012, 7, 24))
+
+
+def test_month_counts_by_type():
+    months, types, counts = month_counts(table())
+    got = {(str(m), int(t)): int(c) for m, t, c in zip(months, types, counts)}
+    assert got[("2012-07", 0)] == 3 and got[("1992-01", 5)] == 1 and sum(got.values()) == 5
 
 
 def test_step_through_story_order():
-    ids = [f["properties"]["id"] for f in ordered(EVENTS)]
-    assert ids == ["war", "month", "a", "b", "c"]
-    assert step(EVENTS, None, +1)["properties"]["id"] == "war"
-    assert step(EVENTS, None, -1)["properties"]["id"] == "c"
-    assert step(EVENTS, "a", +1)["properties"]["id"] == "b"
-    assert step(EVENTS, "a", -1)["properties"]["id"] == "month"
-    assert step(EVENTS, "c", +1)["properties"]["id"] == "c"
-    assert step([], "a", 1) is None
+    tbl = table(list(reversed(EVENTS)))  # the table sorts into story order whatever the input order
+    assert list(tbl.ids) == ["war", "month", "a", "b", "c"]
+    row = tbl.row_of
+    assert step(tbl, None, +1) == row("war")
+    assert step(tbl, None, -1) == row("c")
+    assert step(tbl, row("a"), +1) == row("b")
+    assert step(tbl, row("a"), -1) == row("month")
+    assert step(tbl, row("c"), +1) == row("c")
+    assert step(EventTable.empty(), 0, 1) is None

@@ -1,36 +1,53 @@
 """Load what the map shows: validated events with their derived fields, and the reference layers.
 
-This composes the readers, the validator and the geo analytics; the app, the CLI exports and the
-benchmarks all load data through :func:`load_dataset`.
+This composes the readers, the validator, the geo analytics and the columnar core; the app, the
+CLI exports and the benchmarks all load data through :func:`load_dataset`. A dataset loaded
+once is cached as a memory-mapped Arrow table keyed by the file's content
+(:mod:`bordermap.core.cache`), so reopening it is quick and never stale.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+import pyarrow as pa
+
+from bordermap.core.cache import cache_key, file_digest, files_digest, read_cached, write_cached
+from bordermap.core.table import EventTable, geometries_of
 from bordermap.errors import DataFileError, Problem
-from bordermap.geo import GeoLayerError, ReferenceLayers, annotate_events, load_reference_layers
+from bordermap.geo import GeoLayerError, ReferenceLayers, border_columns, load_reference_layers
 from bordermap.io.files import read_json
-from bordermap.model import derive_properties
+from bordermap.io.geoparquet import is_parquet, read_events_parquet
 from bordermap.validate import validate_collection
 
-__all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "DEFAULT_EVENTS", "DEFAULT_GEO"]
+__all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "DEFAULT_EVENTS", "DEFAULT_GEO",
+           "Progress", "parquet_problems", "VALIDATE_BATCH"]
 
 DEFAULT_EVENTS = Path("data/events.geojson")
 DEFAULT_GEO = Path("geo")
 
+#: ``progress(fraction, message)``: long loads say how far they are (the CLI draws a bar, the app
+#: an ``st.progress``).
+Progress = Callable[[float, str], None]
 
-@dataclass(frozen=True)
+
+def _quiet(fraction: float, message: str) -> None:
+    return None
+
+
+@dataclass(frozen=True, eq=False)
 class Dataset:
-    """Events (GeoJSON Feature dicts with derived fields) and the reference layers."""
+    """Events (an :class:`EventTable` in story order) and the reference layers."""
 
-    events: list[dict[str, Any]]
+    table: EventTable
     article: dict[str, Any] | None
     layers: ReferenceLayers | None
     warnings: list[str] = field(default_factory=list)
+    #: Identifies the content (events, layers, code): what browser payloads are cached by.
+    key: str = ""
 
     @property
     def reference(self) -> dict[str, dict[str, Any] | None]:
@@ -38,8 +55,22 @@ class Dataset:
         raw = self.layers.raw if self.layers else {}
         return {name: raw.get(name) for name in ("countries", "border", "bridges", "places")}
 
+    def __len__(self) -> int:
+        return len(self.table)
+
     @cached_property
-    def _index(self) -> dict[str, dict[str, Any]]:
+    def events(self) -> list[dict[str, Any]]:
+        """Every event as a Feature dict. Only for small data (storylines, tests): the map, the
+        timeline, the filters and the table work on :attr:`table`."""
+        return list(self.table.features())
+
+    def feature(self, event_id: str) -> dict[str, Any] | None:
+        """One event as a Feature with its derived fields, or None for an unknown id."""
+        row = self.table.row_of(event_id)
+        return None if row is None else self.table.feature(row)
+
+    def by_id(self) -> dict[str, dict[str, Any]]:
+        """Event id -> Feature (small data only, like :attr:`events`)."""
         return {f["properties"]["id"]: f for f in self.events}
 
     def crossing_names(self) -> dict[str, str]:
@@ -47,10 +78,6 @@ class Dataset:
         fc = self.reference.get("bridges") or {}
         return {f["properties"]["id"]: f["properties"].get("name", f["properties"]["id"])
                 for f in fc.get("features", [])}
-
-    def by_id(self) -> dict[str, dict[str, Any]]:
-        """Event id -> Feature; built once per dataset (the app asks on every rerun)."""
-        return self._index
 
 
 def load_events(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:
@@ -64,30 +91,128 @@ def load_events(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:
     return fc, [p for p in problems if p.severity != "error"]
 
 
-def prepare_events(features: list[dict[str, Any]], layers: ReferenceLayers | None) -> list[dict[str, Any]]:
-    """New Feature dicts with every derived field: fatality range, side, border distance,
-    nearest crossing (the geographic ones only when the border layer is loaded)."""
-    out = [{**f, "properties": derive_properties(f["properties"])} for f in features]
+#: Rows validated at a time when an events file is read as columns (bounds the memory the
+#: per-feature rules need).
+VALIDATE_BATCH = 20_000
+
+
+def parquet_problems(model: pa.Table, file: str, progress: Progress | None = None) -> list[Problem]:
+    """The validator's rules over a columnar events file: the same rules and words as for
+    GeoJSON (:func:`~bordermap.validate.validate_collection`), run on batches of rows, plus the
+    one rule that spans batches (duplicate ids) done on the whole id column."""
+    import numpy as np
+
+    from bordermap.validate import duplicate_id_problem
+
+    progress = progress or _quiet
+    n = model.num_rows
+    holder = EventTable.from_arrow(_with_null_derived(model), np.arange(n))
+    problems: list[Problem] = []
+    for start in range(0, n, VALIDATE_BATCH):
+        rows = np.arange(start, min(start + VALIDATE_BATCH, n))
+        fc = {"type": "FeatureCollection", "features": list(holder.features(rows, derived=False))}
+        problems.extend(replace(p, feature_index=p.feature_index + start) if p.feature_index is not None else p
+                        for p in validate_collection(fc, file))
+        progress(0.05 + 0.4 * (start + len(rows)) / max(n, 1), f"Checking events {start + len(rows):,} of {n:,}")
+    ids = holder.ids
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    dup = np.flatnonzero(sorted_ids[1:] == sorted_ids[:-1]) + 1
+    for k in dup:
+        first_k = k
+        while first_k > 0 and sorted_ids[first_k - 1] == sorted_ids[k]:
+            first_k -= 1
+        row, first = int(order[k]), int(order[first_k])
+        if row // VALIDATE_BATCH != first // VALIDATE_BATCH:  # within a batch, the batch said it
+            problems.append(duplicate_id_problem(file, row, str(ids[row]), first))
+    return problems
+
+
+def _with_null_derived(model: pa.Table) -> pa.Table:
+    from bordermap.core.columns import table_schema
+
+    schema = table_schema()
+    cols = [model[f.name] if f.name in model.column_names else pa.nulls(model.num_rows, f.type) for f in schema]
+    return pa.table(cols, schema=schema)
+
+
+def _read_parquet(path: Path, layers: ReferenceLayers | None, progress: Progress) -> tuple[EventTable, Any, list]:
+    import shapely
+
+    model, article = read_events_parquet(path)
+    problems = parquet_problems(model, str(path), progress)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DataFileError(str(path), errors)
+    progress(0.5, f"Deriving fields of {model.num_rows:,} events")
+    derived = None
     if layers is not None and layers.border is not None:
-        out = annotate_events(out, layers)
-    return out
+        geoms = shapely.from_wkb(model["geometry"].to_numpy(zero_copy_only=False))
+        derived = border_columns(geoms, layers)
+    return EventTable.from_model_columns(model, derived), article, problems
 
 
-def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path = DEFAULT_GEO) -> Dataset:
+def prepare_events(features: list[dict[str, Any]], layers: ReferenceLayers | None) -> EventTable:
+    """Validated features -> the table with every derived field: fatality range, side, border
+    distance, nearest crossing (the geographic ones only when the border layer is loaded)."""
+    geoms = geometries_of(features)
+    derived = border_columns(geoms, layers) if layers is not None and layers.border is not None else None
+    return EventTable.from_features(features, derived=derived, geometries=geoms)
+
+
+def _layers(geo_dir: Path, warnings: list[str]) -> ReferenceLayers | None:
+    try:
+        layers = load_reference_layers(geo_dir)
+    except GeoLayerError as exc:
+        warnings.append(f"{exc} — the map is drawn without reference layers, and sides and "
+                        "border distances are not computed")
+        return None
+    warnings.extend(layers.missing)
+    return layers
+
+
+def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path = DEFAULT_GEO, *,
+                 progress: Progress | None = None, use_cache: bool = True) -> Dataset:
     """Load events and reference layers.
 
     Raises ``DataFileError``/``UnreadableFileError`` for a bad events file. A missing or broken
     geo layer does not stop loading: the map is drawn without it and ``warnings`` says so.
+    A file loaded before (same bytes, same layers) comes from the cache.
     """
-    fc, problems = load_events(events_path)
-    warnings = [str(p) for p in problems]
+    progress = progress or _quiet
+    geo_dir = Path(geo_dir)
+    layer_warnings: list[str] = []
+    layers = _layers(geo_dir, layer_warnings)
+    progress(0.02, "Checking the cache")
     try:
-        layers: ReferenceLayers | None = load_reference_layers(Path(geo_dir))
-    except GeoLayerError as exc:
-        layers = None
-        warnings.append(f"{exc} — the map is drawn without reference layers, and sides and "
-                        "border distances are not computed")
+        digest = file_digest(events_path)
+    except OSError:
+        digest = ""  # read_json below words the problem
+    geo_key = files_digest(geo_dir.glob("*.geojson")) if layers is not None else "no-layers"
+    key = cache_key(digest, geo_key) if digest else ""
+    if use_cache and key:
+        hit = read_cached(key)
+        if hit is not None:
+            table, meta = hit
+            progress(1.0, "Loaded from the cache")
+            return Dataset(table=EventTable.from_arrow(table.drop_columns(["_source_index"]),
+                                                       table["_source_index"].to_numpy()),
+                           article=meta.get("article"), layers=layers,
+                           warnings=layer_warnings + meta.get("warnings", []), key=key)
+    progress(0.05, f"Reading {Path(events_path).name}")
+    if is_parquet(events_path):
+        table, article, problems = _read_parquet(Path(events_path), layers, progress)
     else:
-        warnings.extend(layers.missing)
-    events = prepare_events(fc["features"], layers)
-    return Dataset(events=events, article=fc.get("article"), layers=layers, warnings=warnings)
+        fc, problems = load_events(events_path)
+        progress(0.45, f"Deriving fields of {len(fc['features']):,} events")
+        table, article = prepare_events(fc["features"], layers), fc.get("article")
+        del fc  # the parsed JSON is the largest thing in memory; the table holds it all now
+    warnings = [str(p) for p in problems if p.severity != "error"]
+    if use_cache and key:
+        progress(0.9, "Caching the table")
+        write_cached(key, table.table.append_column("_source_index", pa.array(table.source_index)),
+                     {"article": article, "warnings": warnings})
+    progress(1.0, "Loaded")
+    return Dataset(table=table, article=article, layers=layers,
+                   warnings=layer_warnings + warnings, key=key or "uncached-" + str(id(table)))
+

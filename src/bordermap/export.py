@@ -30,11 +30,13 @@ import html as html_lib
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping, Sequence, Union
 
+import numpy as np
+import pyarrow.compute as pc
 import shapely
 from shapely.geometry import mapping, shape
 
@@ -45,12 +47,13 @@ from bordermap.io.acled import acled_csv, to_acled_rows
 from bordermap.io.files import write_bytes_atomic
 from bordermap.io.kml import to_kml
 from bordermap.mapping.builder import MapOptions, build_map
+from bordermap.core.table import EventTable
 from bordermap.mapping.event_layer import TimeSlider
 from bordermap.mapping.legend import Footer, TitleBox
 from bordermap.mapping.reference import OSM_ATTRIBUTION
 from bordermap.model import DERIVED_FIELDS
 from bordermap.render import render_png
-from bordermap.timeline import EventFilter, TimeWindow, event_interval, filter_events, ordered, span
+from bordermap.timeline import EventFilter, TimeWindow, span, window_days
 
 __all__ = [
     "FORMATS",
@@ -58,6 +61,7 @@ __all__ = [
     "EventData",
     "as_dataset",
     "selected_events",
+    "selected_table",
     "export_html",
     "export_png",
     "export_geojson",
@@ -125,14 +129,21 @@ def as_dataset(data: EventData) -> Dataset:
     if isinstance(data, Mapping):
         if data.get("type") != "FeatureCollection":
             raise TypeError("expected a Dataset, a FeatureCollection dict or a list of event Features")
-        return Dataset(events=prepare_events(list(data.get("features", [])), None),
+        return Dataset(table=prepare_events(list(data.get("features", [])), None),
                        article=data.get("article"), layers=None)
-    return Dataset(events=prepare_events(list(data), None), article=None, layers=None)
+    return Dataset(table=prepare_events(list(data), None), article=None, layers=None)
+
+
+def selected_table(data: EventData, flt: EventFilter | None = None) -> EventTable:
+    """The events an export carries, as a table: those ``flt`` selects, in story order."""
+    ds = as_dataset(data)
+    rows = (flt or EventFilter()).rows(ds.table)
+    return ds.table if len(rows) == len(ds.table) else ds.table.take(rows)  # all rows: no copy
 
 
 def selected_events(data: EventData, flt: EventFilter | None = None) -> list[Feature]:
-    """The events an export carries: those ``flt`` selects, in story order."""
-    return ordered(filter_events(as_dataset(data).events, flt or EventFilter()))
+    """The events an export carries as Features: those ``flt`` selects, in story order."""
+    return list(selected_table(data, flt).features())
 
 
 def export_time(generated_at: datetime | None) -> datetime:
@@ -172,9 +183,10 @@ def article_line(article: Mapping[str, Any] | None) -> str:
             "and the outlets it relays, with outside corrections")
 
 
-def _sources_line(events: Sequence[Feature], limit: int = 6) -> str:
-    counts = Counter(s["name"] for f in events for s in f["properties"].get("sources", [])
-                     if s.get("kind") != "reference")
+def _sources_line(events: EventTable, limit: int = 6) -> str:
+    sources = pc.list_flatten(events.table["sources"].combine_chunks())
+    keep = pc.not_equal(sources.field("kind"), "reference")
+    counts = Counter(pc.filter(sources.field("name"), keep).to_pylist())
     if not counts:
         return ""
     names = [n for n, _ in counts.most_common(limit)]
@@ -192,8 +204,8 @@ def geo_credit_line(ds: Dataset) -> str:
     return "; ".join(credits)
 
 
-def _credit_lines(ds: Dataset, events: Sequence[Feature], flt: EventFilter, when: datetime) -> list[str]:
-    lines = [f"Exported {time_stamp(when)} by bordermap {__version__}: {len(events)} of {len(ds.events)} events",
+def _credit_lines(ds: Dataset, events: EventTable, flt: EventFilter, when: datetime) -> list[str]:
+    lines = [f"Exported {time_stamp(when)} by bordermap {__version__}: {len(events)} of {len(ds)} events",
              "Filters: " + flt.describe(),
              article_line(ds.article),
              _sources_line(events),
@@ -226,36 +238,34 @@ def export_basemap(fc: dict[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
-def _slider(events: Sequence[Feature], flt: EventFilter) -> TimeSlider | None:
+def _slider(events: EventTable, flt: EventFilter) -> TimeSlider | None:
     """A slider stepping a one-day window over the days events start on, within the exported
     period; 'whole period' (ticked when the file opens) shows everything exported."""
     whole = flt.window or span(events)
     if whole is None:
         return None
-    days = sorted({max(event_interval(f)[0], whole.start) for f in events})
-    steps = [TimeWindow(d, d) for d in days if d <= whole.end]
-    return TimeSlider(steps, whole=whole, initial=0, show_all=True, base_filter=replace(flt, window=None))
+    lo, hi = window_days(whole)
+    days = np.unique(np.maximum(events.t0, lo))
+    steps = [TimeWindow.from_days(int(d), int(d)) for d in days[days <= hi]]
+    return TimeSlider(steps, whole=whole, initial=0, show_all=True)
 
 
-def _fit_to_events(m, events: Sequence[Feature]) -> None:
+def _fit_to_events(m, events: EventTable) -> None:
     """Open on the exported events, clear of the title (top left), the footer and slider (bottom
     left) and the legend (bottom right); the region view when there are none."""
-    def positions(c):
-        if isinstance(c[0], (int, float)):
-            yield c
-        else:
-            for x in c:
-                yield from positions(x)
-
-    xy = [pos for f in events for pos in positions(f["geometry"]["coordinates"])]
-    if not xy:
+    if not len(events):
         return
-    lons, lats = [c[0] for c in xy], [c[1] for c in xy]
-    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding_top_left=(30, 90),
+    bounds = shapely.bounds(events.geometries)
+    ok = np.isfinite(bounds).all(axis=1)
+    if not ok.any():
+        return
+    minx, miny = bounds[ok, 0].min(), bounds[ok, 1].min()
+    maxx, maxy = bounds[ok, 2].max(), bounds[ok, 3].max()
+    m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]], padding_top_left=(30, 90),
                  padding_bottom_right=(280, 200), max_zoom=9)
 
 
-def _subtitle(events: Sequence[Feature], flt: EventFilter) -> str:
+def _subtitle(events: EventTable, flt: EventFilter) -> str:
     n = len(events)
     head = f"{n} event{'s' if n != 1 else ''}"
     if flt != EventFilter():
@@ -318,7 +328,7 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     """
     flt = flt or EventFilter()
     ds = as_dataset(data)
-    events = selected_events(ds, flt)
+    events = selected_table(ds, flt)
     when = export_time(generated_at)
     title = title or _DEFAULT_TITLE
     reference = dict(ds.reference)
@@ -375,7 +385,7 @@ def geojson_collection(data: EventData, flt: EventFilter | None = None, *,
         "type": "FeatureCollection",
         "name": "bordermap export",
         "description": (f"Exported {time_stamp(when)} by bordermap {__version__}: {len(events)} of "
-                        f"{len(ds.events)} events; filters: {flt.describe()}"),
+                        f"{len(ds)} events; filters: {flt.describe()}"),
     }
     if ds.article:
         fc["article"] = ds.article
@@ -401,10 +411,10 @@ def export_kml(data: EventData, flt: EventFilter | None = None, *, title: str | 
     """The selected events as KML 2.2 for Google Earth (``bordermap.io.kml``)."""
     flt = flt or EventFilter()
     ds = as_dataset(data)
-    events = selected_events(ds, flt)
+    events = selected_table(ds, flt)
     credits = _credit_lines(ds, events, flt, export_time(generated_at))
     credits.append(events_attribution(ds.article))
-    return to_kml(events, name=title or _DEFAULT_TITLE, description="\n".join(credits))
+    return to_kml(list(events.features()), name=title or _DEFAULT_TITLE, description="\n".join(credits))
 
 
 # ---------------------------------------------------------------------------------------------

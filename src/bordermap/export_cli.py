@@ -3,8 +3,11 @@ bordermap.export (and of bordermap.presentation for ``presentation``).
 
 Parses options into an :class:`~bordermap.timeline.EventFilter` (the same one the app builds),
 loads the data, calls :func:`bordermap.export.export_bytes` and writes the file atomically.
-User errors are one sentence on stderr, never a traceback. Exit codes: 0 written; 1 invalid data,
-an existing output file (without ``--force``) or a failed render; 2 unreadable input or bad usage.
+User errors are one sentence on stderr, never a traceback, with data escaped. Exit codes: 0
+written; 1 invalid data, an existing output file (without ``--force``) or a failed render; 2
+unreadable input, bad usage or an output that cannot be written (a file in the way of its folder,
+a read-only folder, a full disk); ``128 + N`` when signal N stopped the write (nothing is left
+behind). The limits and faults: ``docs/limits.md``.
 """
 
 from __future__ import annotations
@@ -16,15 +19,17 @@ from datetime import date
 from pathlib import Path
 
 from bordermap.dataset import DEFAULT_EVENTS, DEFAULT_GEO, load_dataset
-from bordermap.errors import BordermapError, DataFileError, UnreadableFileError
+from bordermap.errors import (BordermapError, DataFileError, UnreadableFileError, UnwritableFileError,
+                              WriteInterrupted)
 from bordermap.export import FORMATS, export_bytes, selected_events, write_export
-from bordermap.io.files import FileExistsRefusal
+from bordermap.io.files import check_destination
 from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
 from bordermap.presentation import export_presentation
 from bordermap.storyline import DEFAULT_STORYLINE, load_storyline
+from bordermap.textsafe import ID_LIMIT, echo, terminal_safe
 from bordermap.timeline import EventFilter, TimeWindow, span
 
-__all__ = ["add_export_parser", "filter_from_args", "UsageError"]
+__all__ = ["add_export_parser", "filter_from_args", "report_error", "UsageError"]
 
 SIDES = ("TJK", "AFG", "both")
 #: Written by bordermap.presentation rather than export_bytes; an HTML file like the html export.
@@ -63,16 +68,30 @@ def add_export_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
                    help="confidence to keep (repeatable): " + ", ".join(CONFIDENCE_LEVELS))
     p.add_argument("--side", dest="sides", action="append", default=[], metavar="SIDE",
                    help="side of the border to keep (repeatable): " + ", ".join(SIDES))
-    p.add_argument("--actor", metavar="NAME", help="keep events with this actor (name or alias)")
+    p.add_argument("--actor", metavar="NAME", type=_text,
+                   help="keep events with this actor (name or alias)")
     p.add_argument("--storyline", default=str(DEFAULT_STORYLINE), metavar="PATH",
                    help=f"presentation: the storyline to present (default: {DEFAULT_STORYLINE})")
-    p.add_argument("--title", help="map title (html, png, kml); presentation title (default: the storyline's)")
+    p.add_argument("--title", type=_text,
+                   help="map title (html, png, kml); presentation title (default: the storyline's)")
     p.add_argument("--size", default="1600x1000", metavar="WxH", help="PNG size in pixels (default 1600x1000)")
     p.add_argument("--online-tiles", action="store_true",
                    help="html: also offer online tile layers (they need a network; off by default)")
     p.add_argument("--force", action="store_true", help="replace the output file if it exists")
     p.set_defaults(func=_cmd_export)
     return p
+
+
+def _text(value: str) -> str:
+    """An option that ends up in an export must be text: a byte that is not UTF-8 (which Python
+    keeps as a lone surrogate) is a usage error, not a UnicodeEncodeError when writing."""
+    bad = next((i for i, ch in enumerate(value) if "\ud800" <= ch <= "\udfff"), None)
+    if bad is None:
+        return value
+    code = ord(value[bad])
+    what = f"byte 0x{code - 0xdc00:02x}" if 0xdc80 <= code <= 0xdcff else f"\\u{code:04x}"
+    raise argparse.ArgumentTypeError(f"'{terminal_safe(value, ID_LIMIT)}' is not UTF-8 text ({what} at character "
+                                     f"{bad + 1}); give it in UTF-8 (check the terminal's encoding)")
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -124,74 +143,76 @@ def _human_size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
 
-def _cmd_export(args: argparse.Namespace) -> int:
-    if args.format == PRESENTATION:
-        return _cmd_presentation(args)
-    try:
-        size = _size(args.size)
-        for value, option in ((args.date_from, "--from"), (args.date_to, "--to")):
-            _date(value, option)  # usage errors before the (slower) loading
-        out = Path(args.output)
-        if out.is_dir():
-            print(f"error: {out} is a folder; give a file name, e.g. {out / ('map' + FORMATS[args.format].suffix)}",
-                  file=sys.stderr)
-            return 2
-        if out.exists() and not args.force:
-            raise FileExistsRefusal(out)  # before the work, not after it
-        ds = load_dataset(args.events, args.geo)
-        for w in ds.warnings:
-            print(f"warning: {w}", file=sys.stderr)
-        whole = span(ds.events)
-        flt = filter_from_args(args, whole.start if whole else None, whole.end if whole else None)
-        n = len(selected_events(ds, flt))
-        if n == 0:
-            print(f"warning: no event matches the filters ({flt.describe()}); the export is empty", file=sys.stderr)
-        data = export_bytes(args.format, ds, flt, title=args.title, size=size, online_tiles=args.online_tiles)
-        path = write_export(args.format, out, data, force=args.force)
-    except (UsageError, UnreadableFileError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except BordermapError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:  # the output folder is not writable, the disk is full...
-        print(f"error: {args.output}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
-        return 2
-    print(f"{path}: {n} of {len(ds.events)} events ({flt.describe()}), {_human_size(len(data))}")
-    return 0
+def report_error(exc: BordermapError) -> int:
+    """Print ``exc`` on stderr as sentences, one line each, data escaped; return its exit code.
 
-
-def _cmd_presentation(args: argparse.Namespace) -> int:
-    out = Path(args.output)
-    try:
-        if out.is_dir():
-            raise UsageError(f"{out} is a folder; give a file name, e.g. {out / 'presentation.html'}")
-        if out.exists() and not args.force:
-            raise FileExistsRefusal(out)
-        unused = [option for attr, option in _FILTER_OPTIONS if getattr(args, attr)]
-        if unused:
-            print(f"warning: {', '.join(unused)} not used: a presentation shows every event and its "
-                  "storyline picks the steps", file=sys.stderr)
-        ds = load_dataset(args.events, args.geo)
-        for w in ds.warnings:
-            print(f"warning: {w}", file=sys.stderr)
-        story = load_storyline(args.storyline, [f["properties"]["id"] for f in ds.events])
-        data = export_presentation(ds, story, title=args.title).encode("utf-8")
-        path = write_export("html", out, data, force=args.force)
-    except (UsageError, UnreadableFileError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except DataFileError as exc:
+    Invalid data prints every problem (once each) and a count; a signal that stopped a write
+    gives ``128 + signum``; unusable input, options or output 2; anything else 1.
+    """
+    if isinstance(exc, DataFileError):
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"error: {exc.path}: {len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+            echo(problem, sys.stderr)
+        echo(f"error: {exc.path}: {len(exc.problems)} problem(s); nothing was written", sys.stderr)
         return 1
+    echo(f"error: {exc}", sys.stderr)
+    if isinstance(exc, WriteInterrupted):
+        return 128 + exc.signum
+    return 2 if isinstance(exc, (UsageError, UnreadableFileError, UnwritableFileError)) else 1
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    command = _presentation if args.format == PRESENTATION else _export
+    try:
+        echo(command(args))
     except BordermapError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"error: {args.output}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return report_error(exc)
+    except OSError as exc:  # not from the atomic writer, which words its own (e.g. the PNG renderer)
+        echo(f"error: {args.output}: cannot be written ({exc.strerror or exc})", sys.stderr)
         return 2
-    print(f"{path}: {len(story.steps)} steps of {args.storyline} over {len(ds.events)} events, "
-          f"{_human_size(len(data))}")
     return 0
+
+
+def _check_output(out: Path, force: bool, example: str) -> None:
+    """Usage and destination errors before the (slower) loading, not after it."""
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give a file name, e.g. {out / example}")
+    check_destination(out, force=force)
+
+
+def _warn(warnings: list[str]) -> None:
+    for w in warnings:
+        echo(f"warning: {w}", sys.stderr)
+
+
+def _export(args: argparse.Namespace) -> str:
+    size = _size(args.size)
+    for value, option in ((args.date_from, "--from"), (args.date_to, "--to")):
+        _date(value, option)
+    out = Path(args.output)
+    _check_output(out, args.force, "map" + FORMATS[args.format].suffix)
+    ds = load_dataset(args.events, args.geo)
+    _warn(ds.warnings)
+    whole = span(ds.table)
+    flt = filter_from_args(args, whole.start if whole else None, whole.end if whole else None)
+    n = len(selected_events(ds, flt))
+    if n == 0:
+        echo(f"warning: no event matches the filters ({flt.describe()}); the export is empty", sys.stderr)
+    data = export_bytes(args.format, ds, flt, title=args.title, size=size, online_tiles=args.online_tiles)
+    path = write_export(args.format, out, data, force=args.force)
+    return f"{path}: {n} of {len(ds.events)} events ({flt.describe()}), {_human_size(len(data))}"
+
+
+def _presentation(args: argparse.Namespace) -> str:
+    out = Path(args.output)
+    _check_output(out, args.force, "presentation.html")
+    unused = [option for attr, option in _FILTER_OPTIONS if getattr(args, attr)]
+    if unused:
+        echo(f"warning: {', '.join(unused)} not used: a presentation shows every event and its "
+             "storyline picks the steps", sys.stderr)
+    ds = load_dataset(args.events, args.geo)
+    _warn(ds.warnings)
+    story = load_storyline(args.storyline, [f["properties"]["id"] for f in ds.events])
+    data = export_presentation(ds, story, title=args.title).encode("utf-8")
+    path = write_export("html", out, data, force=args.force)
+    return (f"{path}: {len(story.steps)} steps of {args.storyline} over {len(ds.events)} events, "
+            f"{_human_size(len(data))}")

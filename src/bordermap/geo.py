@@ -31,9 +31,11 @@ from shapely.errors import GEOSException
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from bordermap.core.table import geometries_of
 from bordermap.errors import BordermapError, Problem
 
 __all__ = [
+    "border_columns",
     "LAYER_FILES",
     "PROJECTED_CRS",
     "GeoLayerError",
@@ -449,46 +451,35 @@ def _nearest_bridges(
 # Many features at once
 
 
-def annotate_events(features: Sequence[Mapping], layers: ReferenceLayers) -> list[dict]:
-    """Add border-derived properties to GeoJSON features.
+def border_columns(geoms: np.ndarray, layers: ReferenceLayers) -> dict[str, np.ndarray]:
+    """The border-derived fields for many geometries at once (shapely geometries in EPSG:4326,
+    None allowed), as arrays in input order.
 
-    Parameters
-    ----------
-    features : sequence of dict
-        GeoJSON Feature dicts in EPSG:4326; a feature may have ``"geometry": null``.
-    layers : ReferenceLayers
-        Needs ``border``; ``countries`` and ``bridges`` are used when present.
+    ``side``
+        ``"both"`` if the geometry touches or crosses the border; otherwise the ISO3 of the
+        country holding its representative point (``shapely.point_on_surface``); ``None``
+        outside every outline, without geometry or without a countries layer.
+    ``distance_to_border_km``
+        Rounded to 0.1 km; NaN without geometry.
+    ``nearest_crossing``, ``nearest_crossing_km``
+        Nearest bridge id and its distance (0.1 km); None/NaN without bridges.
 
-    Returns
-    -------
-    list of dict
-        New feature dicts (the inputs are not modified; geometry dicts are shared, not
-        copied) whose ``properties`` gain:
-
-        ``side``
-            ``"both"`` if the geometry touches or crosses the border; otherwise the ISO3 of
-            the country holding its representative point (``shapely.point_on_surface``);
-            ``None`` outside every outline, without geometry or without a countries layer.
-        ``distance_to_border_km``
-            Rounded to 0.1 km; ``None`` without geometry.
-        ``nearest_crossing``, ``nearest_crossing_km``
-            Nearest bridge id and its distance (0.1 km); ``None`` without bridges.
-
-    Raises
-    ------
-    ValueError
-        If ``layers.border`` is ``None``.
+    Raises ``ValueError`` if ``layers.border`` is ``None``.
     """
     if layers.border is None:
-        raise ValueError("annotate_events needs the border layer")
-    geoms = _feature_geometries(features)
+        raise ValueError("border_columns needs the border layer")
     projected = _project(geoms)
     distance_m = _border_distances_m(projected, _project(layers.border))
     touches = distance_m == 0.0
 
     if layers.countries is not None:
-        # Containment is tested in lon/lat, the CRS the outlines were drawn in.
-        side = _countries_of(shapely.point_on_surface(geoms), layers.countries)
+        # Containment is tested in lon/lat, the CRS the outlines were drawn in; a point is its own
+        # representative point (point_on_surface is costly over 100k of them).
+        rep = np.array(geoms, dtype=object)
+        other = (shapely.get_type_id(rep) != 0) & ~shapely.is_missing(rep)
+        if other.any():
+            rep[other] = shapely.point_on_surface(rep[other])
+        side = _countries_of(rep, layers.countries)
     else:
         side = np.full(len(geoms), None, dtype=object)
     side[touches] = "both"
@@ -497,36 +488,30 @@ def annotate_events(features: Sequence[Mapping], layers: ReferenceLayers) -> lis
     crossing_km = np.full(len(geoms), np.nan)
     if layers.bridges is not None and len(layers.bridges) and len(geoms):
         crossing, crossing_km = _nearest_bridges(projected, layers.bridges)
+    return {
+        "side": side,
+        "distance_to_border_km": np.round(distance_m / 1000.0, 1),
+        "nearest_crossing": crossing,
+        "nearest_crossing_km": np.round(crossing_km, 1),
+    }
 
-    distance_km = np.round(distance_m / 1000.0, 1)
-    crossing_km = np.round(crossing_km, 1)
+
+def annotate_events(features: Sequence[Mapping], layers: ReferenceLayers) -> list[dict]:
+    """Add the border-derived properties (see :func:`border_columns`) to GeoJSON features.
+
+    Returns new feature dicts (the inputs are not modified; geometry dicts are shared, not
+    copied). Raises ``ValueError`` if ``layers.border`` is ``None``.
+    """
+    cols = border_columns(geometries_of(features), layers)
     annotated = []
     for i, feature in enumerate(features):
         properties = dict(feature.get("properties") or {})
-        properties["side"] = side[i]
-        properties["distance_to_border_km"] = _float_or_none(distance_km[i])
-        properties["nearest_crossing"] = crossing[i]
-        properties["nearest_crossing_km"] = _float_or_none(crossing_km[i])
+        properties["side"] = cols["side"][i]
+        properties["distance_to_border_km"] = _float_or_none(cols["distance_to_border_km"][i])
+        properties["nearest_crossing"] = cols["nearest_crossing"][i]
+        properties["nearest_crossing_km"] = _float_or_none(cols["nearest_crossing_km"][i])
         annotated.append({**feature, "properties": properties})
     return annotated
-
-
-def _feature_geometries(features: Sequence[Mapping]) -> np.ndarray:
-    """Shapely geometries of GeoJSON features (None where absent), points in one batch."""
-    geoms = np.full(len(features), None, dtype=object)
-    point_at, point_xy = [], []
-    for i, feature in enumerate(features):
-        raw = feature.get("geometry")
-        if not raw:
-            continue
-        if raw.get("type") == "Point":
-            point_at.append(i)
-            point_xy.append(raw["coordinates"][:2])
-        else:
-            geoms[i] = shape(raw)
-    if point_at:
-        geoms[point_at] = shapely.points(np.asarray(point_xy, dtype=float))
-    return geoms
 
 
 def _float_or_none(value: float) -> float | None:

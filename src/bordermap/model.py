@@ -31,7 +31,10 @@ __all__ = [
     "claim_parts",
     "parse_date",
     "derive_properties",
+    "date_label",
 ]
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 #: ACLED's taxonomy (codebook Table 2): event type -> its sub-event types, in hierarchy order.
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -161,17 +164,21 @@ def fatality_range(claims: Iterable[FatalityClaim]) -> tuple[int | None, int | N
 
 
 def claim_figure(claim: FatalityClaim) -> str:
-    """A claim's number as the source gave it: '42', '10–20' or 'at least 8'."""
-    if "total" in claim:
+    """A claim's number as the source gave it: '42', '10–20' or 'at least 8'. (An absent field
+    and a null one, as a claim read from a table has, mean the same.)"""
+    if claim.get("total") is not None:
         return str(claim["total"])
-    if "high" in claim:
+    if claim.get("high") is not None:
         return f"{claim['low']}–{claim['high']}"
     return f"at least {claim.get('low')}"
 
 
 def claim_parts(claim: FatalityClaim, sep: str = " ") -> str:
-    """The breakdown by party: 'security forces 12, rebels 30'."""
-    return ", ".join(f"{k.replace('_', ' ')}{sep}{v}" for k, v in claim.get("breakdown", {}).items())
+    """The breakdown by party: 'security forces 12, rebels 30' (a dict, or the (party, number)
+    pairs a table holds)."""
+    bd = claim.get("breakdown") or {}
+    pairs = bd.items() if isinstance(bd, dict) else bd
+    return ", ".join(f"{k.replace('_', ' ')}{sep}{v}" for k, v in pairs)
 
 
 def derive_properties(props: dict[str, Any]) -> dict[str, Any]:
@@ -179,3 +186,17 @@ def derive_properties(props: dict[str, Any]) -> dict[str, Any]:
     out = dict(props)
     out["fatalities_low"], out["fatalities_high"] = fatality_range(props.get("fatalities", []))
     return out
+
+
+def date_label(start: date, end: date, precision: str) -> str:
+    """How an event's date reads everywhere (panel, tooltip, popup, table): '24 Jul 2012',
+    '24 Jul 2012 – 25 Jul 2012', 'Jul 2010 (month only)', '1992–1997 (years only)'."""
+    a, b = start, end
+    if precision == "year":
+        return f"{a.year} (year only)" if a.year == b.year else f"{a.year}–{b.year} (years only)"
+    if precision == "month":
+        ma, mb = f"{_MONTHS[a.month - 1]} {a.year}", f"{_MONTHS[b.month - 1]} {b.year}"
+        return (ma if ma == mb else f"{ma} – {mb}") + " (month only)"
+    da = f"{a.day} {_MONTHS[a.month - 1]} {a.year}"
+    text = da if a == b else f"{da} – {b.day} {_MONTHS[b.month - 1]} {b.year}"
+    return text + (" (week)" if precision == "week" else "")

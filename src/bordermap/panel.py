@@ -11,11 +11,11 @@ import jinja2
 from bordermap.mapping.payload import refs_line
 from bordermap.mapping.style import TYPE_COLORS
 from bordermap.model import claim_figure, claim_parts
+from bordermap.model import date_label as model_date_label
 
 __all__ = ["render_panel", "date_label", "place_precision_label", "border_label", "claims_rows",
            "contested_line"]
 
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _GEO = {1: "exact town", 2: "approximate: near a town or a small area", 3: "region only"}
 
 
@@ -31,17 +31,9 @@ def _env() -> jinja2.Environment:
 
 
 def date_label(p: dict[str, Any]) -> str:
-    """'24 Jul 2012', '24–25 Jul 2012', 'Jul 2010 (month only)', '1992–1997 (years only)'."""
-    a, b = date.fromisoformat(p["date_start"]), date.fromisoformat(p["date_end"])
-    prec = p["date_precision"]
-    if prec == "year":
-        return f"{a.year} (year only)" if a.year == b.year else f"{a.year}–{b.year} (years only)"
-    if prec == "month":
-        ma, mb = f"{_MONTHS[a.month - 1]} {a.year}", f"{_MONTHS[b.month - 1]} {b.year}"
-        return (ma if ma == mb else f"{ma} – {mb}") + " (month only)"
-    da = f"{a.day} {_MONTHS[a.month - 1]} {a.year}"
-    text = da if a == b else f"{da} – {b.day} {_MONTHS[b.month - 1]} {b.year}"
-    return text + (" (week)" if prec == "week" else "")
+    """An event's date as it reads everywhere (:func:`bordermap.model.date_label`)."""
+    return model_date_label(date.fromisoformat(p["date_start"]), date.fromisoformat(p["date_end"]),
+                            p["date_precision"])
 
 
 def place_precision_label(p: dict[str, Any]) -> str:

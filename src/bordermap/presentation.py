@@ -23,7 +23,7 @@ from bordermap.caption import caption_context
 from bordermap.dataset import Dataset
 from bordermap.errors import DataFileError
 from bordermap.export import (EventData, article_line, as_dataset, events_attribution, export_basemap,
-                              export_time, geo_credit_line, selected_events, stable_names, standalone_head,
+                              export_time, geo_credit_line, stable_names, standalone_head,
                               time_stamp)
 from bordermap.mapping.builder import REGION_ZOOM, MapOptions, build_map
 from bordermap.mapping.legend import Footer
@@ -62,17 +62,17 @@ def card_blocks(ctx: Mapping[str, Any]) -> list[CardBlock]:
     return blocks
 
 
-def presentation_steps(story: Storyline, by_id: Mapping[str, Feature]) -> list[dict[str, Any]]:
-    """What the player needs per step: the card's lines, and the event to fly to (with the zoom)
-    or the view. ``by_id`` maps event ids to events (derived fields optional)."""
+def presentation_steps(story: Storyline, ds: Dataset) -> list[dict[str, Any]]:
+    """What the player needs per step: the card's lines, and the event to fly to (its row in the
+    map's payload, with the zoom) or the view."""
     out = []
     for i, step in enumerate(story.steps):
-        event = by_id.get(step.event) if step.event else None
+        event = ds.feature(step.event) if step.event else None
         item: dict[str, Any] = {"card": card_blocks(caption_context(story, i, event))}
         if step.center is not None:
             item["view"] = {"center": list(step.center), "zoom": step.zoom or REGION_ZOOM}
         else:
-            item["event"] = step.event
+            item["event"] = ds.table.row_of(step.event)
             item["zoom"] = step.zoom or DEFAULT_EVENT_ZOOM
         out.append(item)
     return out
@@ -96,8 +96,8 @@ def _as_json(story: Storyline) -> dict[str, Any]:
     return {"title": story.title, "description": story.description, "steps": steps}
 
 
-def _storyline(source: StorylineSource, events: Sequence[Feature]) -> Storyline:
-    ids = [f["properties"]["id"] for f in events]
+def _storyline(source: StorylineSource, ids: Sequence[str]) -> Storyline:
+    ids = list(ids)
     if isinstance(source, Storyline):
         problems = validate_storyline(_as_json(source), f"storyline {source.title!r}", ids)
         if problems:
@@ -110,7 +110,7 @@ def _credit_lines(ds: Dataset, story: Storyline, when: datetime) -> list[str]:
     """The HTML export's footer, shorter: on a shared screen it must not cover the map, and
     each step's card names its own sources."""
     lines = [f"Exported {time_stamp(when)} by bordermap {__version__}: {len(story.steps)} steps over "
-             f"{len(ds.events)} events",
+             f"{len(ds)} events",
              article_line(ds.article),
              geo_credit_line(ds)]
     return [line for line in lines if line]
@@ -146,8 +146,7 @@ def export_presentation(data: EventData, storyline: StorylineSource, *, title: s
         The storyline file is missing or not JSON.
     """
     ds = as_dataset(data)
-    events = selected_events(ds)
-    story = _storyline(storyline, events)
+    story = _storyline(storyline, ds.table.ids)
     if title:
         story = replace(story, title=title)
     when = export_time(generated_at)
@@ -155,8 +154,8 @@ def export_presentation(data: EventData, storyline: StorylineSource, *, title: s
     reference["countries"] = export_basemap(reference.get("countries"))
     options = MapOptions(asset_prefix="vendor/", details=True, online_tiles=False, initial_filter=None,
                          legend_open=False, attribution=events_attribution(ds.article))
-    m = build_map(events, reference, options=options, article=ds.article)
+    m = build_map(ds.table, reference, options=options, article=ds.article)
     Footer(_credit_lines(ds, story, when)).add_to(m)
-    StorylinePlayer(presentation_steps(story, ds.by_id()), label=story.title).add_to(m)
+    StorylinePlayer(presentation_steps(story, ds), label=story.title).add_to(m)
     page = stable_names(m, m.get_root().render())
     return inline_assets(standalone_head(page, story.title, False))

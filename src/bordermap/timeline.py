@@ -3,28 +3,42 @@
 An event is an interval ``[date_start, date_end]``; a month-precision event spans its month. It
 is *in* a window when the two intervals overlap, so an imprecise event never silently drops out
 of a window it may belong to.
+
+Everything here works on an :class:`~bordermap.core.table.EventTable` at once (numpy over day
+numbers and category codes); this is the one definition of the filter. The browser moves the
+time window itself with the same comparison on the same day numbers
+(:func:`window_days`, checked against this module by a conformance test).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from bordermap.core.columns import CONFIDENCE_CODES, SIDES, TYPE_CODES
+from bordermap.core.table import EventTable
 
 __all__ = [
     "TimeWindow",
     "EventFilter",
-    "event_interval",
-    "overlaps",
-    "filter_events",
+    "window_days",
     "span",
     "dense_period",
-    "ordered",
     "step",
-    "actor_names",
+    "month_counts",
 ]
 
-Feature = dict[str, Any]
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _day(d: date) -> int:
+    return d.toordinal() - _EPOCH
+
+
+def _date(day: int) -> date:
+    return date.fromordinal(int(day) + _EPOCH)
 
 
 @dataclass(frozen=True)
@@ -46,23 +60,14 @@ class TimeWindow:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-
-def event_interval(feature: Feature) -> tuple[date, date]:
-    p = feature["properties"]
-    return date.fromisoformat(p["date_start"]), date.fromisoformat(p["date_end"])
-
-
-def overlaps(feature: Feature, window: TimeWindow) -> bool:
-    return window.contains_interval(*event_interval(feature))
+    @classmethod
+    def from_days(cls, t0: int, t1: int) -> "TimeWindow":
+        return cls(_date(t0), _date(t1))
 
 
-def actor_names(feature: Feature) -> set[str]:
-    """Every name an event's actors go by (names and aliases)."""
-    names: set[str] = set()
-    for a in feature["properties"].get("actors", []):
-        names.add(a["name"])
-        names.update(a.get("aliases", []))
-    return names
+def window_days(window: TimeWindow | None) -> tuple[int, int] | None:
+    """A window as day numbers since 1970-01-01, the form the browser compares."""
+    return None if window is None else (_day(window.start), _day(window.end))
 
 
 @dataclass(frozen=True)
@@ -75,19 +80,36 @@ class EventFilter:
     sides: frozenset[str] = field(default_factory=frozenset)
     actor: str | None = None
 
-    def matches(self, feature: Feature) -> bool:
-        p = feature["properties"]
-        if self.window is not None and not overlaps(feature, self.window):
-            return False
-        if self.event_types and p.get("event_type") not in self.event_types:
-            return False
-        if self.confidence and p.get("confidence") not in self.confidence:
-            return False
-        if self.sides and p.get("side") not in self.sides:
-            return False
-        if self.actor and self.actor not in actor_names(feature):
-            return False
-        return True
+    def without_window(self) -> "EventFilter":
+        return EventFilter(event_types=self.event_types, confidence=self.confidence, sides=self.sides,
+                           actor=self.actor)
+
+    def category_mask(self, table: EventTable) -> np.ndarray:
+        """Everything but the time window: type, confidence, side, actor."""
+        mask = np.ones(len(table), dtype=bool)
+        if self.event_types:
+            mask &= np.isin(table.type_code, [TYPE_CODES[t] for t in self.event_types if t in TYPE_CODES])
+        if self.confidence:
+            mask &= np.isin(table.confidence_code,
+                            [CONFIDENCE_CODES[c] for c in self.confidence if c in CONFIDENCE_CODES])
+        if self.sides:
+            side_codes = {s: i for i, s in enumerate(SIDES)}
+            mask &= np.isin(table.side_code, [side_codes[s] for s in self.sides if s in side_codes])
+        if self.actor:
+            mask &= table.rows_with_actor(self.actor)
+        return mask
+
+    def mask(self, table: EventTable) -> np.ndarray:
+        """Boolean mask over the table's rows: the events this filter selects."""
+        mask = self.category_mask(table)
+        if self.window is not None:
+            d0, d1 = window_days(self.window)
+            mask &= (table.t1 >= d0) & (table.t0 <= d1)
+        return mask
+
+    def rows(self, table: EventTable) -> np.ndarray:
+        """The selected rows, in story order."""
+        return np.flatnonzero(self.mask(table))
 
     def describe(self) -> str:
         """One line for footers and captions: what is shown."""
@@ -105,58 +127,46 @@ class EventFilter:
         return "; ".join(parts) if parts else "all events"
 
 
-def filter_events(features: Iterable[Feature], flt: EventFilter) -> list[Feature]:
-    return [f for f in features if flt.matches(f)]
-
-
-def span(features: Iterable[Feature]) -> TimeWindow | None:
+def span(table: EventTable) -> TimeWindow | None:
     """The window from the earliest start to the latest end, or None for no events."""
-    starts, ends = [], []
-    for f in features:
-        s, e = event_interval(f)
-        starts.append(s)
-        ends.append(e)
-    if not starts:
+    if not len(table):
         return None
-    return TimeWindow(min(starts), max(ends))
+    return TimeWindow.from_days(int(table.t0.min()), int(table.t1.max()))
 
 
-def dense_period(features: Sequence[Feature], width_days: int = 31, pad_days: int = 2) -> TimeWindow | None:
+def dense_period(table: EventTable, width_days: int = 31, pad_days: int = 2) -> TimeWindow | None:
     """The busiest stretch: the ``width_days`` window holding the most event starts, tightened to
     the first and last start inside it and padded by ``pad_days``.
 
     This is where a one-click "dense period" button goes: for the 2012 article most events fall in
     July 2012 although the span runs from 1992.
     """
-    if not features:
+    if not len(table):
         return None
-    starts = sorted(event_interval(f)[0] for f in features)
-    best_i, best_j = 0, 0
-    j = 0
-    for i in range(len(starts)):
-        while j + 1 < len(starts) and (starts[j + 1] - starts[i]).days < width_days:
-            j += 1
-        if j - i > best_j - best_i:
-            best_i, best_j = i, j
-    return TimeWindow(starts[best_i] - timedelta(days=pad_days), starts[best_j] + timedelta(days=pad_days))
+    starts = np.sort(table.t0)
+    last = np.searchsorted(starts, starts + width_days, side="left") - 1
+    best = int(np.argmax(last - np.arange(len(starts))))  # the first of the busiest
+    return TimeWindow(_date(starts[best]) - timedelta(days=pad_days),
+                      _date(starts[last[best]]) + timedelta(days=pad_days))
 
 
-def ordered(features: Iterable[Feature]) -> list[Feature]:
-    """Events in story order: by start, then end, then id (stable for equal dates)."""
-    return sorted(features, key=lambda f: (f["properties"]["date_start"], f["properties"]["date_end"],
-                                           f["properties"]["id"]))
-
-
-def step(features: Sequence[Feature], current_id: str | None, direction: int) -> Feature | None:
-    """The next (``direction=+1``) or previous (``-1``) event in story order.
-
-    From no selection, +1 gives the first event and -1 the last. At either end it stays put.
-    """
-    seq = ordered(features)
-    if not seq:
+def step(table: EventTable, current: int | None, direction: int) -> int | None:
+    """The row of the next (``direction=+1``) or previous (``-1``) event in story order (the
+    table's order). From no selection, +1 gives the first event and -1 the last; at either end
+    it stays put."""
+    n = len(table)
+    if not n:
         return None
-    ids = [f["properties"]["id"] for f in seq]
-    if current_id not in ids:
-        return seq[0] if direction >= 0 else seq[-1]
-    i = ids.index(current_id) + (1 if direction >= 0 else -1)
-    return seq[min(max(i, 0), len(seq) - 1)]
+    if current is None or not 0 <= current < n:
+        return 0 if direction >= 0 else n - 1
+    return min(max(current + (1 if direction >= 0 else -1), 0), n - 1)
+
+
+def month_counts(table: EventTable, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Events per (month of start, type): ``(month as datetime64[M], type code, count)``."""
+    t0 = table.t0 if rows is None else table.t0[rows]
+    ty = table.type_code if rows is None else table.type_code[rows]
+    months = t0.astype("datetime64[D]").astype("datetime64[M]")
+    keys = months.astype(np.int64) * 256 + ty
+    uniq, counts = np.unique(keys, return_counts=True)
+    return (uniq // 256).astype("datetime64[M]"), (uniq % 256).astype(np.uint8), counts

@@ -22,7 +22,7 @@ from bordermap.errors import Problem
 from bordermap.io.files import read_json
 from bordermap.model import DERIVED_FIELDS, EVENT_TYPES, load_schema, parse_date
 
-__all__ = ["Region", "DEFAULT_REGION", "validate_collection", "validate_file", "count_paragraphs"]
+__all__ = ["Region", "DEFAULT_REGION", "validate_collection", "duplicate_id_problem", "validate_file", "count_paragraphs"]
 
 
 @dataclass(frozen=True)
@@ -250,6 +250,11 @@ def _fatality_problems(props: dict, file, idx, fid) -> Iterator[Problem]:
                               f"{'total' if has_total else 'high'} of {cap}")
 
 
+def duplicate_id_problem(file: str, idx: int, fid: str, first: int) -> Problem:
+    """Feature ``idx`` has the id of feature ``first`` (the one wording, for every reader)."""
+    return Problem(file, idx, fid, "id", f"duplicate id: feature {first} has the same id")
+
+
 def validate_collection(fc: Any, file: str = "<data>", *, article_paragraphs: int | None = None,
                         region: Region = DEFAULT_REGION) -> list[Problem]:
     """Check an events FeatureCollection and return every problem found (empty list: valid).
@@ -288,8 +293,7 @@ def validate_collection(fc: Any, file: str = "<data>", *, article_paragraphs: in
 
         if fid is not None:
             if fid in ids:
-                problems.append(Problem(file, idx, fid, "id",
-                                        f"duplicate id: feature {ids[fid]} has the same id"))
+                problems.append(duplicate_id_problem(file, idx, fid, ids[fid]))
             else:
                 ids[fid] = idx
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -9,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from bordermap.dataset import load_dataset
-from bordermap.timeline import EventFilter, TimeWindow, dense_period, filter_events
+from bordermap.timeline import EventFilter, TimeWindow, dense_period, span
 
 from browser import map_frame, offline_page, wait_for_app
 
@@ -30,6 +31,10 @@ def open_app(chromium, url, **kw):
     return page, watch, frame
 
 
+def n_in(ds, flt: EventFilter) -> int:
+    return len(flt.rows(ds.table))
+
+
 def wait_count(page, frame, expected, timeout=15000):
     waited = 0
     while waited < timeout:
@@ -40,45 +45,52 @@ def wait_count(page, frame, expected, timeout=15000):
     raise AssertionError(f"map shows {frame.evaluate('Bordermap.count()')} events, expected {expected}")
 
 
+def wait_url(page, name: str, value: list[str] | None, timeout: float = 10.0) -> None:
+    """The permalink follows a moment after the page (the URL is set by a later message)."""
+    deadline = time.time() + timeout
+    while parse_qs(urlparse(page.url).query).get(name) != value and time.time() < deadline:
+        page.wait_for_timeout(100)
+    assert parse_qs(urlparse(page.url).query).get(name) == value, page.url
+
+
 def panel_title(page) -> str:
     loc = page.locator(".bm-panel-title")
     loc.wait_for(timeout=15000)
     return loc.inner_text().strip()
 
 
-def isolated_point_event(frame) -> str:
-    """The visible point event farthest (on screen) from any other, so a click hits only it."""
+def isolated_point_event(frame) -> int:
+    """The row of the drawn point event farthest (on screen) from any other, so a click hits only it."""
     return frame.evaluate("""() => {
-      const l = Bordermap.layers[0], d = l.data, ids = l.visibleIds();
+      const l = Bordermap.layers[0], rows = l.drawnRows();
       let best = null, bestGap = -1;
-      const pts = ids.filter(id => d.gt[l.indexOf(id)] === 0)
-                     .map(id => [id, map.latLngToContainerPoint(l.anchor(id))]);
+      const pts = rows.map(r => [r, l.containerPoint(r)]);
       const size = map.getSize();
-      for (const [id, p] of pts) {
-        if (p.x < 40 || p.y < 40 || p.x > size.x - 60 || p.y > size.y - 60) continue;
+      for (const [r, p] of pts) {
+        if (p.x < 40 || p.y < 40 || p.x > size.x - 60 || p.y > size.y - 160) continue;
         let gap = Infinity;
-        for (const [id2, q] of pts) if (id2 !== id) gap = Math.min(gap, p.distanceTo(q));
-        if (gap > bestGap) { bestGap = gap; best = id; }
+        for (const [r2, q] of pts) if (r2 !== r) gap = Math.min(gap, p.distanceTo(q));
+        if (gap > bestGap) { bestGap = gap; best = r; }
       }
       return best;
     }""")
 
 
-def click_event(page, frame, event_id):
+def click_event(page, frame, row):
     """Click where the event is drawn; Playwright resolves the position at click time, so a late
     layout shift of the page cannot make the click miss."""
     page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
     page.wait_for_timeout(100)
-    xy = frame.evaluate("(id) => { const p = map.latLngToContainerPoint(Bordermap.layers[0].anchor(id));"
-                        " return [p.x, p.y]; }", event_id)
+    xy = frame.evaluate("(r) => { const p = Bordermap.layers[0].containerPoint(r); return [p.x, p.y]; }", row)
     frame.locator(".leaflet-container").first.click(position={"x": xy[0], "y": xy[1]})
 
 
 def test_map_draws_every_event_offline(app_server, chromium, ds, artifacts):
     page, watch, frame = open_app(chromium, app_server.url)
-    assert frame.evaluate("Bordermap.count()") == len(ds.events)
-    # The canvas really has event colours on it, and the reference layers are there.
-    assert frame.evaluate("document.querySelectorAll('canvas').length") >= 1
+    wait_count(page, frame, len(ds))
+    # The events are drawn on their canvas, and the reference layers are there.
+    assert frame.evaluate("document.querySelectorAll('canvas.bm-events-canvas').length") == 1
+    assert frame.evaluate("Bordermap.layers[0].drawnRows().length") > 20
     assert frame.locator(".bm-place-label").count() > 10
     page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts / "app-initial.png"), full_page=True)
@@ -88,22 +100,27 @@ def test_map_draws_every_event_offline(app_server, chromium, ds, artifacts):
 def test_timeline_moves_change_the_map_without_reloading_it(app_server, chromium, ds):
     page, watch, frame = open_app(chromium, app_server.url)
     frame.evaluate("window.__probe = 42; map.setView([37.5, 71.5], 9); null")
-    dense = dense_period(ds.events)
-    expected = len(filter_events(ds.events, EventFilter(window=dense)))
-    assert 0 < expected < len(ds.events)
+    dense = dense_period(ds.table)
+    expected = n_in(ds, EventFilter(window=dense))
+    assert 0 < expected < len(ds)
     page.get_by_role("button", name="Dense period").click()
     wait_for_app(page)
     wait_count(page, frame, expected)
     q = parse_qs(urlparse(page.url).query)
     assert q["from"] == [dense.start.isoformat()] and q["to"] == [dense.end.isoformat()]
 
-    # The keyboard on the slider's end thumb: Home pulls the end back to the start.
-    thumbs = page.locator("[data-testid='stSlider'] input[type='range']")
-    thumbs.nth(1).focus()
-    thumbs.nth(1).press("Home")
-    wait_for_app(page)
-    one_day = TimeWindow(dense.start, dense.start)
-    wait_count(page, frame, len(filter_events(ds.events, EventFilter(window=one_day))))
+    # The keyboard on the map's timeline: End on the start handle pulls it to the end (and the
+    # end handle with it): a one-day window on the last day. The map redraws in the browser...
+    whole = span(ds.table)
+    start_handle = frame.locator("input.bm-timeline-from")
+    start_handle.focus()
+    start_handle.press("End")
+    one_day = TimeWindow(whole.end, whole.end)
+    wait_count(page, frame, n_in(ds, EventFilter(window=one_day)))
+    # ...and the page learns the window afterwards: the count and the permalink follow.
+    page.get_by_text(f"{n_in(ds, EventFilter(window=one_day))} of {len(ds)} events").wait_for(timeout=15000)
+    wait_url(page, "from", [whole.end.isoformat()])
+    assert "to" not in parse_qs(urlparse(page.url).query)
 
     # Same iframe, same view: the map was updated, not rebuilt.
     assert frame.evaluate("window.__probe") == 42
@@ -117,27 +134,28 @@ def test_click_on_an_event_fills_the_panel(app_server, chromium, ds, artifacts):
     # very first second on a cold server was once lost in CI and not reproduced since).
     page.wait_for_timeout(800)
     wait_for_app(page)
-    event_id = isolated_point_event(frame)
-    assert event_id
-    click_event(page, frame, event_id)
-    title = ds.by_id()[event_id]["properties"]["title"]
+    row = isolated_point_event(frame)
+    assert row is not None
+    click_event(page, frame, row)
+    event_id = str(ds.table.ids[row])
+    title = ds.table.properties(row)["title"]
     try:
         page.locator(".bm-panel-title", has_text=title).wait_for(timeout=15000)
     except Exception as exc:
-        state = frame.evaluate("JSON.stringify([window.__GLOBAL_DATA__.last_object_clicked_count,"
-                               " window.__GLOBAL_DATA__.last_active_drawing, window.__GLOBAL_DATA__.lat_lng_clicked])")
+        state = frame.evaluate("JSON.stringify(window.__GLOBAL_DATA__.last_geocoder_result)")
         raise AssertionError(f"panel never showed {title!r}; map state {state}; url {page.url}") from exc
     assert panel_title(page) == title
     panel = page.locator(".bm-panel").inner_text()
     for heading in ("Fatalities, as claimed", "Confidence", "Sources"):
         assert heading.lower() in panel.lower()
-    assert parse_qs(urlparse(page.url).query).get("event") == [event_id]
+    wait_url(page, "event", [event_id])
     page.screenshot(path=str(artifacts / "app-clicked.png"), full_page=True)
     assert watch.problems() == []
 
 
 def test_permalink_restores_the_view(app_server, chromium, ds):
-    battles = [f for f in ds.events if f["properties"]["event_type"] == "Battles"]
+    battles = [f for f in ds.events if f["properties"]["event_type"] == "Battles"
+               and f["geometry"]["type"] == "Point"]
     target = battles[0]["properties"]
     start = date.fromisoformat(target["date_start"]) - timedelta(days=2)
     end = date.fromisoformat(target["date_end"]) + timedelta(days=5)
@@ -145,22 +163,21 @@ def test_permalink_restores_the_view(app_server, chromium, ds):
            f"&event={target['id']}")
     page, watch, frame = open_app(chromium, url)
     flt = EventFilter(window=TimeWindow(start, end), event_types=frozenset({"Battles"}))
-    wait_count(page, frame, len(filter_events(ds.events, flt)))
+    wait_count(page, frame, n_in(ds, flt))
     assert panel_title(page) == target["title"]
-    assert frame.evaluate("Bordermap.state.selected") == target["id"]
+    row = ds.table.row_of(target["id"])
+    assert frame.evaluate("Bordermap.state.selected") == row
     # The map flew to the linked event.
     page.wait_for_timeout(1500)
-    assert frame.evaluate("(id) => map.getZoom() >= 8 && map.getBounds().pad(-0.1)"
-                          ".contains(Bordermap.layers[0].bounds(id).getCenter())", target["id"])
+    assert frame.evaluate("(r) => map.getZoom() >= 8 && map.getBounds().pad(-0.1)"
+                          ".contains(Bordermap.layers[0].bounds(r).getCenter())", row)
     q = parse_qs(urlparse(page.url).query)
     assert q["event"] == [target["id"]] and q["type"] == ["Battles"]
     assert watch.problems() == []
 
 
 def test_step_buttons_walk_events_in_time_order(app_server, chromium, ds):
-    from bordermap.timeline import ordered
-
-    seq = [f["properties"] for f in ordered(ds.events)]
+    seq = [f["properties"] for f in ds.events]
     page, watch, frame = open_app(chromium, app_server.url)
     page.get_by_role("button", name="Next event").click()
     wait_for_app(page)
@@ -188,9 +205,7 @@ def test_invalid_data_shows_the_validators_messages(bad_data_server, chromium):
 
 
 def test_picking_a_table_row_selects_and_flies_to_the_event(app_server, chromium, ds):
-    from bordermap.timeline import ordered
-
-    first = ordered(ds.events)[0]["properties"]
+    first = ds.table.properties(0)
     page, watch, frame = open_app(chromium, app_server.url)
     grid = page.locator("[data-testid='stDataFrame']")
     grid.scroll_into_view_if_needed()
@@ -200,7 +215,7 @@ def test_picking_a_table_row_selects_and_flies_to_the_event(app_server, chromium
     page.get_by_text(first["title"], exact=True).first.wait_for(timeout=15000)
     assert panel_title(page) == first["title"]
     page.wait_for_timeout(1200)
-    assert frame.evaluate("Bordermap.state.selected") == first["id"]
+    assert frame.evaluate("Bordermap.state.selected") == 0
     assert watch.problems() == []
 
 
@@ -218,7 +233,7 @@ def test_download_buttons_export_what_is_on_screen(app_server, chromium, ds, tmp
     import json
 
     exported = {f["properties"]["id"] for f in json.loads(path.read_text())["features"]}
-    expected = {f["properties"]["id"] for f in filter_events(
-        ds.events, EventFilter(window=TimeWindow(date(2012, 7, 20), date(2012, 7, 31))))}
+    rows = EventFilter(window=TimeWindow(date(2012, 7, 20), date(2012, 7, 31))).rows(ds.table)
+    expected = {str(ds.table.ids[r]) for r in rows}
     assert exported == expected
     assert watch.problems() == []

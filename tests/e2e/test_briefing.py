@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def story_and_data():
     ds = load_dataset(ROOT / "data" / "events.geojson", ROOT / "geo")
     story = load_storyline(ROOT / "data" / "storylines" / "khorog-2012.json",
-                           [f["properties"]["id"] for f in ds.events])
+                           list(ds.table.ids))
     return story, ds
 
 
@@ -80,10 +80,10 @@ def test_walk_the_default_storyline_with_the_keyboard(app_server, chromium, stor
         if step.event:
             p = by_id[step.event]["properties"]
             assert p["location"] in page.locator(".bm-card-meta").inner_text()
-            assert frame.evaluate("Bordermap.state.selected") == step.event
+            assert frame.evaluate("Bordermap.state.selected") == ds.table.row_of(step.event)
             # The map is centred on the event (its anchor is inside the middle of the view).
             inside = frame.evaluate("(id) => { const b = map.getBounds().pad(-0.2);"
-                                    " return b.contains(Bordermap.layers[0].bounds(id).getCenter()); }", step.event)
+                                    " return b.contains(Bordermap.layers[0].bounds(id).getCenter()); }", ds.table.row_of(step.event))
             assert inside, f"step {i + 1}: map centre {center} is not on {step.event}"
         assert parse_qs(urlparse(page.url).query)["step"] == [str(i + 1)]
         page.screenshot(path=str(artifacts / f"brief-step-{i + 1:02d}.png"))

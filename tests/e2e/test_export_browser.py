@@ -32,7 +32,7 @@ def ds():
         return load_dataset(events, ROOT / "geo")
     layers = load_reference_layers(ROOT / "geo")  # until the article's data lands
     fc = synthetic_collection(80, seed=5)
-    return Dataset(events=prepare_events(fc["features"], layers), article=None, layers=layers)
+    return Dataset(table=prepare_events(fc["features"], layers), article=None, layers=layers)
 
 
 @pytest.fixture(scope="module")
@@ -55,16 +55,15 @@ def open_export(chromium, tmp_path, page_html, name="map.html", width=1400, heig
 
 def test_html_export_draws_offline_with_everything_on_it(chromium, tmp_path, ds):
     page, watch = open_export(chromium, tmp_path, export_html(ds, generated_at=WHEN))
-    assert page.evaluate("Bordermap.count()") == len(ds.events)
+    assert page.evaluate("Bordermap.count()") == len(ds)
     drawn = page.evaluate("""() => {
-      const g = Bordermap.layers[0].group, map = g._map;
-      const primaries = g.getLayers().filter(l => l._bmIndex !== undefined);
-      const inView = primaries.filter(l => map.getBounds().intersects(
-          l.getBounds ? l.getBounds() : L.latLngBounds([l.getLatLng(), l.getLatLng()]))).length;
-      return {primaries: primaries.length, inView: inView, canvases: document.querySelectorAll('canvas').length};
+      const l = Bordermap.layers[0], map = l.group._map, rows = l.visibleRows();
+      const inView = rows.filter(r => map.getBounds().intersects(l.bounds(r))).length;
+      return {visible: rows.length, inView: inView, points: l.drawnRows().length,
+              canvases: document.querySelectorAll('canvas.bm-events-canvas').length};
     }""")
-    assert drawn["primaries"] == len(ds.events) and drawn["canvases"] >= 1
-    assert drawn["inView"] == len(ds.events)  # the view is fitted to the events
+    assert drawn["visible"] == len(ds) and drawn["canvases"] == 1 and drawn["points"] > 0
+    assert drawn["inView"] == len(ds)  # the view is fitted to the events
     assert page.locator(".bm-title h1").inner_text() == "Afghan–Tajik border: events"
     assert "Legend" in page.locator(".bm-legend").inner_text()
     footer = page.locator(".bm-footer").inner_text()
@@ -81,7 +80,7 @@ def test_html_export_draws_offline_with_everything_on_it(chromium, tmp_path, ds)
 
 def test_time_slider_changes_what_is_shown(chromium, tmp_path, ds):
     page, watch = open_export(chromium, tmp_path, export_html(ds, generated_at=WHEN))
-    total = len(ds.events)
+    total = len(ds)
     slider, whole = page.locator(".bm-slider input[type=range]"), page.locator("#bm-all")
     assert whole.is_checked() and slider.is_disabled()
     assert page.locator(".bm-slider-count").inner_text() == f"{total} events shown"
@@ -108,7 +107,7 @@ def test_exported_window_and_filters_are_what_opens(chromium, tmp_path, ds, wind
     expected = selected_events(ds, flt)
     page, watch = open_export(chromium, tmp_path, export_html(ds, flt, generated_at=WHEN))
     assert page.evaluate("Bordermap.count()") == len(expected)
-    assert sorted(page.evaluate("Bordermap.visibleIds()")) == sorted(f["properties"]["id"] for f in expected)
+    assert page.evaluate("Bordermap.visibleRows()") == list(range(len(expected)))  # the file holds just these
     assert f"Filters: {flt.describe()}" in page.locator(".bm-footer").inner_text()
     assert page.locator(".bm-slider-label").inner_text().startswith(window.start.isoformat())
     assert watch.problems() == []
@@ -117,14 +116,11 @@ def test_exported_window_and_filters_are_what_opens(chromium, tmp_path, ds, wind
 def test_popup_shows_details_and_sources_as_links(chromium, tmp_path, ds):
     page, watch = open_export(chromium, tmp_path, export_html(ds, generated_at=WHEN))
     first = selected_events(ds)[0]["properties"]
-    popup = page.evaluate("""() => {
-      const g = Bordermap.layers[0].group;
-      const l = g.getLayers().find(x => x._bmIndex === 0);
-      l.fire('click', {latlng: l.getLatLng ? l.getLatLng() : l.getBounds().getCenter()}, true);
-      const el = g.getPopup().getElement();
-      return {text: el.innerText,
-              links: [...el.querySelectorAll('.leaflet-popup-content a')].map(a => [a.href, a.target, a.rel])};
-    }""")
+    page.evaluate("""() => { const l = Bordermap.layers[0], map = l.group._map;
+      map.fire('click', {containerPoint: l.containerPoint(0), latlng: l.anchor(0)}); }""")
+    page.locator(".leaflet-popup-content .bm-pop").wait_for(timeout=5000)
+    popup = page.evaluate("""() => { const el = document.querySelector('.leaflet-popup-content');
+      return {text: el.innerText, links: [...el.querySelectorAll('a')].map(a => [a.href, a.target, a.rel])}; }""")
     assert first["title"] in popup["text"] and first["summary"][:40] in popup["text"]
     linked = [s for s in first["sources"] if s.get("url")]
     assert len(popup["links"]) == len(linked)
@@ -136,9 +132,8 @@ def test_popup_shows_details_and_sources_as_links(chromium, tmp_path, ds):
 def test_clicking_an_event_opens_its_popup(chromium, tmp_path, ds):
     page, watch = open_export(chromium, tmp_path, export_html(ds, generated_at=WHEN))
     point = page.evaluate("""() => {
-      const l = Bordermap.layers[0], map = l.group._map, d = l.data;
-      const pts = l.group.getLayers().filter(x => x._bmIndex !== undefined && x.getLatLng)
-        .map(x => [x._bmIndex, map.latLngToContainerPoint(x.getLatLng())]);
+      const l = Bordermap.layers[0], map = l.group._map;
+      const pts = l.drawnRows().map(r => [r, l.containerPoint(r)]);
       let best = null, gap = -1;
       for (const [i, p] of pts) {
         let g = Infinity;
@@ -148,8 +143,10 @@ def test_clicking_an_event_opens_its_popup(chromium, tmp_path, ds):
         }
       }
       const rect = map.getContainer().getBoundingClientRect();
-      return best && {title: d.title[best[0]], x: best[1] + rect.left, y: best[2] + rect.top};
+      return best && {row: best[0], x: best[1] + rect.left, y: best[2] + rect.top};
     }""")
+    if point:
+        point["title"] = selected_events(ds)[point["row"]]["properties"]["title"]
     assert point, "no isolated point event to click"
     page.mouse.click(point["x"], point["y"])
     page.locator(".leaflet-popup-content").wait_for(timeout=5000)

@@ -69,7 +69,7 @@ def _hostile_reference(layers: ReferenceLayers) -> ReferenceLayers:
 def validated():
     """The hostile file, validated and loaded like the app loads it, with hostile places/bridges."""
     ds = load_dataset(HOSTILE_FILE, ROOT / "geo")
-    return Dataset(events=ds.events, article=ds.article, layers=_hostile_reference(ds.layers))
+    return Dataset(table=ds.table, article=ds.article, layers=_hostile_reference(ds.layers))
 
 
 @pytest.fixture(scope="module")
@@ -83,34 +83,27 @@ def unvalidated():
             c["sources"][0]["url"] = BAD_URLS[i % len(BAD_URLS)]
     fc["article"]["url"] = BAD_URLS[0]
     layers = load_reference_layers(ROOT / "geo")
-    return Dataset(events=prepare_events(fc["features"], layers), article=fc["article"], layers=layers)
+    return Dataset(table=prepare_events(fc["features"], layers), article=fc["article"], layers=layers)
 
 
-_OPEN_EVERYTHING = """() => {
+_OPEN_EVERYTHING = """async () => {
   const out = {popups: [], tooltips: [], refTooltips: [], hrefs: []};
   const layer = Bordermap.layers[0], map = layer.group._map;
   const text = (overlay) => {
     const el = overlay && overlay.getElement();
     return el ? el.textContent : null;
   };
-  // One tooltip and one popup are bound to the event group; hovering or clicking an event
-  // (an event fired on it, propagated to the group) opens them for that event.
-  const g = layer.group;
-  layer.group.getLayers().filter(l => l._bmIndex !== undefined)
-    .sort((a, b) => a._bmIndex - b._bmIndex).forEach(l => {
-      const at = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
-      l.fire('mouseover', {latlng: at}, true);
-      out.tooltips.push(text(g.getTooltip()));
-      g.closeTooltip();
-      l.fire('click', {latlng: at}, true);
-      out.popups.push(text(g.getPopup()));
-      g.getPopup().getElement().querySelectorAll('.leaflet-popup-content a')
-        .forEach(a => out.hrefs.push(a.getAttribute('href')));
-      g.closePopup();
-    });
+  // Every event's tooltip and popup, as hovering and clicking it build them.
+  for (let i = 0; i < layer.data.n; i++) {
+    out.tooltips.push((await layer.tipElement(i)).textContent);
+    const pop = await layer.openPopup(i);
+    out.popups.push(pop.textContent);
+    pop.querySelectorAll('a').forEach(a => out.hrefs.push(a.getAttribute('href')));
+    map.closePopup();
+  }
   // Reference layers: tooltips bound per feature, or to a whole layer group.
   map.eachLayer(l => {
-    if (l._bmIndex !== undefined || l === layer.group || !l.getTooltip || !l.getTooltip()
+    if (l === layer.group || !l.getTooltip || !l.getTooltip()
         || l.getTooltip().options.permanent) return;
     const targets = l.getLayers ? l.getLayers() : [l];
     targets.forEach(t => {
@@ -146,7 +139,7 @@ def _open(chromium, tmp_path: Path, page_html: str):
     path.write_text(page_html, "utf-8")
     page, watch = offline_page(chromium, width=1400, height=1000)
     page.goto(path.as_uri())
-    page.wait_for_function("() => window.Bordermap && Bordermap.layers.length > 0")
+    page.wait_for_function("() => window.Bordermap && Bordermap.layers.length > 0 && Bordermap.layers[0].ready")
     return page, watch
 
 

@@ -79,10 +79,10 @@ def check_step(page, i: int, step, by_id) -> None:
     if step.event:
         p = by_id[step.event]["properties"]
         assert p["location"] in page.locator(".bm-card-meta").inner_text()
-        assert page.evaluate("Bordermap.state.selected") == step.event
+        assert page.evaluate("Bordermap.state.selected") == list(by_id).index(step.event)
         assert page.evaluate("Bordermap.state.dim") is True
         inside = page.evaluate("(id) => { const b = Bordermap.map.getBounds().pad(-0.2);"
-                               " return b.contains(Bordermap.layers[0].bounds(id).getCenter()); }", step.event)
+                               " return b.contains(Bordermap.layers[0].bounds(id).getCenter()); }", list(by_id).index(step.event))
         assert inside, f"step {i + 1}: map centre {center} is not on {step.event}"
     else:
         assert page.evaluate("Bordermap.state.selected") is None
@@ -133,7 +133,7 @@ def test_walk_the_presentation_with_the_keyboard(chromium, presentation, story, 
     if ds.article:
         assert ds.article["title"] in footer
     assert page.locator(".bm-legend details").get_attribute("open") is None  # legend collapsed
-    assert page.evaluate("Bordermap.count()") == len(ds.events)
+    assert page.evaluate("Bordermap.count()") == len(ds)
     assert page.locator(".bm-place-label").count() > 0
     assert watch.problems() == []
 

@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bordermap.dataset import load_dataset
-from bordermap.timeline import ordered
+from bordermap.mapping.payload import chunk_rows
+from bordermap.synthetic import synthetic_collection
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -43,19 +44,22 @@ def test_page_builds_offline_map_with_every_event(ds):
     import re
 
     urls = re.findall(r'"/app/static/vendor/(data/[0-9a-f]+\.json)"', args["script"])
-    assert len(urls) == 5  # events + countries, border, bridges, places
-    served = [json.loads((ROOT / "static" / "vendor" / u).read_text()) for u in urls]
-    payload = next(d for d in served if "ids" not in d and "id" in d and isinstance(d["id"], list))
-    assert payload["id"] == [f["properties"]["id"] for f in ds.events]
+    assert len(urls) == 4  # countries, border, bridges, places
+    events_url = re.search(r'"url":"/app/static/vendor/(data/[0-9a-f]+-\w+/events\.bin)"', args["script"]).group(1)
+    payload = (ROOT / "static" / "vendor" / events_url).read_bytes()
+    assert payload[:4] == b"BMEV"
+    chunk = json.loads((ROOT / "static" / "vendor" / events_url.replace("events.bin", "c0.json")).read_text())
+    assert [row[0] for row in chunk_rows(chunk)] == list(ds.table.ids)  # the text chunks, in the payload's row order
     assert len(args["script"]) < 40_000
     assert "Bordermap.apply" in args["feature_group"]
-    assert set(args["returned_objects"]) == {"last_active_drawing", "last_object_clicked_count"}
+    assert "Bordermap.timeline" in args["script"]
+    assert args["returned_objects"] == ["last_geocoder_result"]
 
 
 def test_time_window_from_url_reaches_the_map_script(ds):
     at = run({"from": "2012-07-20", "to": "2012-07-31"})
     assert not at.exception
-    assert at.slider(key="win").value[0].isoformat() == "2012-07-20"
+    assert at.session_state["win"][0].isoformat() == "2012-07-20"
     fg = component(at)["feature_group"]
     assert '"t0": 15541' in fg  # 2012-07-20 as days since 1970-01-01
     assert "2012-07-20 to 2012-07-31" in " ".join(c.value for c in at.caption)
@@ -70,33 +74,84 @@ def test_base_map_is_identical_across_filter_changes():
 
 
 def test_selected_event_from_url_fills_the_panel(ds):
-    first = ordered(ds.events)[0]["properties"]
+    first = ds.table.properties(0)
     at = run({"event": first["id"]})
     html = " ".join(h.proto.body for h in at.get("html"))
     assert first["title"].replace("'", "&#39;").replace('"', "&#34;") in html or first["title"] in html
     assert "Fatalities, as claimed" in html
 
 
-def test_map_click_selects_the_event(ds):
-    target = ordered(ds.events)[-1]["properties"]
-    at = run()
-    key = component(at)["key"]
-    at.session_state[key] = {"last_active_drawing": {"type": "Feature", "properties": {"id": target["id"]},
-                                                     "geometry": {"type": "Point", "coordinates": [71.5, 37.5]}},
-                             "last_object_clicked_count": 1}
-    at.run()
+def map_reports(at: AppTest, **value) -> AppTest:
+    """What the map's script sends through st_folium (see Bordermap.picked / setWindow)."""
+    at.session_state["map"] = {"last_geocoder_result": {"bordermap": 1, "nonce": 0, "window": None, "picks": 0,
+                                                      "picked": None, **value}}
+    return at.run()
+
+
+def test_map_pick_selects_the_event(ds):
+    row = len(ds.table) - 1
+    target = ds.table.properties(row)
+    at = map_reports(run(), picked=row, picks=1)
     assert at.session_state["selected"] == target["id"]
     assert at.query_params["event"] in (target["id"], [target["id"]])
 
 
+def test_window_moved_in_the_map_reaches_count_and_url(ds):
+    at = map_reports(run(), window=["2012-07-20", "2012-07-31"])
+    assert not at.exception
+    assert at.session_state["win"][0].isoformat() == "2012-07-20"
+    assert "2012-07-20 to 2012-07-31" in " ".join(c.value for c in at.caption)
+    assert at.query_params["from"] in ("2012-07-20", ["2012-07-20"])
+    # The map's own script is unchanged (the iframe keeps its view); only the small filter script moved.
+    assert '"t0": 15541' in component(at)["feature_group"]
+
+
+def test_window_report_from_before_a_button_press_is_ignored(ds):
+    at = run()
+    [b for b in at.button if b.label.startswith("Dense period")][0].click().run()
+    dense = at.session_state["win"]
+    at = map_reports(at, window=["1995-01-01", "1995-02-01"], nonce=0)  # stale: the button made nonce 1
+    assert at.session_state["win"] == dense
+
+
 def test_next_button_steps_in_time_order(ds):
-    seq = ordered(ds.events)
     at = run()
     next_btn = [b for b in at.button if b.label.startswith("Next event")][0]
     next_btn.click().run()
-    assert at.session_state["selected"] == seq[0]["properties"]["id"]
+    assert at.session_state["selected"] == ds.table.ids[0]
     [b for b in at.button if b.label.startswith("Next event")][0].click().run()
-    assert at.session_state["selected"] == seq[1]["properties"]["id"]
+    assert at.session_state["selected"] == ds.table.ids[1]
+
+
+def _write(tmp_path, features):
+    path = tmp_path / "events.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+def test_events_all_on_one_day_open_the_map(monkeypatch, tmp_path):
+    fc = synthetic_collection(20, seed=3)
+    for f in fc["features"]:
+        f["properties"].update(date_start="2012-07-24", date_end="2012-07-24", date_precision="day")
+    monkeypatch.setenv("BORDERMAP_EVENTS", str(_write(tmp_path, fc["features"])))
+    at = run()
+    assert not at.exception
+    assert "20 of 20 events" in " ".join(c.value for c in at.caption)
+    component(at)
+
+
+def test_one_event_opens_the_map(monkeypatch, tmp_path):
+    monkeypatch.setenv("BORDERMAP_EVENTS", str(_write(tmp_path, synthetic_collection(1, seed=4)["features"])))
+    at = run()
+    assert not at.exception
+    assert "1 of 1 events" in " ".join(c.value for c in at.caption)
+
+
+def test_no_events_is_said_plainly(monkeypatch, tmp_path):
+    monkeypatch.setenv("BORDERMAP_EVENTS", str(_write(tmp_path, [])))
+    at = run()
+    assert not at.exception
+    assert any("has no events to show" in w.value for w in at.warning)
 
 
 def test_invalid_events_file_shows_problems_not_a_traceback(monkeypatch):
@@ -120,5 +175,5 @@ def test_missing_optional_geo_layer_is_named(monkeypatch, tmp_path):
 def test_bad_window_in_url_is_ignored():
     at = run({"from": "2012-02-30", "to": "not-a-date"})
     assert not at.exception
-    lo, hi = at.slider(key="win").value
+    lo, hi = at.session_state["win"]
     assert (lo.year, hi.year) == (1992, 2012)

@@ -58,14 +58,19 @@ tags               our ``tags``, then ``confidence=<confidence>``, ``date range=
 timestamp          the export time as Unix seconds (ACLED: upload time).
 ================== ===================================================================================
 
-Text cells whose first character would make a spreadsheet read a formula (``= + - @``, tab,
-carriage return) get a leading apostrophe, which Excel and LibreOffice hide.
+Text cells that a spreadsheet could read as a formula get a leading apostrophe, which Excel and
+LibreOffice hide: a cell that starts with ``= + - @`` (or their full-width forms), a tab or a
+carriage return, also after leading spaces, control or invisible format characters (``\x00=...``,
+`` =...``, ``\u200b+...``), which some readers skip. A lone surrogate, which no UTF-8 file can
+hold, becomes U+FFFD.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from typing import Any, Iterable, Mapping
 
 import shapely
@@ -109,7 +114,11 @@ _SCALE_OF_KIND = {"official": "National", "intergovernmental": "International"}
 _SCALE_ORDER = ("Local partner", "Subnational", "National", "Regional", "International", "Other")
 _NUMERIC_COLUMNS = frozenset({"year", "time_precision", "iso", "latitude", "longitude", "geo_precision",
                               "fatalities", "timestamp"})
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# What a reader may skip before it sees a formula: whitespace, controls (C0, DEL, C1) and
+# invisible format characters (zero-width space, BOM, bidi marks).
+_SKIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def interaction(inter1: str | None, inter2: str | None, has_actor2: bool) -> str:
@@ -222,9 +231,21 @@ def to_acled_rows(events: Iterable[Mapping[str, Any]], *, timestamp: int) -> lis
 
 
 def _cell(column: str, value: Any) -> Any:
+    """The value as written: text neutralised against formula injection, lone surrogates replaced."""
     if column in _NUMERIC_COLUMNS or not isinstance(value, str):
         return value
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    value = _SURROGATE.sub("\ufffd", value)
+    return "'" + value if _looks_like_formula(value) else value
+
+
+def _looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could take ``text`` for a formula (see the module docstring)."""
+    if text.startswith(("\t", "\r")):
+        return True
+    start = 0
+    while start < len(text) and (text[start].isspace() or unicodedata.category(text[start]) in _SKIPPED_CATEGORIES):
+        start += 1
+    return text.startswith(_FORMULA_START, start)
 
 
 def acled_csv(rows: Iterable[Mapping[str, Any]]) -> str:

@@ -5,6 +5,8 @@ placemark's ``description`` as HTML, so the description is built as HTML with ev
 HTML-escaped first (and only ``http(s)`` URLs become links); the XML layer then escapes that
 HTML once more, which is the CDATA-free form the KML spec allows. A ``BalloonStyle`` shows only
 that description, so Google Earth never renders the raw ``ExtendedData`` values as HTML.
+Characters XML cannot hold (C0 controls other than tab and line breaks, U+FFFE, U+FFFF) and lone
+surrogates become U+FFFD; a carriage return is written ``&#13;``, so it is read back as CR, not LF.
 
 Per placemark:
 
@@ -55,8 +57,9 @@ def type_style_id(event_type: str) -> str:
     return f"type-{types.index(event_type)}" if event_type in types else "type-x"
 
 
-# Characters XML 1.0 forbids (ElementTree would write them and make the file unreadable).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 forbids (ElementTree would write them and make the file unreadable), and
+# lone surrogates, which are no character and cannot be encoded as UTF-8: each becomes U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _sub(parent: ET.Element, tag: str, text: Any = None, **attrib: str) -> ET.Element:
@@ -203,4 +206,7 @@ def to_kml(events: Iterable[Mapping[str, Any]], *, name: str, description: str =
     _sub(folder, "name", "Events")
     for feature in events:
         _placemark(folder, feature)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    # ElementTree writes a CR in text as it is, and XML readers turn it into LF (XML 1.0 §2.11);
+    # as a character reference it survives. Attributes already have theirs escaped.
+    body = ET.tostring(root, encoding="unicode").replace("\r", "&#13;")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -7,16 +7,17 @@ The same builder makes the app's map (assets served by Streamlit) and the standa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 import folium
 
 from bordermap.assets import APP_PREFIX, map_css, map_js
-from bordermap.mapping.event_layer import EventLayer
+from bordermap.core.table import EventTable
+from bordermap.mapping.event_layer import EventLayer, Timeline, inline_source
 from bordermap.mapping.legend import Attribution, Legend
 from bordermap.mapping.reference import (OSM_ATTRIBUTION, REFERENCE_LAYERS, ReferenceLayer,
                                          add_online_tiles)
-from bordermap.timeline import EventFilter
+from bordermap.timeline import TimeWindow
 
 __all__ = ["MapOptions", "build_map", "REGION_CENTER", "REGION_ZOOM"]
 
@@ -28,19 +29,27 @@ REGION_ZOOM = 7
 @dataclass(frozen=True)
 class MapOptions:
     asset_prefix: str = APP_PREFIX
+    #: popups with each event's whole story (standalone exports; the app has its panel)
     details: bool = False
     online_tiles: bool = True
     legend: bool = True
     legend_open: bool = True
-    initial_filter: EventFilter | None = None
+    #: ``filter_to_js`` output applied when the map opens
+    initial_filter: dict[str, Any] | None = None
     center: tuple[float, float] = REGION_CENTER
     zoom: int = REGION_ZOOM
     attribution: str = ""
-    #: layer name ("events", "countries", ...) -> URL to load it from instead of embedding it
+    #: reference layer name ("countries", ...) -> URL to load it from instead of embedding it
     data_urls: Mapping[str, str] | None = None
+    #: where the browser gets the events (the app's served files); default: inside the page
+    events_source: Mapping[str, Any] | None = None
+    #: the app's in-map timeline over this span (the window moves in the browser)
+    timeline: TimeWindow | None = None
+    #: tell the app which event was picked (through st_folium)
+    report_picks: bool = False
 
 
-def build_map(events: Sequence[dict[str, Any]], reference: Mapping[str, dict[str, Any] | None], *,
+def build_map(events: EventTable, reference: Mapping[str, dict[str, Any] | None], *,
               options: MapOptions = MapOptions(), article: dict[str, Any] | None = None) -> folium.Map:
     """A folium Map of ``events`` over the reference layers (``countries``, ``border``,
     ``bridges``, ``places``; any may be None and is then left out)."""
@@ -59,8 +68,11 @@ def build_map(events: Sequence[dict[str, Any]], reference: Mapping[str, dict[str
         elif reference.get(kind):
             ReferenceLayer(kind, data=reference[kind], asset_prefix=options.asset_prefix).add_to(m)
 
-    EventLayer(events, details=options.details, article=article, initial_filter=options.initial_filter,
-               asset_prefix=options.asset_prefix, url=urls.get("events")).add_to(m)
+    source = options.events_source or inline_source(events, article=article, popups=options.details)
+    EventLayer(dict(source), popups=options.details, initial_filter=options.initial_filter,
+               asset_prefix=options.asset_prefix, report_picks=options.report_picks).add_to(m)
+    if options.timeline is not None:
+        Timeline(options.timeline).add_to(m)
     if options.legend:
         Legend(reference=bool(reference.get("border")), open=options.legend_open).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)

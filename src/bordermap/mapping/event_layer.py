@@ -1,85 +1,116 @@
-"""Folium plugins for the event layer: the layer itself, a filter/selection script, a time slider.
+"""Folium plugins for the event layer: the layer itself, a filter/selection script, time controls.
 
 Each is a small element with its JS template (folium's plugin pattern); the drawing code lives
 in ``bordermap/static/bordermap.js`` and options go through folium's ``tojavascript`` filter or
 :func:`~bordermap.mapping.payload.to_script_json`, never string-concatenated JS.
+
+Events are addressed by their *row* in the payload (the table's story order), not by id: the
+browser never holds ids for a million events; Python maps rows and ids.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import base64
+import gzip
 from typing import Any, Sequence
 
+import numpy as np
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 
 from bordermap.assets import APP_PREFIX
-from bordermap.mapping.payload import Template, encode_events, to_script_json
-from bordermap.timeline import EventFilter, TimeWindow
+from bordermap.core.table import EventTable
+from bordermap.mapping.payload import Template, detail_chunks, encode_events, to_script_json
+from bordermap.timeline import EventFilter, TimeWindow, window_days
 
-__all__ = ["EventLayer", "FilterScript", "TimeSlider", "filter_to_js"]
+__all__ = ["EventLayer", "FilterScript", "TimeSlider", "Timeline", "filter_to_js", "category_bits",
+           "inline_source", "INLINE_MASK_BYTES"]
 
-_EPOCH = date(1970, 1, 1).toordinal()
-
-
-def _day(d: date) -> int:
-    return d.toordinal() - _EPOCH
+#: A category mask up to this size travels inside the script; a larger one as a served file.
+INLINE_MASK_BYTES = 16384
 
 
-def filter_to_js(flt: EventFilter | None) -> dict[str, Any] | None:
-    """The browser-side form of an :class:`EventFilter` (dates as day numbers)."""
-    if flt is None:
+def _gzip_b64(data: bytes) -> str:
+    return base64.b64encode(gzip.compress(data, compresslevel=6, mtime=0)).decode("ascii")
+
+
+def category_bits(flt: EventFilter | None, table: EventTable) -> bytes | None:
+    """The filter's categories (type, confidence, side, actor) as a bitset over the table's rows
+    (bit i = row i, little-endian within a byte); None when the filter has none."""
+    if flt is None or flt.without_window() == EventFilter():
         return None
-    return {
-        "t0": _day(flt.window.start) if flt.window else None,
-        "t1": _day(flt.window.end) if flt.window else None,
-        "types": sorted(flt.event_types),
-        "confidence": sorted(flt.confidence),
-        "sides": sorted(flt.sides),
-        "actor": flt.actor,
-    }
+    return np.packbits(flt.category_mask(table), bitorder="little").tobytes()
+
+
+def filter_to_js(flt: EventFilter | None, *, mask: dict[str, str] | None = None,
+                 nonce: int | None = None) -> dict[str, Any]:
+    """The browser-side form of a filter: the window as day numbers, the categories as a mask
+    (``{"b64": ...}`` or ``{"url": ...}``, from :func:`category_bits`) and the nonce that says
+    Python set this window (the browser keeps a window the user moved since, otherwise)."""
+    days = window_days(flt.window) if flt is not None else None
+    out: dict[str, Any] = {"t0": days[0] if days else None, "t1": days[1] if days else None, "mask": mask}
+    if nonce is not None:
+        out["nonce"] = nonce
+    return out
+
+
+def inline_mask(bits: bytes | None) -> dict[str, str] | None:
+    return None if bits is None else {"b64": base64.b64encode(bits).decode("ascii")}
+
+
+def inline_source(table: EventTable, *, article: dict[str, Any] | None = None,
+                  popups: bool = True) -> dict[str, Any]:
+    """Events carried inside a standalone file: the binary payload and the text chunks, each
+    gzipped and base64-encoded (unpacked in the browser with ``DecompressionStream``)."""
+    import json
+
+    chunks = detail_chunks(table, article=article, popups=popups)
+    return {"bin": _gzip_b64(encode_events(table)),
+            "chunks": [_gzip_b64(json.dumps(c, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+                       for c in chunks]}
 
 
 class EventLayer(JSCSSMixin, Layer):
-    """All events as one layer, drawn in the browser from a compact payload.
+    """All events as one canvas layer, drawn in the browser from the binary payload.
 
     Parameters
     ----------
-    features
-        Event Features (with derived fields).
-    details
-        Embed what popups need (summary, claims, sources); for standalone exports.
-    article
-        The dataset's ``article`` block, to name it in popups.
+    source
+        ``{"url": ..., "chunkUrl": ...}`` (the app serves the payload and text chunks) or
+        :func:`inline_source` (standalone exports).
+    popups
+        Open a popup with the event's whole story on click (standalone exports; the app shows
+        its side panel instead).
     initial_filter
-        Applied when the layer is created, so an export opens on the chosen view.
-    url
-        Load the payload from this URL (the app serves it) instead of embedding it; the events
-        are then not encoded here at all.
+        :func:`filter_to_js` output applied when the layer is created.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = Bordermap.eventLayer({{ this._parent.get_name() }},
-            {{ this.source }}, {});
+            {{ this.source }}, {{ this.options|tojavascript }});
         {%- if this.initial_filter %}
         Bordermap.apply({{ this.initial_filter|tojavascript }});
+        {%- endif %}
+        {%- if this.report_picks %}
+        {{ this._parent.get_name() }}.on("bordermap:pick", function (e) { Bordermap.picked(e.row); });
         {%- endif %}
         {{ this.get_name() }} = {{ this.get_name() }}.group;
         {% endmacro %}
         """
     )
 
-    def __init__(self, features: Sequence[dict[str, Any]], *, name: str = "Events", details: bool = False,
-                 article: dict[str, Any] | None = None, initial_filter: EventFilter | None = None,
-                 asset_prefix: str = APP_PREFIX, url: str | None = None):
+    def __init__(self, source: dict[str, Any], *, name: str = "Events", popups: bool = False,
+                 initial_filter: dict[str, Any] | None = None, asset_prefix: str = APP_PREFIX,
+                 report_picks: bool = False):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "EventLayer"
-        self.source = (to_script_json(url) if url is not None
-                       else to_script_json(encode_events(features, details=details, article=article)))
-        self.initial_filter = filter_to_js(initial_filter)
+        self.source = to_script_json(source)
+        self.options = {"popups": popups}
+        self.initial_filter = initial_filter
+        self.report_picks = report_picks
         self.default_js = [("bordermap_js", asset_prefix + "bordermap.js")]
         self.default_css = [("bordermap_css", asset_prefix + "bordermap.css")]
 
@@ -88,8 +119,7 @@ class FilterScript(MacroElement):
     """A tiny script that applies a filter and selection to the event layers already on the map.
 
     The app sends this (through st_folium's ``feature_group_to_add``) instead of the events, so
-    moving the timeline changes a few hundred bytes, not the whole layer, and the map keeps its
-    view.
+    a rerun changes a few hundred bytes, not the whole layer, and the map keeps its view.
     """
 
     _template = Template(
@@ -106,15 +136,36 @@ class FilterScript(MacroElement):
         """
     )
 
-    def __init__(self, flt: EventFilter | None, selected: str | None = None, *, fly: bool = False,
+    def __init__(self, js_filter: dict[str, Any], selected: int | None = None, *, fly: bool = False,
                  dim: bool = False, max_zoom: int | None = None,
                  view: tuple[tuple[float, float], int] | None = None, nonce: int | None = None):
         super().__init__()
         self._name = "FilterScript"
-        self.filter = filter_to_js(flt) or {}
+        self.filter = js_filter
         self.selected = selected
         self.select_options = {"fly": fly, "dim": dim, "maxZoom": max_zoom or 9, "nonce": nonce}
         self.view = {"center": list(view[0]), "zoom": view[1]} if view else None
+
+
+class Timeline(MacroElement):
+    """The app's time window inside the map: a histogram of events over time and two handles.
+    Moving them redraws the map at once, in the browser; the app learns the window afterwards."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        Bordermap.timeline({{ this._parent.get_name() }}, {{ this.options|tojavascript }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, whole: TimeWindow):
+        super().__init__()
+        self._name = "Timeline"
+        lo, hi = window_days(whole)
+        # The window itself comes with the filter script (Bordermap.apply), so the map's own
+        # script, and with it the iframe, stays the same while the window moves.
+        self.options = {"min": lo, "max": hi, "t0": None, "t1": None}
 
 
 class TimeSlider(MacroElement):
@@ -126,6 +177,7 @@ class TimeSlider(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
           var opts = {{ this.options|tojavascript }};
+          var map = {{ this._parent.get_name() }};
           var ctl = L.control({position: "bottomleft"});
           ctl.onAdd = function () {
             var box = Bordermap.el("div", "bm-slider");
@@ -139,17 +191,15 @@ class TimeSlider(MacroElement):
             allLabel.htmlFor = "bm-all";
             var count = Bordermap.el("div", "bm-slider-count");
             function update() {
-              var f = Object.assign({}, opts.base);
-              if (all.checked) {
-                f.t0 = opts.t0; f.t1 = opts.t1;
-                label.textContent = Bordermap.iso(opts.t0) + " – " + Bordermap.iso(opts.t1);
-              } else {
+              var f = {t0: opts.t0, t1: opts.t1, mask: null};
+              if (!all.checked) {
                 var s = opts.steps[+range.value];
                 f.t0 = s[0]; f.t1 = s[1];
-                label.textContent = Bordermap.iso(s[0]) + " – " + Bordermap.iso(s[1]);
               }
+              label.textContent = Bordermap.iso(f.t0) + " – " + Bordermap.iso(f.t1);
               range.disabled = all.checked;
-              var n = Bordermap.apply(f);
+              Bordermap.apply(f);
+              var n = Bordermap.count();
               count.textContent = n + (n === 1 ? " event shown" : " events shown");
             }
             range.addEventListener("input", update);
@@ -159,24 +209,24 @@ class TimeSlider(MacroElement):
             L.DomEvent.disableClickPropagation(box);
             L.DomEvent.disableScrollPropagation(box);
             setTimeout(update, 0);
+            map.on("bordermap:ready", update);
             return box;
           };
-          ctl.addTo({{ this._parent.get_name() }});
+          ctl.addTo(map);
         })();
         {% endmacro %}
         """
     )
 
     def __init__(self, steps: Sequence[TimeWindow], *, whole: TimeWindow, initial: int = 0,
-                 show_all: bool = True, base_filter: EventFilter | None = None):
+                 show_all: bool = True):
         super().__init__()
         self._name = "TimeSlider"
-        base = filter_to_js(base_filter) or {}
+        lo, hi = window_days(whole)
         self.options = {
-            "steps": [[_day(w.start), _day(w.end)] for w in steps] or [[_day(whole.start), _day(whole.end)]],
-            "t0": _day(whole.start),
-            "t1": _day(whole.end),
+            "steps": [list(window_days(w)) for w in steps] or [[lo, hi]],
+            "t0": lo,
+            "t1": hi,
             "initial": initial,
             "showAll": show_all,
-            "base": base,
         }

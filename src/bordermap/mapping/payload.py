@@ -1,9 +1,15 @@
-"""Events as one compact, column-oriented payload for the browser.
+"""Events as one compact binary payload for the browser, and their text in chunks.
 
-A 10,000-event GeoJSON FeatureCollection with its properties is megabytes; the map needs only a
-few columns (ids, dates as day numbers, type and confidence as small integers, rounded
-coordinates). Repeated strings go into lookup tables. ``details=True`` adds what a popup needs
-for standalone exports.
+The map needs, per event, where (quantised to 16 bits within the data's bounding box), when (day
+numbers), and how to draw it (a style code: type × confidence × hollow; geo precision; geometry
+kind): 10 bytes an event (:func:`encode_events`). Python computes every code, label and style
+once; the browser only compares numbers and looks labels up. Text (titles, date labels, places,
+popups) is not shipped per event up front: it comes in chunks of :data:`CHUNK` events, fetched
+when one of them is hovered or picked (:func:`detail_chunks`).
+
+Binary layout: ``b"BMEV"``, a little-endian uint32 header length, the header (UTF-8 JSON naming
+each array's type, offset and length, plus the style table and the non-point shapes), then the
+arrays, each aligned to 8 bytes.
 """
 
 from __future__ import annotations
@@ -11,42 +17,30 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
+import numpy as np
 from folium.template import Environment as FoliumEnvironment
 from folium.template import Template as FoliumTemplate
 from folium.template import tojavascript
 
-from bordermap.mapping.style import RING_KM, TYPE_COLORS
-from bordermap.model import CONFIDENCE_LEVELS, DATE_PRECISIONS, EVENT_TYPES, claim_figure, claim_parts
+from bordermap.core.columns import CONFIDENCE_CODES, DATE_PRECISION_CODES, GEOMETRY_KINDS, SIDES, TYPE_CODES
+from bordermap.core.table import EventTable
+from bordermap.mapping.style import (DENSITY_RAMP, POINT_RADIUS, RING_KM, SELECTED_RADIUS, event_styles,
+                                     style_code)
+from bordermap.model import CONFIDENCE_LEVELS, DATE_PRECISIONS, claim_figure, claim_parts, date_label
 
-__all__ = ["encode_events", "to_script_json", "claim_line", "correction_line", "refs_line"]
+__all__ = ["encode_events", "decode_events", "decode_inline", "inline_source_of", "detail_chunks", "chunk_rows", "event_labels", "event_details", "CHUNK", "PAYLOAD_FORMAT", "to_script_json",
+           "claim_line", "correction_line", "refs_line", "Template", "jinja_inert"]
 
-_EPOCH = date(1970, 1, 1).toordinal()
-_GEOM_CODE = {"Point": 0, "LineString": 1, "Polygon": 2, "MultiPolygon": 3}
-
-
-def _day(iso: str) -> int:
-    return date.fromisoformat(iso).toordinal() - _EPOCH
-
-
-def _round(coords: Any, nd: int = 5) -> Any:
-    if isinstance(coords, (int, float)):
-        return round(coords, nd)
-    return [_round(c, nd) for c in coords]
-
-
-class _Table:
-    def __init__(self, initial: Sequence[str] = ()):
-        self.values: list[str] = list(initial)
-        self.index = {v: i for i, v in enumerate(self.values)}
-
-    def __call__(self, value: str) -> int:
-        i = self.index.get(value)
-        if i is None:
-            i = self.index[value] = len(self.values)
-            self.values.append(value)
-        return i
+#: Events per text chunk.
+CHUNK = 512
+#: Names the layout of the payload and the chunks: served files are kept under it, so a browser
+#: or a static folder never mixes two layouts. Bump it when either changes.
+PAYLOAD_FORMAT = "p2"
+_MAGIC = b"BMEV"
+_EPOCH = date(1970, 1, 1)
+_PLACE = {1: "", 2: " (approximate area)", 3: " (region only)"}
 
 
 def claim_line(claim: dict[str, Any]) -> str:
@@ -59,7 +53,7 @@ def claim_line(claim: dict[str, Any]) -> str:
 
 
 def correction_line(c: dict[str, Any]) -> str:
-    names = "; ".join(s["name"] for s in c.get("sources", []))
+    names = "; ".join(s["name"] for s in c.get("sources") or [])
     return f"The article says {c['article_says']}; {c['correction']} ({names})"
 
 
@@ -71,68 +65,196 @@ def refs_line(refs: Sequence[int], article: dict[str, Any] | None) -> str:
     return f"Article {label} {', '.join(str(r) for r in refs)}" + (f" of “{title}”" if title else "")
 
 
-def encode_events(features: Sequence[dict[str, Any]], *, details: bool = False,
-                  article: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Encode events (GeoJSON Feature dicts, derived fields optional) into the browser payload."""
-    types = _Table(list(EVENT_TYPES))
-    conf = _Table(CONFIDENCE_LEVELS)
-    dprec = _Table(DATE_PRECISIONS)
-    sides = _Table(["TJK", "AFG", "both"])
-    actors = _Table()
-    strs = _Table()  # every other repeated string (places, summaries, source names, ...)
+def _quantise(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    if not len(values):
+        return np.zeros(0, dtype=np.uint16)
+    scale = 65535.0 / (hi - lo) if hi > lo else 0.0
+    return np.clip(np.rint((values - lo) * scale), 0, 65535).astype(np.uint16)
 
-    def sx(value: Any) -> int | None:
-        return None if value is None else strs(str(value))
 
-    cols: dict[str, list[Any]] = {k: [] for k in
-                                  ("id", "title", "loc", "t0", "t1", "ty", "cf", "dp", "gp", "sd",
-                                   "ac", "gt", "g", "fl", "fh", "nc")}
-    det: list[dict[str, Any]] = []
-    for f in features:
-        p = f["properties"]
-        geom = f["geometry"]
-        cols["id"].append(p["id"])
-        cols["title"].append(p["title"])
-        cols["loc"].append(sx(p["location"]))
-        cols["t0"].append(_day(p["date_start"]))
-        cols["t1"].append(_day(p["date_end"]))
-        cols["ty"].append(types(p["event_type"]))
-        cols["cf"].append(conf(p["confidence"]))
-        cols["dp"].append(dprec(p["date_precision"]))
-        cols["gp"].append(int(p["geo_precision"]))
-        cols["sd"].append(sides(p.get("side") or ""))
-        names = {a["name"] for a in p.get("actors", [])}
-        for a in p.get("actors", []):
-            names.update(a.get("aliases", []))
-        cols["ac"].append(sorted(actors(n) for n in names))
-        cols["gt"].append(_GEOM_CODE[geom["type"]])
-        cols["g"].append(_round(geom["coordinates"]))
-        cols["fl"].append(p.get("fatalities_low"))
-        cols["fh"].append(p.get("fatalities_high"))
-        cols["nc"].append(len(p.get("fatalities", [])))
-        if details:
-            # [sub-type, summary, confidence note, [claims], [corrections], [[source, url, date]], refs]
-            det.append([
-                sx(p.get("sub_event_type")), sx(p.get("summary")), sx(p.get("confidence_note")),
-                [sx(claim_line(c)) for c in p.get("fatalities", [])],
-                [sx(correction_line(c)) for c in p.get("corrections", [])],
-                [[sx(src["name"]), sx(src.get("url")), sx(src.get("date"))] for src in p.get("sources", [])],
-                sx(refs_line(p.get("article_refs", []), article)),
-            ])
-    payload: dict[str, Any] = {
-        **cols,
-        "types": types.values,
-        "palette": [TYPE_COLORS.get(t, "#777777") for t in types.values],
-        "conf": conf.values,
-        "dprec": dprec.values,
-        "sides": sides.values,
-        "actors": actors.values,
+def _round(coords: Any, nd: int = 5) -> Any:
+    if isinstance(coords, (int, float)):
+        return round(coords, nd)
+    return [_round(c, nd) for c in coords]
+
+
+def _pack(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> bytes:
+    specs, blobs, offset = [], [], 0
+    for name, arr in arrays.items():
+        arr = np.ascontiguousarray(arr)
+        specs.append({"name": name, "type": arr.dtype.name, "offset": offset, "length": int(arr.size)})
+        raw = arr.tobytes()
+        pad = (-len(raw)) % 8
+        blobs.append(raw + b"\0" * pad)
+        offset += len(raw) + pad
+    head = json.dumps({**header, "arrays": specs}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    head += b" " * ((-(len(head) + 8)) % 8)
+    return _MAGIC + len(head).to_bytes(4, "little") + head + b"".join(blobs)
+
+
+def encode_events(table: EventTable) -> bytes:
+    """The events of ``table`` (in its order) as the browser's binary payload (see module doc)."""
+    n = len(table)
+    lonlat = table.lonlat
+    finite = np.isfinite(lonlat).all(axis=1) if n else np.zeros(0, bool)
+    if finite.any():
+        lon0, lat0 = lonlat[finite].min(axis=0)
+        lon1, lat1 = lonlat[finite].max(axis=0)
+    else:
+        lon0 = lat0 = lon1 = lat1 = 0.0
+    t0, t1 = table.t0, table.t1
+    day0 = int(t0.min()) if n else 0
+    rel = (t0 - day0).astype(np.int64)
+    dur = (t1 - t0).astype(np.int64)
+    day_type = np.uint16 if (rel.max(initial=0) < 65536 and dur.max(initial=0) < 65536) else np.uint32
+    hollow = np.isin(table.date_precision_code, [DATE_PRECISION_CODES["month"], DATE_PRECISION_CODES["year"]])
+    kind = table.geometry_kind
+    flags = (table.geo_precision & 3) | ((kind & 3) << 2)
+    shapes = []
+    for row in np.flatnonzero(kind != 0):
+        g = table.geometry(int(row)).__geo_interface__
+        shapes.append([int(row), int(kind[row]), _round(g["coordinates"])])
+    header = {
+        "version": 1,
+        "n": n,
+        "bbox": [float(lon0), float(lat0), float(lon1), float(lat1)],
+        "day0": day0,
+        "maxDur": int(dur.max(initial=0)),
+        "chunk": CHUNK,
+        "styles": event_styles(),
         "ringKm": {str(k): v for k, v in RING_KM.items()},
-        "strs": strs.values,
+        "radius": {"point": POINT_RADIUS, "selected": SELECTED_RADIUS},
+        "density": list(DENSITY_RAMP),
+        "types": list(TYPE_CODES),
+        "confidence": list(CONFIDENCE_CODES),
+        "sides": list(SIDES),
+        "geometryKinds": list(GEOMETRY_KINDS),
+        "shapes": shapes,
     }
-    if details:
-        payload["details"] = det
-    return payload
+    arrays = {
+        "x": _quantise(lonlat[:, 0], lon0, lon1),
+        "y": _quantise(lonlat[:, 1], lat0, lat1),
+        "t0": rel.astype(day_type),
+        "dur": dur.astype(day_type),
+        "style": style_code(table.type_code, table.confidence_code, hollow),
+        "flags": flags.astype(np.uint8),
+    }
+    return _pack(header, arrays)
+
+
+def _rows_of(data, rows: np.ndarray):
+    """``data.take(rows)``, or a zero-copy slice when the rows are a contiguous run (a chunk)."""
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows) and np.all(np.diff(rows) == 1):
+        return data.slice(int(rows[0]), len(rows))
+    return data.take(rows)
+
+
+def _strings(table: EventTable, name: str, rows: np.ndarray) -> list[Any]:
+    return _rows_of(table.table[name], rows).to_pylist()
+
+
+def _same(x: Any) -> Any:
+    return x
+
+
+class _Strings:
+    """A chunk's string table: ``strings(text)`` -> its index (None stays None)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, value: str | None) -> int | None:
+        if value is None:
+            return None
+        i = self.index.get(value)
+        if i is None:
+            i = self.index[value] = len(self.index)
+        return i
+
+    @property
+    def values(self) -> list[str]:
+        return list(self.index)
+
+
+def event_labels(table: EventTable, rows: np.ndarray, strings: Callable[[Any], Any] = _same) -> list[list[Any]]:
+    """Per event, what a tooltip says: ``[id, title, date, place, type · confidence · killed]``.
+    Labels are computed once per distinct value, not per event. ``strings`` maps each text
+    (e.g. to its index in a chunk's string table)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if not len(rows):
+        return []
+    S = strings
+    t0, t1, dp = table.t0[rows], table.t1[rows], table.date_precision_code[rows]
+    keys = np.stack([t0, t1, dp.astype(np.int32)], axis=1)
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    dates = [S(date_label(date.fromordinal(_EPOCH.toordinal() + int(a)), date.fromordinal(_EPOCH.toordinal() + int(b)),
+                          DATE_PRECISIONS[int(p)])) for a, b, p in uniq]
+    inverse = inverse.ravel()
+    ids, titles, places = (_strings(table, k, rows) for k in ("id", "title", "location"))
+    gp = table.geo_precision[rows]
+    ty, cf = table.type_code[rows], table.confidence_code[rows]
+    lo, hi, nc = table.fatalities_low[rows], table.fatalities_high[rows], table.claim_count[rows]
+    types, confs = list(TYPE_CODES), list(CONFIDENCE_LEVELS)
+    out = []
+    for i in range(len(rows)):
+        meta = f"{types[ty[i]]} · {confs[cf[i]]}"
+        if not np.isnan(lo[i]):
+            killed = f"{int(lo[i])}" if lo[i] == hi[i] else f"{int(lo[i])}–{int(hi[i])}"
+            meta += f" · killed: {killed}" + (f" ({nc[i]} claims)" if nc[i] > 1 else "")
+        out.append([S(ids[i]), S(titles[i]), dates[inverse[i]], S(places[i] + _PLACE.get(int(gp[i]), "")), S(meta)])
+    return out
+
+
+def event_details(table: EventTable, rows: np.ndarray, article: dict[str, Any] | None,
+                  strings: Callable[[Any], Any] = _same) -> list[list[Any]]:
+    """Per event, what a standalone export's popup adds to the tooltip: ``[sub-type, summary,
+    confidence note, [claims], [corrections], [[source, url, date]], article paragraphs]``."""
+    S = strings
+    rows = np.asarray(rows, dtype=np.int64)
+    names = ("sub_event_type", "summary", "confidence_note", "fatalities", "corrections", "sources", "article_refs")
+    sub = _rows_of(table.table.select(list(names)), rows).to_pylist()  # one conversion for the batch
+    out = []
+    for p in sub:
+        out.append([
+            S(p["sub_event_type"]), S(p["summary"]), S(p["confidence_note"]),
+            [S(claim_line(c)) for c in p["fatalities"] or []],
+            [S(correction_line(c)) for c in p["corrections"] or []],
+            [[S(s["name"]), S(s.get("url")), S(s.get("date"))] for s in p["sources"] or []],
+            S(refs_line(p["article_refs"] or [], article)),
+        ])
+    return out
+
+
+def detail_chunks(table: EventTable, *, article: dict[str, Any] | None = None,
+                  popups: bool = False) -> list[dict[str, list[Any]]]:
+    """The events' text in chunks of :data:`CHUNK` rows (chunk k holds rows k*CHUNK ...), each
+    with its own string table: ``{"s": strings, "r": rows}``, every string in the rows given as
+    its index in ``s`` (text repeats a lot — places, sources, claim lines — and gzip's 32 kB
+    window misses far repeats). Per row its :func:`event_labels`, plus its
+    :func:`event_details` when ``popups``."""
+    chunks = []
+    for start in range(0, len(table), CHUNK):
+        rows = np.arange(start, min(start + CHUNK, len(table)))
+        strings = _Strings()
+        labels = event_labels(table, rows, strings)
+        if popups:
+            labels = [lab + [det] for lab, det in zip(labels, event_details(table, rows, article, strings))]
+        chunks.append({"s": strings.values, "r": labels})
+    return chunks
+
+
+def chunk_rows(chunk: dict[str, list[Any]]) -> list[list[Any]]:
+    """A chunk's rows with their strings in place (the inverse of its string table)."""
+    s = chunk["s"]
+
+    def walk(x: Any) -> Any:
+        if isinstance(x, int):
+            return s[x]
+        if isinstance(x, list):
+            return [walk(v) for v in x]
+        return x
+
+    return walk(chunk["r"])
 
 
 #: '{{', '{%' and '{#' open Jinja syntax. branca renders every element's output a second time as
@@ -166,3 +288,36 @@ class Template(FoliumTemplate):
     rendering; every bordermap plugin uses it instead of ``folium.template.Template``."""
 
     environment_class = _Environment
+
+
+def decode_events(data: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The inverse of :func:`encode_events`: ``(header, arrays)`` (for tests and tools)."""
+    if data[:4] != _MAGIC:
+        raise ValueError("not a bordermap events payload")
+    hlen = int.from_bytes(data[4:8], "little")
+    header = json.loads(data[8:8 + hlen])
+    base = 8 + hlen
+    arrays = {a["name"]: np.frombuffer(data, dtype=a["type"], count=a["length"], offset=base + a["offset"])
+              for a in header["arrays"]}
+    return header, arrays
+
+
+def decode_inline(source: dict[str, Any]) -> tuple[dict[str, Any], dict[str, np.ndarray], list[list[Any]]]:
+    """An :func:`~bordermap.mapping.event_layer.inline_source` back to header, arrays and text rows."""
+    import base64
+    import gzip
+
+    header, arrays = decode_events(gzip.decompress(base64.b64decode(source["bin"])))
+    rows = [r for c in source["chunks"] for r in chunk_rows(json.loads(gzip.decompress(base64.b64decode(c))))]
+    return header, arrays, rows
+
+
+_SOURCE_RE = re.compile(r'Bordermap\.eventLayer\([^,]+,\s*(\{"bin":.*?\]\})', re.S)
+
+
+def inline_source_of(page: str) -> dict[str, Any]:
+    """The events source embedded in a standalone export's page."""
+    m = _SOURCE_RE.search(page)
+    if not m:
+        raise ValueError("no inline events in this page")
+    return json.loads(m.group(1))

@@ -128,7 +128,7 @@ class StorylinePlayer(MacroElement):
             render(s.card);
             prev.disabled = i === 0;
             next.disabled = i === steps.length - 1;
-            if (s.event) {
+            if (s.event !== undefined && s.event !== null) {
               B.select(s.event, {fly: true, dim: true, maxZoom: s.zoom});
             } else {
               B.select(null, {dim: false});

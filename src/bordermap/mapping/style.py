@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from bordermap.model import EVENT_TYPES
 
-__all__ = ["TYPE_COLORS", "RING_KM", "CONFIDENCE_LEGEND", "COUNTRY_FILL", "OTHER_COUNTRY_FILL", "BORDER_COLOR"]
+__all__ = ["TYPE_COLORS", "RING_KM", "CONFIDENCE_LEGEND", "CONFIDENCE_STYLE", "COUNTRY_FILL", "OTHER_COUNTRY_FILL",
+           "BORDER_COLOR", "DENSITY_RAMP", "POINT_RADIUS", "SELECTED_RADIUS", "style_code", "event_styles"]
 
 #: Okabe–Ito colours (safe for the common colour-vision deficiencies), one per ACLED event type.
 TYPE_COLORS: dict[str, str] = {
@@ -32,3 +35,51 @@ CONFIDENCE_LEGEND: tuple[tuple[str, str, str], ...] = (
 COUNTRY_FILL: dict[str, str] = {"TJK": "#f4efe1", "AFG": "#efe6d6"}
 OTHER_COUNTRY_FILL = "#e6e6e3"
 BORDER_COLOR = "#8c1c13"
+
+#: How confidence shows on a marker's outline (stroke colour, width, dash, opacity, fill opacity);
+#: the legend's CONFIDENCE_LEGEND above says the same in words.
+CONFIDENCE_STYLE: dict[str, dict[str, object]] = {
+    "confirmed": {"color": "#111", "weight": 2.5, "dash": [], "opacity": 1.0, "fillOpacity": 0.9},
+    "reported": {"color": "#333", "weight": 1.5, "dash": [], "opacity": 0.95, "fillOpacity": 0.85},
+    "disputed": {"color": "#b00020", "weight": 2.5, "dash": [4, 3], "opacity": 1.0, "fillOpacity": 0.8},
+    "unconfirmed": {"color": "#444", "weight": 2.0, "dash": [1, 4], "opacity": 0.8, "fillOpacity": 0.4},
+}
+assert tuple(CONFIDENCE_STYLE) == tuple(c for c, _, _ in CONFIDENCE_LEGEND)
+
+#: Grid cells of the aggregated view (too many events in view to draw one by one), from few to
+#: many events: a sequential ramp (cividis-like: readable with every colour-vision deficiency).
+DENSITY_RAMP: tuple[str, ...] = ("#fde725", "#c8d93a", "#7ac65b", "#35a17f", "#2a788e", "#3b518b", "#44276f")
+
+#: Marker radius in CSS pixels (selected: larger).
+POINT_RADIUS = 8
+SELECTED_RADIUS = 12
+
+
+def style_code(type_code, confidence_code, hollow):
+    """The style of each event as one small integer (numpy arrays in, uint8 array out):
+    type × confidence × hollow (a date known only to the month or year)."""
+    return (np.asarray(type_code, dtype=np.int64) * 8 + np.asarray(confidence_code, dtype=np.int64) * 2
+            + np.asarray(hollow, dtype=np.int64)).astype(np.uint8)
+
+
+def event_styles() -> list[dict[str, object] | None]:
+    """The drawing style of every style code (index = :func:`style_code`): what the browser draws
+    a point, a movement line or an area with. Hollow markers (imprecise dates) take the type's
+    colour as outline and a white fill."""
+    styles: list[dict[str, object] | None] = [None] * (len(EVENT_TYPES) * 8)
+    for t, ty in enumerate(EVENT_TYPES):
+        colour = TYPE_COLORS[ty]
+        for c, (conf, cs) in enumerate(CONFIDENCE_STYLE.items()):
+            for hollow in (0, 1):
+                styles[t * 8 + c * 2 + hollow] = {
+                    "type": ty,
+                    "confidence": conf,
+                    "fill": "#ffffff" if hollow else colour,
+                    "fillOpacity": 0.85 if hollow else cs["fillOpacity"],
+                    "stroke": colour if hollow else cs["color"],
+                    "weight": cs["weight"] + (1.5 if hollow else 0),
+                    "dash": cs["dash"],
+                    "opacity": cs["opacity"],
+                    "colour": colour,
+                }
+    return styles

@@ -1,9 +1,12 @@
-/* bordermap: the event layer, its filter and selection, drawn in the browser.
+/* bordermap: the event layer, its time window, filter and selection, drawn in the browser.
  *
- * Events arrive as one compact, column-oriented payload (see bordermap/mapping/payload.py), so
- * 10,000 events cost a few hundred kB and filtering happens here, not in a Python rerun.
- * Everything that comes from data reaches the page through textContent or as a number; only
- * http(s) URLs become links. No innerHTML with data, ever.
+ * Events arrive as one binary payload (bordermap/mapping/payload.py): quantised positions, day
+ * numbers and style codes, 10 bytes an event. Python computes every code, label and style; this
+ * file only compares numbers and draws. Points are drawn on one canvas from pre-rendered sprites
+ * (a million events on a CPU, no WebGL); when too many are in view they are binned into a grid
+ * with counts. Movement lines and areas, which are few, are Leaflet vectors.
+ * Text comes in chunks, fetched when an event is hovered or picked. Everything that comes from
+ * data reaches the page through textContent or as a number; only http(s) URLs become links.
  */
 (function () {
   "use strict";
@@ -13,30 +16,18 @@
 
   var DAY_MS = 86400000;
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var AGGREGATE_ABOVE = 40000;   // more points than this in view: draw counts per grid cell
+  var CELL = 14;                 // grid cell, CSS px
+  var PICK_PX = 10;              // how near the pointer a point must be to be picked
 
-  function dayToDate(d) { return new Date(d * DAY_MS); }
-  function iso(d) { return dayToDate(d).toISOString().slice(0, 10); }
+  function iso(d) { return new Date(d * DAY_MS).toISOString().slice(0, 10); }
   B.iso = iso;
   B.dayOf = function (isoString) { return Math.round(Date.parse(isoString + "T00:00:00Z") / DAY_MS); };
-
-  /* A human date label that says how precise the date is. */
-  function dateLabel(t0, t1, prec) {
-    var a = dayToDate(t0), b = dayToDate(t1);
-    var ma = MONTHS[a.getUTCMonth()] + " " + a.getUTCFullYear();
-    if (prec === "year") {
-      return a.getUTCFullYear() === b.getUTCFullYear() ? a.getUTCFullYear() + " (year only)"
-        : a.getUTCFullYear() + "–" + b.getUTCFullYear() + " (years only)";
-    }
-    if (prec === "month") {
-      var mb = MONTHS[b.getUTCMonth()] + " " + b.getUTCFullYear();
-      return (ma === mb ? ma : ma + " – " + mb) + " (month only)";
-    }
-    var la = a.getUTCDate() + " " + ma;
-    var lb = b.getUTCDate() + " " + MONTHS[b.getUTCMonth()] + " " + b.getUTCFullYear();
-    var label = t0 === t1 ? la : la + " – " + lb;
-    return prec === "week" ? label + " (week)" : label;
+  function dayText(d) {
+    var a = new Date(d * DAY_MS);
+    return a.getUTCDate() + " " + MONTHS[a.getUTCMonth()] + " " + a.getUTCFullYear();
   }
-  B.dateLabel = dateLabel;
+  B.dayText = dayText;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -51,57 +42,409 @@
   }
   B.safeUrl = safeUrl;
 
-  /* Styling: colour = event type; outline = confidence; hollow = imprecise date;
-     dashed ring = imprecise place. */
-  function confStyle(conf) {
-    switch (conf) {
-      case "confirmed": return { color: "#111", weight: 2.5, dashArray: null, opacity: 1, fillOpacity: 0.9 };
-      case "reported": return { color: "#333", weight: 1.5, dashArray: null, opacity: 0.95, fillOpacity: 0.85 };
-      case "disputed": return { color: "#b00020", weight: 2.5, dashArray: "4 3", opacity: 1, fillOpacity: 0.8 };
-      default: return { color: "#444", weight: 2, dashArray: "1 4", opacity: 0.8, fillOpacity: 0.4 };
+  /* ---- data in ------------------------------------------------------------------------ */
+  function b64bytes(s) {
+    var bin = atob(s), out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  function gunzip(bytes) {
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  }
+  /* Binary payload -> typed arrays (views on the buffer, no copies). */
+  function decode(buf) {
+    var dv = new DataView(buf);
+    var magic = String.fromCharCode(dv.getUint8(0), dv.getUint8(1), dv.getUint8(2), dv.getUint8(3));
+    if (magic !== "BMEV") throw new Error("not a bordermap events payload");
+    var hlen = dv.getUint32(4, true);
+    var h = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 8, hlen)));
+    var base = 8 + hlen, d = { header: h, n: h.n };
+    var T = { uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, int32: Int32Array, float32: Float32Array };
+    h.arrays.forEach(function (a) { d[a.name] = new T[a.type](buf, base + a.offset, a.length); });
+    // Web Mercator in [0, 1] once, so a redraw is a multiply and a subtract per point.
+    var n = d.n, bb = h.bbox, sx = (bb[2] - bb[0]) / 65535, sy = (bb[3] - bb[1]) / 65535;
+    d.mx = new Float64Array(n); d.my = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      var lon = bb[0] + d.x[i] * sx, lat = bb[1] + d.y[i] * sy, s = Math.sin(lat * Math.PI / 180);
+      d.mx[i] = (lon + 180) / 360;
+      d.my[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
     }
+    d.lon = function (i) { return bb[0] + d.x[i] * sx; };
+    d.lat = function (i) { return bb[1] + d.y[i] * sy; };
+    d.start = function (i) { return h.day0 + d.t0[i]; };
+    d.end = function (i) { return h.day0 + d.t0[i] + d.dur[i]; };
+    return d;
+  }
+  B.decode = decode;
+
+  function loadEvents(src) {
+    if (src && src.bin) return gunzip(b64bytes(src.bin)).then(decode);
+    return fetch(src.url).then(function (r) {
+      if (!r.ok) throw new Error(r.status + " " + r.statusText);
+      return r.arrayBuffer();
+    }).then(decode);
   }
 
-  function pointStyle(d, i, selected, dimmed) {
-    var color = d.palette[d.ty[i]];
-    var cs = confStyle(d.conf[d.cf[i]]);
-    var precise = d.dprec[d.dp[i]] === "day" || d.dprec[d.dp[i]] === "week";
-    var s = {
-      radius: selected ? 12 : 8,
-      color: precise ? cs.color : color,
-      weight: precise ? cs.weight : cs.weight + 1.5,
-      dashArray: cs.dashArray,
-      opacity: cs.opacity,
-      fillColor: precise ? color : "#ffffff",
-      fillOpacity: precise ? cs.fillOpacity : 0.85,
-    };
-    if (selected) { s.weight += 2; s.color = "#000"; s.opacity = 1; }
-    if (dimmed) { s.opacity = 0.25; s.fillOpacity = 0.12; }
-    return s;
+  /* Text chunks: fetched (app) or unpacked (exports) once each, when first needed. A chunk is
+     {s: strings, r: rows}, every string in the rows given as its index in s. */
+  function unintern(c) {
+    var s = c.s;
+    function walk(x) {
+      if (typeof x === "number") return s[x];
+      if (Array.isArray(x)) return x.map(walk);
+      return x;
+    }
+    return walk(c.r);
   }
-
-  function lineStyle(d, i, selected, dimmed) {
-    var cs = confStyle(d.conf[d.cf[i]]);
-    return {
-      color: d.palette[d.ty[i]], weight: selected ? 6 : 4, opacity: dimmed ? 0.25 : 0.95,
-      dashArray: cs.dashArray === "1 4" ? "2 6" : cs.dashArray,
+  function chunkSource(src) {
+    var cache = {};
+    return function (k) {
+      if (!cache[k]) {
+        cache[k] = (src.chunks
+          ? gunzip(b64bytes(src.chunks[k])).then(function (b) { return JSON.parse(new TextDecoder().decode(b)); })
+          : fetch(src.chunkUrl + k + ".json").then(function (r) { return r.json(); })).then(unintern);
+      }
+      return cache[k];
     };
   }
 
-  function areaStyle(d, i, selected, dimmed) {
-    var cs = confStyle(d.conf[d.cf[i]]);
-    return {
-      color: d.palette[d.ty[i]], weight: selected ? 4 : 2, dashArray: "6 4",
-      opacity: dimmed ? 0.25 : 0.9, fillColor: d.palette[d.ty[i]],
-      fillOpacity: dimmed ? 0.04 : (cs.fillOpacity > 0.5 ? 0.18 : 0.1),
-    };
+  /* ---- sprites: one pre-rendered marker per style, blitted per point ---------------------- */
+  function sprite(st, radius, selected, dimmed, ratio) {
+    var pad = 4, size = Math.ceil((radius + pad) * 2 * ratio);
+    var c = document.createElement("canvas");
+    c.width = c.height = size;
+    var g = c.getContext("2d");
+    g.scale(ratio, ratio);
+    var mid = size / ratio / 2;
+    g.beginPath(); g.arc(mid, mid, radius, 0, 2 * Math.PI);
+    g.globalAlpha = dimmed ? 0.12 : st.fillOpacity; g.fillStyle = st.fill; g.fill();
+    g.globalAlpha = dimmed ? 0.25 : (selected ? 1 : st.opacity);
+    g.lineWidth = st.weight + (selected ? 2 : 0);
+    g.strokeStyle = selected ? "#000" : st.stroke;
+    g.setLineDash(st.dash || []);
+    g.stroke();
+    return c;
   }
 
-  function ringStyle(d, i, dimmed) {
-    return {
-      color: d.palette[d.ty[i]], weight: 1.5, dashArray: "5 5", opacity: dimmed ? 0.2 : 0.8,
-      fillColor: d.palette[d.ty[i]], fillOpacity: dimmed ? 0.02 : 0.08, interactive: false,
-    };
+  /* ---- the layer ----------------------------------------------------------------------- */
+  B.eventLayer = function (map, src, opts) {
+    B.map = map;
+    var group = L.featureGroup().addTo(map);
+    var api = { group: group, ready: false };
+    loadEvents(src).then(function (d) { build(map, d, group, api, chunkSource(src), src, opts || {}); })
+      .catch(function (err) { console.warn("bordermap: could not load events: " + err.message); });
+    return api;
+  };
+
+  function lowerBound(arr, v, lo, hi) {
+    while (lo < hi) { var m = (lo + hi) >>> 1; if (arr[m] < v) lo = m + 1; else hi = m; }
+    return lo;
+  }
+
+  function build(map, d, group, api, chunk, src, opts) {
+    var h = d.header, n = d.n, styles = h.styles;
+    var visible = new Uint8Array(n), count = 0;
+    var catMask = null;                 // Uint8Array bitset from Python, or null = all
+    var win = null;                     // [first day, last day] or null = whole span
+    var ratio = window.devicePixelRatio || 1;
+    var sprites = {};
+    var pane = map.getPane("bm-events") || map.createPane("bm-events");
+    pane.style.zIndex = 450; pane.style.pointerEvents = "none";
+    var canvas = L.DomUtil.create("canvas", "bm-events-canvas", pane);
+    var ctx = canvas.getContext("2d");
+    var drawn = { rows: null, px: null, py: null, grid: null, cols: 0, rowsN: 0, cells: null, aggregated: false };
+    var shapes = {};                    // row -> [Leaflet layers] for lines and areas
+
+    function spriteFor(s, sel, dim) {
+      var key = s + (sel ? "s" : "") + (dim ? "d" : "");
+      if (!sprites[key]) sprites[key] = sprite(styles[s], sel ? h.radius.selected : h.radius.point, sel, dim, ratio);
+      return sprites[key];
+    }
+
+    h.shapes.forEach(function (sh) {
+      var row = sh[0], st = styles[d.style[row]], layers = [];
+      if (sh[1] === 1) {
+        layers.push(L.polyline(sh[2].map(function (c) { return [c[1], c[0]]; }),
+          { color: st.colour, weight: 4, opacity: 0.95, dashArray: (st.dash || []).join(" ") || null, interactive: false }));
+        layers.push(arrowHead(sh[2], st.colour));
+      } else {
+        var rings = sh[1] === 2 ? [sh[2]] : sh[2];
+        layers.push(L.polygon(rings.map(function (poly) { return poly.map(function (r) { return r.map(function (c) { return [c[1], c[0]]; }); }); }),
+          { color: st.colour, weight: 2, dashArray: "6 4", opacity: 0.9, fillColor: st.colour,
+            fillOpacity: st.fillOpacity > 0.5 ? 0.18 : 0.1, interactive: false }));
+      }
+      shapes[row] = layers;
+    });
+
+    function inWindow(i) {
+      if (!win) return true;
+      var s = h.day0 + d.t0[i];
+      return s <= win[1] && s + d.dur[i] >= win[0];
+    }
+    function inCategories(i) { return !catMask || (catMask[i >> 3] >> (i & 7)) & 1; }
+
+    /* The rows the filter selects. Rows are in story order (by start), so a window is a slice. */
+    function refilter() {
+      var lo = 0, hi = n;
+      if (win) {
+        lo = lowerBound(d.t0, win[0] - h.day0 - h.maxDur, 0, n);
+        hi = lowerBound(d.t0, win[1] - h.day0 + 1, lo, n);
+      }
+      visible.fill(0); count = 0;
+      for (var i = lo; i < hi; i++) {
+        if (inWindow(i) && inCategories(i)) { visible[i] = 1; count++; }
+      }
+      for (var row in shapes) {
+        var on = visible[row] === 1;
+        shapes[row].forEach(function (l) { if (on && !group.hasLayer(l)) group.addLayer(l); else if (!on && group.hasLayer(l)) group.removeLayer(l); });
+      }
+      api.range = [lo, hi];
+    }
+
+    function metersPerPixel(lat, scale) { return 40075016.686 * Math.cos(lat * Math.PI / 180) / scale; }
+
+    function draw() {
+      var size = map.getSize(), topLeft = map.containerPointToLayerPoint([0, 0]);
+      L.DomUtil.setPosition(canvas, topLeft);
+      canvas.width = Math.round(size.x * ratio); canvas.height = Math.round(size.y * ratio);
+      canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, size.x, size.y);
+      var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin().add(topLeft);
+      var lo = api.range[0], hi = api.range[1], margin = h.radius.selected + 4;
+      var rows = [], pxs = [], pys = [];
+      for (var i = lo; i < hi; i++) {
+        if (!visible[i] || (d.flags[i] >> 2) & 3) continue;  // lines and areas are vectors
+        var x = d.mx[i] * scale - origin.x, y = d.my[i] * scale - origin.y;
+        if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
+        rows.push(i); pxs.push(x); pys.push(y);
+      }
+      drawn.rows = rows; drawn.px = pxs; drawn.py = pys; drawn.aggregated = rows.length > AGGREGATE_ABOVE;
+      var sel = B.state.selected, dim = !!(B.state.dim && sel !== null && sel !== undefined);
+      if (drawn.aggregated) drawCells(size);
+      else drawPoints(rows, pxs, pys, scale, sel, dim);
+      if (sel !== null && sel !== undefined && sel >= 0 && sel < n && visible[sel] && !((d.flags[sel] >> 2) & 3)) {
+        var sx = d.mx[sel] * scale - origin.x, sy = d.my[sel] * scale - origin.y, sp = spriteFor(d.style[sel], true, false);
+        ctx.drawImage(sp, sx - sp.width / ratio / 2, sy - sp.height / ratio / 2, sp.width / ratio, sp.height / ratio);
+      }
+      buildGrid(size);
+      map.fire("bordermap:drawn", { count: count, drawn: rows.length, aggregated: drawn.aggregated });
+    }
+
+    function drawPoints(rows, pxs, pys, scale, sel, dim) {
+      // Uncertainty rings first (shared: one per place and precision), then the markers.
+      var seen = {};
+      ctx.setLineDash([5, 5]); ctx.lineWidth = 1.5;
+      for (var k = 0; k < rows.length; k++) {
+        var i = rows[k], gp = d.flags[i] & 3;
+        if (gp < 2) continue;
+        var key = d.x[i] + "," + d.y[i] + "," + gp + "," + (d.style[i] >> 3);
+        if (seen[key]) continue;
+        seen[key] = 1;
+        var st = styles[d.style[i]], r = h.ringKm[gp] * 1000 / metersPerPixel(d.lat(i), scale);
+        var faded = dim && i !== sel;
+        ctx.beginPath(); ctx.arc(pxs[k], pys[k], r, 0, 2 * Math.PI);
+        ctx.globalAlpha = faded ? 0.02 : 0.08; ctx.fillStyle = st.colour; ctx.fill();
+        ctx.globalAlpha = faded ? 0.2 : 0.8; ctx.strokeStyle = st.colour; ctx.stroke();
+      }
+      ctx.setLineDash([]); ctx.globalAlpha = 1;
+      for (k = 0; k < rows.length; k++) {
+        i = rows[k];
+        if (i === sel) continue;
+        var sp = spriteFor(d.style[i], false, dim), w = sp.width / ratio;
+        ctx.drawImage(sp, pxs[k] - w / 2, pys[k] - w / 2, w, w);
+      }
+    }
+
+    function drawCells(size) {
+      var cols = Math.ceil(size.x / CELL), rowsN = Math.ceil(size.y / CELL), cells = new Uint32Array(cols * rowsN), max = 0;
+      for (var k = 0; k < drawn.rows.length; k++) {
+        var cx = Math.floor(drawn.px[k] / CELL), cy = Math.floor(drawn.py[k] / CELL);
+        if (cx < 0 || cy < 0 || cx >= cols || cy >= rowsN) continue;
+        var v = ++cells[cy * cols + cx];
+        if (v > max) max = v;
+      }
+      drawn.cells = cells; drawn.cols = cols; drawn.rowsN = rowsN;
+      var lmax = Math.log(max + 1);
+      for (var c = 0; c < cells.length; c++) {
+        if (!cells[c]) continue;
+        var t = Math.log(cells[c] + 1) / lmax;  // log scale: a few events still show
+        ctx.globalAlpha = 0.35 + 0.6 * t;
+        ctx.fillStyle = h.density[Math.min(h.density.length - 1, Math.floor(t * h.density.length))];
+        ctx.fillRect((c % cols) * CELL + 1, Math.floor(c / cols) * CELL + 1, CELL - 2, CELL - 2);
+      }
+      ctx.globalAlpha = 1;
+    }
+
+    /* Picking: the drawn points bucketed by screen cell (a counting sort), searched around the pointer. */
+    function buildGrid(size) {
+      var G = 16, cols = Math.ceil(size.x / G) + 1, rowsN = Math.ceil(size.y / G) + 1, m = drawn.rows.length;
+      var start = new Int32Array(cols * rowsN + 1), cellOf = new Int32Array(m);
+      for (var k = 0; k < m; k++) {
+        var cx = Math.min(cols - 1, Math.max(0, Math.floor(drawn.px[k] / G)));
+        var cy = Math.min(rowsN - 1, Math.max(0, Math.floor(drawn.py[k] / G)));
+        cellOf[k] = cy * cols + cx; start[cellOf[k] + 1]++;
+      }
+      for (var c = 0; c < cols * rowsN; c++) start[c + 1] += start[c];
+      var fill = start.slice(0, cols * rowsN), items = new Int32Array(m);
+      for (k = 0; k < m; k++) items[fill[cellOf[k]]++] = k;
+      drawn.grid = { G: G, cols: cols, rowsN: rowsN, start: start, items: items };
+    }
+    function pick(pt) {
+      var g = drawn.grid;
+      if (!g) return -1;
+      var best = -1, bestD = PICK_PX * PICK_PX, sel = B.state.selected;
+      var cx = Math.floor(pt.x / g.G), cy = Math.floor(pt.y / g.G);
+      for (var y = cy - 1; y <= cy + 1; y++) {
+        for (var x = cx - 1; x <= cx + 1; x++) {
+          if (x < 0 || y < 0 || x >= g.cols || y >= g.rowsN) continue;
+          var c = y * g.cols + x;
+          for (var j = g.start[c]; j < g.start[c + 1]; j++) {
+            var k = g.items[j], dx = drawn.px[k] - pt.x, dy = drawn.py[k] - pt.y, dd = dx * dx + dy * dy;
+            // the selected event wins a tie; otherwise the latest drawn (on top)
+            if (dd < bestD || (dd === bestD && drawn.rows[k] === sel)) { bestD = dd; best = drawn.rows[k]; }
+          }
+        }
+      }
+      return best;
+    }
+    function cellAt(pt) {
+      if (!drawn.aggregated || !drawn.cells) return 0;
+      var cx = Math.floor(pt.x / CELL), cy = Math.floor(pt.y / CELL);
+      if (cx < 0 || cy < 0 || cx >= drawn.cols || cy >= drawn.rowsN) return 0;
+      return drawn.cells[cy * drawn.cols + cx];
+    }
+
+    /* ---- tooltips and popups ------------------------------------------------------------ */
+    var tip = L.tooltip({ direction: "top", offset: [0, -8], className: "bm-event-tip" });
+    var hovered = -1;
+    function labels(i) {
+      return chunk(Math.floor(i / h.chunk)).then(function (rows) { return rows[i % h.chunk]; });
+    }
+    api.labels = labels;
+    function tipBox(r) {
+      var box = el("div", "bm-tip");
+      box.appendChild(el("div", "bm-tip-title", r[1]));
+      box.appendChild(el("div", "bm-tip-line", r[2]));
+      box.appendChild(el("div", "bm-tip-line", r[3]));
+      box.appendChild(el("div", "bm-tip-line", r[4]));
+      return box;
+    }
+    function showTip(i, latlng) {
+      hovered = i;
+      tip.setLatLng(latlng).setContent(el("div", "bm-tip", "…"));
+      if (!map.hasLayer(tip)) tip.addTo(map);
+      labels(i).then(function (r) { if (hovered === i && r) tip.setContent(tipBox(r)); });
+    }
+    function hideTip() { hovered = -1; if (map.hasLayer(tip)) map.removeLayer(tip); }
+    function popupBox(r) {
+      var det = r[5], box = el("div", "bm-pop");
+      box.appendChild(el("h4", null, r[1]));
+      box.appendChild(el("div", "bm-pop-meta", r[2] + " · " + r[3] + " · " + r[4].split(" · ")[0] + (det[0] ? " / " + det[0] : "")));
+      if (det[1]) box.appendChild(el("p", null, det[1]));
+      var conf = r[4].split(" · ")[1];
+      box.appendChild(el("p", "bm-conf-" + conf, "Confidence: " + conf + (det[2] ? " — " + det[2] : "")));
+      function list(head, items, fill) {
+        if (!items || !items.length) return;
+        box.appendChild(el("div", "bm-pop-h", head));
+        var ul = el("ul");
+        items.forEach(function (it) { var li = el("li"); fill(li, it); ul.appendChild(li); });
+        box.appendChild(ul);
+      }
+      function text(li, t) { li.textContent = t; }
+      list("Fatalities, as claimed (side by side, not averaged)", det[3], text);
+      list("Corrections", det[4], text);
+      list("Sources", det[5], function (li, s) {
+        var url = safeUrl(s[1]);
+        if (url) {
+          var a = el("a", null, s[0]);
+          a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
+          li.appendChild(a);
+        } else li.appendChild(document.createTextNode(s[0]));
+        if (s[2]) li.appendChild(document.createTextNode(" (" + s[2] + ")"));
+      });
+      if (det[6]) box.appendChild(el("div", "bm-pop-refs", det[6]));
+      return box;
+    }
+    function latlngOf(i) {
+      var sh = shapes[i];
+      if (sh) return sh[0].getBounds ? sh[0].getBounds().getCenter() : sh[0].getLatLng();
+      return L.latLng(d.lat(i), d.lon(i));
+    }
+
+    function openPopup(i) {
+      return labels(i).then(function (r) {
+        var box = popupBox(r);
+        L.popup({ maxWidth: 380 }).setLatLng(latlngOf(i)).setContent(box).openOn(map);
+        return box;
+      });
+    }
+
+    map.on("mousemove", function (e) {
+      var i = pick(e.containerPoint);
+      map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
+      if (i >= 0) { if (i !== hovered) showTip(i, latlngOf(i)); return; }
+      var c = cellAt(e.containerPoint);
+      if (c) {
+        hovered = -2;
+        tip.setLatLng(e.latlng).setContent(el("div", "bm-tip", c + (c === 1 ? " event" : " events") + " here · zoom in to see them"));
+        if (!map.hasLayer(tip)) tip.addTo(map);
+        return;
+      }
+      hideTip();
+    });
+    map.on("mouseout", hideTip);
+    map.on("click", function (e) {
+      var i = pick(e.containerPoint);
+      if (i < 0) return;
+      api.pick(i);
+      if (opts.popups) openPopup(i);
+    });
+
+    /* ---- redraw on view changes --------------------------------------------------------- */
+    map.on("zoomstart", function () { canvas.style.visibility = "hidden"; });
+    map.on("moveend zoomend resize viewreset", function () { draw(); canvas.style.visibility = ""; });
+
+    L.extend(api, {
+      data: d,
+      ready: true,
+      setFilter: function (f) {
+        f = f || {};
+        win = (f.t0 !== undefined && f.t0 !== null && f.t1 !== undefined && f.t1 !== null) ? [f.t0, f.t1] : null;
+        if (f.mask !== undefined) catMask = f.mask;
+        refilter(); draw();
+        map.fire("bordermap:filtered", { count: count });
+        return count;
+      },
+      window: function () { return win ? win.slice() : null; },
+      count: function () { return count; },
+      visibleRows: function () { var out = []; for (var i = 0; i < n; i++) if (visible[i]) out.push(i); return out; },
+      drawnRows: function () { return drawn.rows.slice(); },
+      aggregated: function () { return drawn.aggregated; },
+      restyle: draw,
+      anchor: latlngOf,
+      bounds: function (i) {
+        if (i < 0 || i >= n) return null;
+        var sh = shapes[i];
+        if (sh && sh[0].getBounds) return sh[0].getBounds();
+        var ll = latlngOf(i);
+        return L.latLngBounds([ll, ll]);
+      },
+      containerPoint: function (i) { return map.latLngToContainerPoint(latlngOf(i)); },
+      tipElement: function (i) { return labels(i).then(tipBox); },
+      openPopup: openPopup,
+      pick: function (i) {
+        map.fire("bordermap:pick", { row: i });
+        if (typeof opts.onPick === "function") opts.onPick(i);
+      },
+    });
+    refilter();
+    B.layers.push(api);
+    // A filter that came before the events: apply it now (B.apply decodes its mask).
+    if (B.state.filter) B.apply(B.state.filter); else draw();
+    if (B.state.selected !== null && B.state.fly) B.select(B.state.selected, B.state.fly);
+    map.fire("bordermap:ready", { n: n });
+    return api;
   }
 
   function bearing(a, b) {
@@ -111,233 +454,14 @@
       Math.sin(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.cos((b[0] - a[0]) * toRad);
     return (Math.atan2(y, x) * 180) / Math.PI;
   }
-
   function arrowHead(coords, color) {
-    var n = coords.length, a = coords[n - 2], b = coords[n - 1];
-    var deg = Math.round(bearing(a, b) - 90);
-    var icon = L.divIcon({
-      className: "bm-arrow",
-      html: '<div style="transform:rotate(' + deg + 'deg);color:' + color + '">&#10148;</div>',
-      iconSize: [22, 22], iconAnchor: [11, 11],
-    });
+    var k = coords.length, a = coords[k - 2], b = coords[k - 1];
+    var box = el("div");
+    box.style.transform = "rotate(" + Math.round(bearing(a, b) - 90) + "deg)";
+    box.style.color = color;
+    box.textContent = "\u27A4";
+    var icon = L.divIcon({ className: "bm-arrow", html: box, iconSize: [22, 22], iconAnchor: [11, 11] });
     return L.marker([b[1], b[0]], { icon: icon, interactive: false, keyboard: false });
-  }
-
-  function latlngs(coords, depth) {
-    if (depth === 0) return [coords[1], coords[0]];
-    return coords.map(function (c) { return latlngs(c, depth - 1); });
-  }
-
-  function tooltipContent(d, i) {
-    var box = el("div", "bm-tip");
-    box.appendChild(el("div", "bm-tip-title", d.title[i]));
-    box.appendChild(el("div", "bm-tip-line", dateLabel(d.t0[i], d.t1[i], d.dprec[d.dp[i]])));
-    var place = locOf(d, i) + (d.gp[i] > 1 ? (d.gp[i] === 2 ? " (approximate area)" : " (region only)") : "");
-    box.appendChild(el("div", "bm-tip-line", place));
-    var conf = d.conf[d.cf[i]];
-    var line = d.types[d.ty[i]] + " · " + conf;
-    if (d.fl[i] !== null && d.fl[i] !== undefined) {
-      line += " · killed: " + (d.fl[i] === d.fh[i] ? d.fl[i] : d.fl[i] + "–" + d.fh[i]) +
-        (d.nc[i] > 1 ? " (" + d.nc[i] + " claims)" : "");
-    }
-    box.appendChild(el("div", "bm-tip-line bm-conf-" + conf, line));
-    return box;
-  }
-
-  /* Details are stored as indices into the payload's string table (repeated strings once). */
-  function detailOf(d, i) {
-    var r = d.details[i], S = d.strs;
-    function s(k) { return k === null || k === undefined ? null : S[k]; }
-    return {
-      sub: s(r[0]), summary: s(r[1]), confnote: s(r[2]), claims: r[3].map(s), corrections: r[4].map(s),
-      sources: r[5].map(function (x) { return [s(x[0]), s(x[1]), s(x[2])]; }), refs: s(r[6]),
-    };
-  }
-  function locOf(d, i) { return d.strs[d.loc[i]]; }
-
-  /* Popup with the whole story, for standalone exports (the app shows a side panel instead). */
-  function popupContent(d, i) {
-    var det = detailOf(d, i);
-    var box = el("div", "bm-pop");
-    box.appendChild(el("h4", null, d.title[i]));
-    box.appendChild(el("div", "bm-pop-meta", dateLabel(d.t0[i], d.t1[i], d.dprec[d.dp[i]]) + " · " + locOf(d, i) +
-      " · " + d.types[d.ty[i]] + (det.sub ? " / " + det.sub : "")));
-    if (det.summary) box.appendChild(el("p", null, det.summary));
-    var conf = el("p", "bm-conf-" + d.conf[d.cf[i]], "Confidence: " + d.conf[d.cf[i]] + (det.confnote ? " — " + det.confnote : ""));
-    box.appendChild(conf);
-    if (det.claims && det.claims.length) {
-      box.appendChild(el("div", "bm-pop-h", "Fatalities, as claimed (side by side, not averaged)"));
-      var ul = el("ul");
-      det.claims.forEach(function (c) { ul.appendChild(el("li", null, c)); });
-      box.appendChild(ul);
-    }
-    if (det.corrections && det.corrections.length) {
-      box.appendChild(el("div", "bm-pop-h", "Corrections"));
-      var uc = el("ul");
-      det.corrections.forEach(function (c) { uc.appendChild(el("li", null, c)); });
-      box.appendChild(uc);
-    }
-    if (det.sources && det.sources.length) {
-      box.appendChild(el("div", "bm-pop-h", "Sources"));
-      var us = el("ul");
-      det.sources.forEach(function (s) {
-        var li = el("li");
-        var url = safeUrl(s[1]);
-        if (url) {
-          var a = el("a", null, s[0]);
-          a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
-          li.appendChild(a);
-        } else {
-          li.appendChild(document.createTextNode(s[0]));
-        }
-        if (s[2]) li.appendChild(document.createTextNode(" (" + s[2] + ")"));
-        us.appendChild(li);
-      });
-      box.appendChild(us);
-    }
-    if (det.refs) box.appendChild(el("div", "bm-pop-refs", det.refs));
-    return box;
-  }
-
-  /* Build the layer. Returns an object with setFilter, select, visibleIds, group. */
-  B.eventLayer = function (map, src, opts) {
-    B.map = map;
-    var group = L.featureGroup().addTo(map);
-    var holder = { group: group };
-    load(src, function (d) { build(map, d, group, holder); }, "events");
-    return holder;
-  };
-
-  function build(map, d, group, api) {
-    var n = d.id.length;
-    var parts = new Array(n);     // [primary, extra layers...] per event
-    var visible = new Uint8Array(n);
-    var idToIndex = {};
-    // Uncertainty rings are shared: events coded to the same place at the same precision (as
-    // ACLED and UCDP code regional events to one centroid) draw one ring, shown while any of
-    // them is visible. 10,000 events need a few hundred rings, not thousands.
-    var rings = {}, ringOf = new Array(n);
-    var lastSel = null, lastDim = false;
-    for (var i = 0; i < n; i++) {
-      idToIndex[d.id[i]] = i;
-      var gt = d.gt[i], g = d.g[i], primary, extras = [];
-      var feature = { type: "Feature", properties: { id: d.id[i] } };
-      if (gt === 0) {
-        primary = L.circleMarker([g[1], g[0]], pointStyle(d, i, false, false));
-        if (d.gp[i] > 1) {
-          var key = g[0] + "," + g[1] + "," + d.gp[i] + "," + d.ty[i];
-          if (!rings[key]) {
-            rings[key] = { n: 0, first: i, layer: L.circle([g[1], g[0]],
-              L.extend({ radius: d.ringKm[d.gp[i]] * 1000 }, ringStyle(d, i, false))) };
-          }
-          ringOf[i] = rings[key];
-        }
-      } else if (gt === 1) {
-        primary = L.polyline(latlngs(g, 1), lineStyle(d, i, false, false));
-        extras.push(arrowHead(g, d.palette[d.ty[i]]));
-      } else {
-        primary = (gt === 2 ? L.polygon(latlngs(g, 2)) : L.polygon(latlngs(g, 3)));
-        primary.setStyle(areaStyle(d, i, false, false));
-      }
-      primary.feature = feature;
-      primary._bmIndex = i;
-      parts[i] = [primary].concat(extras);
-    }
-    // One tooltip and one popup for the whole layer (Leaflet hands them the hovered or clicked
-    // event), instead of 10,000 of each.
-    group.bindTooltip(function (layer) { return tooltipContent(d, layer._bmIndex); }, { direction: "top", sticky: true });
-    if (d.details) group.bindPopup(function (layer) { return popupContent(d, layer._bmIndex); }, { maxWidth: 380 });
-
-    function show(i) {
-      if (visible[i]) return;
-      visible[i] = 1;
-      for (var k = parts[i].length - 1; k >= 0; k--) group.addLayer(parts[i][k]);
-      var r = ringOf[i];
-      if (r && r.n++ === 0) {
-        group.addLayer(r.layer);
-        r.layer.bringToBack();  // under the points, so a ring never hides its event
-      }
-    }
-    function hide(i) {
-      if (!visible[i]) return;
-      visible[i] = 0;
-      for (var k = 0; k < parts[i].length; k++) group.removeLayer(parts[i][k]);
-      var r = ringOf[i];
-      if (r && --r.n === 0) group.removeLayer(r.layer);
-    }
-
-    function matches(i, f) {
-      if (!f) return true;
-      if (f.t0 !== undefined && f.t0 !== null && d.t1[i] < f.t0) return false;
-      if (f.t1 !== undefined && f.t1 !== null && d.t0[i] > f.t1) return false;
-      if (f.types && f.types.length && f.types.indexOf(d.types[d.ty[i]]) < 0) return false;
-      if (f.confidence && f.confidence.length && f.confidence.indexOf(d.conf[d.cf[i]]) < 0) return false;
-      if (f.sides && f.sides.length && f.sides.indexOf(d.sides[d.sd[i]]) < 0) return false;
-      if (f.actor) {
-        var names = d.ac[i], ok = false;
-        for (var j = 0; j < names.length; j++) { if (d.actors[names[j]] === f.actor) { ok = true; break; } }
-        if (!ok) return false;
-      }
-      return true;
-    }
-
-    L.extend(api, {
-      group: group,
-      data: d,
-      setFilter: function (f) {
-        for (var i = 0; i < n; i++) { if (matches(i, f)) show(i); else hide(i); }
-        api.restyle();
-        map.fire("bordermap:filtered", { count: api.count() });
-        return api.count();
-      },
-      count: function () { var c = 0; for (var i = 0; i < n; i++) c += visible[i]; return c; },
-      visibleIds: function () { var out = []; for (var i = 0; i < n; i++) if (visible[i]) out.push(d.id[i]); return out; },
-      indexOf: function (id) { return idToIndex.hasOwnProperty(id) ? idToIndex[id] : -1; },
-      // Only what changed is restyled: every event when dimming turns on or off, otherwise
-      // the previously and newly selected ones (styles persist while a layer is hidden).
-      restyle: function () {
-        var sel = B.state.selected === undefined ? null : B.state.selected;
-        var dim = !!(B.state.dim && sel !== null);
-        var todo;
-        if (dim !== lastDim) {
-          todo = null;
-        } else if (sel !== lastSel) {
-          todo = [lastSel, sel].filter(function (x) { return x !== null && idToIndex.hasOwnProperty(x); })
-            .map(function (x) { return idToIndex[x]; });
-        } else {
-          return;
-        }
-        lastSel = sel; lastDim = dim;
-        function one(i) {
-          var isSel = d.id[i] === sel, dimmed = dim && !isSel, p = parts[i][0], gt = d.gt[i];
-          p.setStyle(gt === 0 ? pointStyle(d, i, isSel, dimmed) : gt === 1 ? lineStyle(d, i, isSel, dimmed) : areaStyle(d, i, isSel, dimmed));
-          if (isSel && visible[i] && p.bringToFront) p.bringToFront();
-        }
-        if (todo === null) { for (var i = 0; i < n; i++) one(i); } else { todo.forEach(one); }
-        for (var key in rings) rings[key].layer.setStyle(ringStyle(d, rings[key].first, dim));
-        var si = sel !== null && idToIndex.hasOwnProperty(sel) ? idToIndex[sel] : -1;
-        if (si >= 0 && ringOf[si]) ringOf[si].layer.setStyle(ringStyle(d, si, false));
-      },
-      anchor: function (id) {
-        var i = api.indexOf(id);
-        if (i < 0) return null;
-        var p = parts[i][0];
-        return p.getLatLng ? p.getLatLng() : p.getBounds().getCenter();
-      },
-      bounds: function (id) {
-        var i = api.indexOf(id);
-        if (i < 0) return null;
-        var p = parts[i][0];
-        return p.getBounds ? p.getBounds() : L.latLngBounds([p.getLatLng(), p.getLatLng()]);
-      },
-    });
-    for (var k = 0; k < n; k++) show(k);
-    B.layers.push(api);
-    if (B.state.filter) api.setFilter(B.state.filter);
-    else api.restyle();
-    if (B.state.selected && B.state.fly) B.select(B.state.selected, B.state.fly);
-    map.fire("bordermap:ready");
-    return api;
   }
 
   /* Data inline (exports) or from a URL next to the page (the app): same drawing either way. */
@@ -351,6 +475,187 @@
     });
   }
   B.load = load;
+
+
+  /* ---- page-wide: every event layer on the page ------------------------------------------ */
+  function maskOf(f) {
+    if (!f || f.mask === undefined || f.mask === null) return Promise.resolve(null);
+    if (f.mask.url) {
+      return fetch(f.mask.url).then(function (r) { return r.arrayBuffer(); })
+        .then(function (b) { return new Uint8Array(b); });
+    }
+    return Promise.resolve(b64bytes(f.mask.b64));
+  }
+  var maskKey = "null", maskValue = null;
+  /* Apply a filter from Python: {t0, t1 (day numbers or null), mask (categories: null,
+     {b64} or {url} of a bitset, bit i = row i), nonce}. A window the user has moved in the
+     browser since is kept unless Python's nonce says it set a new one itself. */
+  B.apply = function (f) {
+    f = L.extend({}, f || {});
+    var prev = B.state.filter;
+    if (prev && f.nonce !== undefined && prev.nonce === f.nonce && B.state.userWindow) {
+      f.t0 = B.state.userWindow[0]; f.t1 = B.state.userWindow[1];
+    } else if (f.nonce !== undefined && (!prev || prev.nonce !== f.nonce)) {
+      B.state.userWindow = null;
+    }
+    B.state.filter = f;
+    var key = JSON.stringify(f.mask || null);
+    function go(mask) {
+      var c = 0;
+      B.layers.forEach(function (l) { c += l.setFilter({ t0: f.t0, t1: f.t1, mask: mask }); });
+      if (B.timelineControl) B.timelineControl.sync();
+      return c;
+    }
+    if (key === maskKey) {
+      var c = go(maskValue);
+      B.pending = Promise.resolve(c);
+      return c;
+    }
+    // A new mask is decoded first; B.pending resolves with the count once it is applied.
+    B.pending = maskOf(f).then(function (m) { maskKey = key; maskValue = m; return go(m); });
+    return null;
+  };
+  /* The user moved the window in the map (the timeline control): redraw now, tell Python later. */
+  B.setWindow = function (t0, t1) {
+    B.state.userWindow = [t0, t1];
+    var f = L.extend({}, B.state.filter || {}, { t0: t0, t1: t1 });
+    B.state.filter = f;
+    var c = 0;
+    B.layers.forEach(function (l) { c += l.setFilter({ t0: t0, t1: t1, mask: maskValue }); });
+    report();
+    return c;
+  };
+
+  /* What the app learns from the map (through streamlit-folium's channel, debounced): the time
+     window the user set, and the event picked. */
+  var reportTimer = null, picks = 0;
+  function report(immediate) {
+    var G = window.__GLOBAL_DATA__;
+    if (!G || !window.Streamlit) return;
+    clearTimeout(reportTimer);
+    reportTimer = setTimeout(function () {
+      var w = B.state.userWindow;
+      var value = { last_geocoder_result: { bordermap: 1, window: w ? [iso(w[0]), iso(w[1])] : null,
+        nonce: B.state.filter ? B.state.filter.nonce : null, picked: B.state.picked, picks: picks } };
+      G.last_geocoder_result = value.last_geocoder_result;
+      G.previous_data = value;
+      window.Streamlit.setComponentValue(value);
+    }, immediate ? 0 : 300);
+  }
+  B.picked = function (row) { B.state.picked = row; picks++; report(true); };
+
+  B.select = function (row, options) {
+    options = options || {};
+    row = row === undefined ? null : row;
+    B.state.selected = row;
+    B.state.dim = !!options.dim;
+    // A fly-to asked for before the events arrived waits for them; a later, plain re-selection
+    // of the same event (a redraw of the page) must not cancel it.
+    var pending = B.state.fly;
+    B.state.fly = options.fly ? L.extend({ row: row }, options) : (pending && pending.row === row ? pending : null);
+    B.layers.forEach(function (l) { if (l.ready) l.restyle(); });
+    var ready = B.layers.filter(function (l) { return l.ready; });
+    if (row !== null && B.state.fly && ready.length) {
+      options = B.state.fly;
+      B.state.fly = null;
+      var b = ready[0].bounds(row), map = ready[0].group._map;
+      if (b && map) {
+        var maxZoom = options.maxZoom || 9;
+        if (b.getNorthEast().equals(b.getSouthWest())) map.flyTo(b.getCenter(), Math.max(maxZoom, map.getZoom()), { duration: options.duration || 0.8 });
+        else map.flyToBounds(b, { maxZoom: maxZoom, padding: [60, 60], duration: options.duration || 0.8 });
+      }
+    }
+  };
+  /* Fly to a place (a storyline step that is about a view rather than an event). */
+  B.view = function (center, zoom, options) {
+    var map = B.map;
+    if (map) map.flyTo(center, zoom, { duration: (options && options.duration) || 0.8 });
+  };
+  B.count = function () { var c = 0; B.layers.forEach(function (l) { if (l.ready) c += l.count(); }); return c; };
+  B.visibleRows = function () { var out = []; B.layers.forEach(function (l) { if (l.ready) out = out.concat(l.visibleRows()); }); return out; };
+
+  /* ---- the timeline inside the map: the window moves here, without a Python rerun ---------- */
+  B.timeline = function (map, opts) {
+    var ctl = L.control({ position: "bottomleft" });
+    var box, hist, from, to, label, count;
+    ctl.onAdd = function () {
+      box = el("div", "bm-timeline");
+      label = el("div", "bm-timeline-label");
+      count = el("span", "bm-timeline-count");
+      hist = el("canvas", "bm-timeline-hist");
+      hist.height = 36;
+      var ranges = el("div", "bm-timeline-ranges");
+      function range(name, value) {
+        var r = document.createElement("input");
+        r.type = "range"; r.min = opts.min; r.max = opts.max; r.step = 1; r.value = value;
+        r.setAttribute("aria-label", name);
+        r.className = "bm-timeline-" + (name === "Window start" ? "from" : "to");
+        ranges.appendChild(r);
+        return r;
+      }
+      from = range("Window start", opts.t0 === null ? opts.min : opts.t0);
+      to = range("Window end", opts.t1 === null ? opts.max : opts.t1);
+      function moved(e) {
+        var a = +from.value, b = +to.value;
+        if (a > b) { if (e.target === from) to.value = b = a; else from.value = a = b; }
+        B.setWindow(a, b);
+        text();
+      }
+      from.addEventListener("input", moved);
+      to.addEventListener("input", moved);
+      // Keys on a handle: ←/→ a day (the range's own), PageUp/PageDown a month, Home/End the ends.
+      [from, to].forEach(function (r) {
+        r.addEventListener("keydown", function (e) {
+          var step = e.key === "PageUp" ? 30 : e.key === "PageDown" ? -30 : 0;
+          if (!step) return;
+          e.preventDefault();
+          r.value = Math.max(opts.min, Math.min(opts.max, +r.value + step));
+          moved({ target: r });
+        });
+      });
+      box.appendChild(label); box.appendChild(hist); box.appendChild(ranges);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    function text() {
+      label.textContent = dayText(+from.value) + " – " + dayText(+to.value) + "  ";
+      var c = B.count();
+      count.textContent = c + (c === 1 ? " event" : " events") + " in view";
+      label.appendChild(count);
+    }
+    function histogram() {
+      var l = B.layers.filter(function (x) { return x.ready; })[0];
+      var w = box.clientWidth - 2;
+      if (!l || w <= 0) return;
+      hist.width = w; hist.style.width = w + "px";
+      var d = l.data, bins = new Float64Array(w), span = opts.max - opts.min + 1, max = 0;
+      for (var i = 0; i < d.n; i++) {
+        var b = Math.floor((d.start(i) - opts.min) / span * w);
+        if (b >= 0 && b < w && ++bins[b] > max) max = bins[b];
+      }
+      var g = hist.getContext("2d");
+      g.clearRect(0, 0, w, hist.height);
+      var a = Math.floor((+from.value - opts.min) / span * w), z = Math.ceil((+to.value - opts.min + 1) / span * w);
+      g.fillStyle = "rgba(0,114,178,0.15)"; g.fillRect(a, 0, Math.max(1, z - a), hist.height);
+      g.fillStyle = "#555";
+      for (var k = 0; k < w; k++) {
+        if (!bins[k]) continue;
+        var hgt = Math.max(1, Math.round(Math.sqrt(bins[k] / max) * (hist.height - 2)));
+        g.fillRect(k, hist.height - hgt, 1, hgt);
+      }
+    }
+    ctl.sync = function () {
+      var f = B.state.filter || {};
+      from.value = f.t0 === null || f.t0 === undefined ? opts.min : f.t0;
+      to.value = f.t1 === null || f.t1 === undefined ? opts.max : f.t1;
+      text(); histogram();
+    };
+    ctl.addTo(map);
+    B.timelineControl = ctl;
+    map.on("bordermap:ready resize", function () { ctl.sync(); });
+    return ctl;
+  };
 
   /* Reference layers: offline basemap, border, bridges, places. Tooltips via textContent. */
   // Colours come from bordermap/mapping/style.py with each layer (one place defines them).
@@ -415,40 +720,4 @@
     load(src, function (fc) { DRAW[kind](map, fc, group, colours || {}); }, kind);
     return group;
   };
-
-  /* Page-wide: apply to every event layer on the page (the app sends these as tiny scripts). */
-  B.apply = function (filter) {
-    B.state.filter = filter;
-    var c = 0;
-    B.layers.forEach(function (l) { c += l.setFilter(filter); });
-    return c;
-  };
-  B.select = function (id, options) {
-    options = options || {};
-    B.state.selected = id;
-    B.state.dim = !!options.dim;
-    // A fly-to asked for before the events arrived waits for them; a later, plain re-selection
-    // of the same event (a redraw of the page) must not cancel it.
-    var pending = B.state.fly;
-    B.state.fly = options.fly ? L.extend({ id: id }, options) : (pending && pending.id === id ? pending : null);
-    B.layers.forEach(function (l) { l.restyle(); });
-    if (id && B.state.fly && B.layers.length) {
-      options = B.state.fly;
-      B.state.fly = null;
-      var b = B.layers[0].bounds(id);
-      var map = B.layers[0].group._map;
-      if (b && map) {
-        var maxZoom = options.maxZoom || 9;
-        if (b.getNorthEast().equals(b.getSouthWest())) map.flyTo(b.getCenter(), maxZoom, { duration: options.duration || 0.8 });
-        else map.flyToBounds(b, { maxZoom: maxZoom, padding: [60, 60], duration: options.duration || 0.8 });
-      }
-    }
-  };
-  /* Fly to a place (a storyline step that is about a view rather than an event). */
-  B.view = function (center, zoom, options) {
-    var map = B.map;
-    if (map) map.flyTo(center, zoom, { duration: (options && options.duration) || 0.8 });
-  };
-  B.count = function () { var c = 0; B.layers.forEach(function (l) { c += l.count(); }); return c; };
-  B.visibleIds = function () { var out = []; B.layers.forEach(function (l) { out = out.concat(l.visibleIds()); }); return out; };
 })();

@@ -1,60 +1,70 @@
 """The Streamlit page: composition only. Everything it shows comes from the library.
 
 State lives in the URL (time window, filters, selected event), so a pasted link opens the same
-view. The map iframe is built once per dataset; timeline and filter changes reach it as a tiny
-script through st_folium's ``feature_group_to_add`` and are applied in the browser.
+view. The map iframe is built once per dataset; the time window moves inside the map, in the
+browser, and the page learns it afterwards (debounced) for the count, chart, table and
+exports. Filter and selection changes reach the map as a tiny script through st_folium's
+``feature_group_to_add``.
 """
 
 from __future__ import annotations
 
 import os
-from functools import partial
+import threading
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import folium
+import numpy as np
 import streamlit as st
 from streamlit_folium import st_folium
 
-from bordermap.assets import APP_PREFIX, install_static, publish_json
+from bordermap.assets import APP_PREFIX, install_static
 from bordermap.dataset import Dataset, load_dataset
 from bordermap.errors import BordermapError, DataFileError
 from bordermap.mapping.builder import MapOptions, build_map
-from bordermap.mapping.event_layer import FilterScript
-from bordermap.mapping.payload import encode_events
+from bordermap.mapping.event_layer import FilterScript, filter_to_js
 from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
 from bordermap.panel import render_panel
-from bordermap.timeline import EventFilter, TimeWindow, dense_period, filter_events, ordered, span, step
+from bordermap.timeline import EventFilter, TimeWindow, dense_period, span, step
 from bordermap.ui import chart, table
 from bordermap.ui.briefing import briefing
 from bordermap.ui.exports import export_menu
+from bordermap.ui.publish import published
 from bordermap.ui.style import PAGE_CSS
 
 __all__ = ["main"]
 
 SIDE_LABELS = {"TJK": "Tajik side", "AFG": "Afghan side", "both": "Across the border"}
 
-
-@st.cache_resource(show_spinner="Loading events and reference layers…")
-def _load(events_path: str, geo_dir: str, events_mtime: float, geo_mtime: float) -> Dataset:
-    # mtimes are part of the cache key: editing a file reloads it.
-    return load_dataset(events_path, geo_dir)
-
-
-@st.cache_resource(show_spinner=False)
-def _published(_ds: Dataset, version: tuple, static_dir: str) -> dict[str, str]:
-    """Map data as files Streamlit serves: layer name -> URL. ``version`` keys the cache."""
-    dest = Path(static_dir) / "data"
-    urls = {"events": APP_PREFIX + "data/" + publish_json(dest, encode_events(_ds.events))}
-    for kind, fc in _ds.reference.items():
-        if fc:
-            urls[kind] = APP_PREFIX + "data/" + publish_json(dest, fc)
-    return urls
+# One loaded dataset per (file, layers, mtimes) for the whole server process: every session
+# shares it (it is never modified). Loaded under a lock so two first visitors load it once.
+_LOADED: dict[tuple, Dataset] = {}
+_LOCK = threading.Lock()
 
 
-def map_options(root: Path, ds: Dataset, version: tuple, **kw) -> MapOptions:
-    return MapOptions(data_urls=_published(ds, version, str(root / "static" / "vendor")), **kw)
+def _load(version: tuple, slot) -> Dataset:
+    """The dataset, loaded on the first visit with its progress shown in ``slot`` (an
+    ``st.empty`` that every run creates, so the page's elements keep their places)."""
+    with _LOCK:
+        if version in _LOADED:
+            return _LOADED[version]
+        events_path, geo_dir = version[0], version[1]
+        with slot.status(f"Opening {Path(events_path).name}…", expanded=True):
+            bar = st.progress(0.0)
+
+            def progress(fraction: float, message: str) -> None:
+                bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+            try:
+                ds = load_dataset(events_path, geo_dir, progress=progress)
+            finally:
+                slot.empty()
+        _LOADED.clear()  # the previous version of the file, if any
+        _LOADED[version] = ds
+        return ds
 
 
 @st.cache_resource(show_spinner=False)
@@ -79,6 +89,12 @@ def _paths(root: Path) -> tuple[Path, Path]:
     return events, geo
 
 
+def map_options(root: Path, ds: Dataset, **kw: Any) -> MapOptions:
+    """Map options with the events and layers served as files (see :mod:`bordermap.ui.publish`)."""
+    pub = published(ds, root / "static" / "vendor")
+    return MapOptions(data_urls=pub.layers, events_source=pub.events, **kw)
+
+
 def _show_load_error(exc: BordermapError, events_path: Path) -> None:
     st.error(f"bordermap cannot show {events_path}: the file has problems. Nothing was changed; "
              "fix them and reload the page (or run `bordermap validate`).")
@@ -86,43 +102,56 @@ def _show_load_error(exc: BordermapError, events_path: Path) -> None:
     st.code("\n".join(str(p) for p in lines), language=None, wrap_lines=True)
 
 
+# ---- state ------------------------------------------------------------------------------
 def _select(event_id: str | None, *, fly: bool) -> None:
     st.session_state["selected"] = event_id
     st.session_state["fly"] = fly
 
 
-def _take_click(out: dict | None, known_ids: set[str]) -> bool:
-    """Select the event a new map click landed on; True if the selection changed."""
-    out = out or {}
-    clicks = out.get("last_object_clicked_count") or 0
-    if clicks == st.session_state.get("_clicks", 0):
-        return False
-    st.session_state["_clicks"] = clicks
-    clicked = ((out.get("last_active_drawing") or {}).get("properties") or {}).get("id")
-    if clicked in known_ids and clicked != st.session_state.get("selected"):
-        _select(clicked, fly=False)
-        return True
-    return False
+def _set_window(window: TimeWindow) -> None:
+    """Python sets the window (a button, a step): the map takes it because the nonce changes."""
+    st.session_state["win"] = (window.start, window.end)
+    st.session_state["win_nonce"] = st.session_state.get("win_nonce", 0) + 1
 
 
-def _on_map_change(known_ids: set[str]) -> None:
-    # Runs before the rerun a click causes, so the page is drawn once, with the new selection.
-    _take_click(st.session_state.get("map"), known_ids)
-
-
-def _on_step(ds_events: list[dict[str, Any]], direction: int) -> None:
-    cur = st.session_state.get("selected")
-    nxt = step(ds_events, cur, direction)
-    if nxt is None:
+def _take_map_value(value: dict | None, ds: Dataset) -> None:
+    """What the map reported (the window the user moved to, the event picked)."""
+    value = (value or {}).get("last_geocoder_result") or {}
+    if not value.get("bordermap"):
         return
-    _select(nxt["properties"]["id"], fly=True)
+    win = value.get("window")
+    if win and value.get("nonce") == st.session_state.get("win_nonce", 0):
+        try:
+            start, end = date.fromisoformat(win[0]), date.fromisoformat(win[1])
+        except (TypeError, ValueError):
+            start = end = None
+        if start and end and start <= end:
+            st.session_state["win"] = (start, end)
+    picks = value.get("picks") or 0
+    if picks != st.session_state.get("_picks", 0):
+        st.session_state["_picks"] = picks
+        row = value.get("picked")
+        if isinstance(row, int) and 0 <= row < len(ds.table):
+            _select(str(ds.table.ids[row]), fly=False)
+
+
+def _on_map_change(ds: Dataset) -> None:
+    # Runs before the rerun the map's report causes, so the page is drawn once, with it.
+    _take_map_value(st.session_state.get("map"), ds)
+
+
+def _on_step(ds: Dataset, direction: int) -> None:
+    cur = ds.table.row_of(st.session_state.get("selected"))
+    row = step(ds.table, cur, direction)
+    if row is None:
+        return
+    _select(str(ds.table.ids[row]), fly=True)
     # Keep the stepped-to event inside the time window.
     win = st.session_state.get("win")
-    if win:
-        s, e = date.fromisoformat(nxt["properties"]["date_start"]), date.fromisoformat(nxt["properties"]["date_end"])
-        if not (s <= win[1] and e >= win[0]):
-            lo, hi = st.session_state["_span"]
-            st.session_state["win"] = (max(lo, min(win[0], s)), min(hi, max(win[1], e)))
+    s = TimeWindow.from_days(int(ds.table.t0[row]), int(ds.table.t1[row]))
+    if win and not (s.start <= win[1] and s.end >= win[0]):
+        lo, hi = st.session_state["_span"]
+        _set_window(TimeWindow(max(lo, min(win[0], s.start)), min(hi, max(win[1], s.end))))
 
 
 def _window_from_url(whole: TimeWindow) -> tuple[date, date]:
@@ -152,33 +181,34 @@ def _month_span(w: TimeWindow) -> str:
     return f"{w.start + (w.end - w.start) / 2:%b %Y}"
 
 
-def _set_window(window: TimeWindow) -> None:
-    st.session_state["win"] = (window.start, window.end)
-
-
+# ---- the map and the panel (a fragment: a pick redraws only this part) ---------------------
 @st.fragment
-def _map_and_panel(root: Path, ds: Dataset, version: tuple, flt: EventFilter) -> None:
+def _map_and_panel(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow) -> None:
     selected = st.session_state.get("selected")
-    by_id = ds.by_id()
-    if selected not in by_id:
+    row = ds.table.row_of(selected)
+    if row is None:
         selected = None
     map_col, panel_col = st.columns([5, 3], gap="medium")
     with map_col:
-        m = build_map(ds.events, ds.reference, options=map_options(root, ds, version, legend_open=False),
+        m = build_map(ds.table, ds.reference,
+                      options=map_options(root, ds, legend_open=False, report_picks=True, timeline=whole),
                       article=ds.article)
+        pub = published(ds, root / "static" / "vendor")
         fg = folium.FeatureGroup(name="bordermap-filter", control=False)
-        FilterScript(flt, selected, fly=bool(st.session_state.get("fly"))).add_to(fg)
-        out = st_folium(m, key="map", height=620, use_container_width=True, feature_group_to_add=fg,
-                        returned_objects=["last_active_drawing", "last_object_clicked_count"],
-                        on_change=partial(_on_map_change, set(by_id)))
+        js = filter_to_js(flt, mask=pub.mask(flt, ds.table), nonce=st.session_state.get("win_nonce", 0))
+        FilterScript(js, row, fly=bool(st.session_state.get("fly"))).add_to(fg)
+        st_folium(m, key="map", height=620, use_container_width=True, feature_group_to_add=fg,
+                  returned_objects=["last_geocoder_result"], on_change=partial(_on_map_change, ds))
     st.session_state["fly"] = False
-    if _take_click(out, set(by_id)):  # a value that arrived without the callback (e.g. AppTest)
-        selected = st.session_state["selected"]
+    if TimeWindow(*st.session_state["win"]) != flt.window:
+        # The user moved the window in the map: the count, chart, table and exports outside this
+        # fragment follow (a pick alone redraws only the map and the panel).
+        st.rerun(scope="app")
 
     with panel_col:
         if selected:
-            st.html(render_panel(by_id[selected], ds.article, crossings=ds.crossing_names()))
-            if not flt.matches(by_id[selected]):
+            st.html(render_panel(ds.table.feature(row), ds.article, crossings=ds.crossing_names()))
+            if not flt.mask(ds.table)[row]:
                 st.info("This event is outside the current time window or filters.")
         else:
             st.info("Pick an event on the map or in the table below to see its whole story: "
@@ -189,6 +219,11 @@ def _map_and_panel(root: Path, ds: Dataset, version: tuple, flt: EventFilter) ->
             st.query_params["event"] = selected
         elif "event" in st.query_params:
             del st.query_params["event"]
+
+
+def _present(table_codes: np.ndarray, labels: list[str]) -> list[str]:
+    present = set(np.unique(table_codes).tolist())
+    return [label for i, label in enumerate(labels) if i in present]
 
 
 def main(root: Path | None = None) -> None:
@@ -202,41 +237,46 @@ def main(root: Path | None = None) -> None:
 
     events_path, geo_dir = _paths(root)
     version = (str(events_path), str(geo_dir), _mtime(events_path), _mtime(geo_dir))
+    loading = st.empty()
     try:
-        ds = _load(*version)
+        ds = _load(version, loading)
     except BordermapError as exc:
         _show_load_error(exc, events_path)
         st.stop()
         return
-    events = ds.events
-    if not events:
+    if not len(ds):
         st.warning(f"{events_path} has no events to show.")
         st.stop()
 
     if brief:
-        briefing(root, ds, map_options(root, ds, version, legend_open=False, online_tiles=False))
+        briefing(root, ds, map_options(root, ds, legend_open=False, online_tiles=False))
         return
 
-    whole = span(events)
-    dense = dense_period(events)
+    tbl = ds.table
+    whole = span(tbl)
+    dense = dense_period(tbl)
     st.session_state["_span"] = (whole.start, whole.end)
     if "selected" not in st.session_state:
         st.session_state["selected"] = st.query_params.get("event")
         st.session_state["fly"] = bool(st.session_state["selected"])
+    if "win" not in st.session_state:
+        st.session_state["win"] = _window_from_url(whole)
+        st.session_state["win_nonce"] = 0
+    # What the map reported (the callback has usually taken it already; this also covers a
+    # value that arrived without it). Idempotent: picks are counted, windows compared.
+    _take_map_value(st.session_state.get("map"), ds)
 
     # ---- sidebar: filters (bound to the URL) --------------------------------------------
     with st.sidebar:
         st.header("Filters")
-        types_present = [t for t in EVENT_TYPES if any(f["properties"]["event_type"] == t for f in events)]
-        sel_types = st.multiselect("Event type", types_present, key="type", bind="query-params",
-                                   placeholder="All types")
+        sel_types = st.multiselect("Event type", _present(tbl.type_code, list(EVENT_TYPES)), key="type",
+                                   bind="query-params", placeholder="All types")
         sel_conf = st.multiselect("Confidence", list(CONFIDENCE_LEVELS), key="conf", bind="query-params",
                                   placeholder="All levels")
-        sides_present = [s for s in ("TJK", "AFG", "both") if any(f["properties"].get("side") == s for f in events)]
-        sel_sides = st.multiselect("Side of the border", sides_present, key="side", bind="query-params",
-                                   format_func=lambda s: SIDE_LABELS.get(s, s), placeholder="Both sides")
-        actors = sorted({a["name"] for f in events for a in f["properties"].get("actors", [])})
-        actor = st.selectbox("Actor", actors, index=None, key="actor", bind="query-params",
+        sel_sides = st.multiselect("Side of the border", _present(tbl.side_code, ["TJK", "AFG", "both"]),
+                                   key="side", bind="query-params", format_func=lambda s: SIDE_LABELS.get(s, s),
+                                   placeholder="Both sides")
+        actor = st.selectbox("Actor", tbl.actors(), index=None, key="actor", bind="query-params",
                              placeholder="Any actor")
         st.link_button("Briefing mode ▶", "?mode=brief", help="Step through the storyline on a shared screen "
                        "(→/← or PageDown/PageUp)", width="stretch")
@@ -246,37 +286,33 @@ def main(root: Path | None = None) -> None:
                    "Afghan Participation?”, Afghanistan Analysts Network, July 2012, and the outlets it "
                    "relays, with outside corrections. Border © OpenStreetMap contributors (ODbL).")
 
-    # ---- timeline -------------------------------------------------------------------------
+    # ---- timeline buttons (the window itself moves in the map) ---------------------------
     st.markdown("### Afghan–Tajik border: the July 2012 Khorog clashes and their background")
-    if "win" not in st.session_state:
-        st.session_state["win"] = _window_from_url(whole)
-    win = st.slider("Time window", min_value=whole.start, max_value=whole.end, key="win", format="D MMM YYYY")
-    _window_to_url(TimeWindow(*win), whole)
+    win = TimeWindow(*st.session_state["win"])
+    _window_to_url(win, whole)
     c1, c2, c3, c4, c5 = st.columns([1.1, 1.9, 1.3, 1.3, 3], vertical_alignment="center")
     c1.button("Whole span", on_click=_set_window, args=(whole,), width="stretch",
               help=f"{whole.start:%d %b %Y} to {whole.end:%d %b %Y}")
     c2.button(f"Dense period · {_month_span(dense)}", on_click=_set_window, args=(dense,), width="stretch",
               type="primary", help=f"The busiest month of the record: "
                                    f"{dense.start:%d %b %Y} to {dense.end:%d %b %Y}")
-    c3.button("◀ Previous event", on_click=_on_step, args=(events, -1), width="stretch",
+    c3.button("◀ Previous event", on_click=_on_step, args=(ds, -1), width="stretch",
               help="Select the previous event in time")
-    c4.button("Next event ▶", on_click=_on_step, args=(events, +1), width="stretch",
+    c4.button("Next event ▶", on_click=_on_step, args=(ds, +1), width="stretch",
               help="Select the next event in time")
-    count_slot = c5.empty()
 
-    flt = EventFilter(window=TimeWindow(*win), event_types=frozenset(sel_types),
-                      confidence=frozenset(sel_conf), sides=frozenset(sel_sides), actor=actor)
-    shown = filter_events(events, flt)
-    count_slot.caption(f"**{len(shown)} of {len(events)} events** · {flt.describe()}")
+    flt = EventFilter(window=win, event_types=frozenset(sel_types), confidence=frozenset(sel_conf),
+                      sides=frozenset(sel_sides), actor=actor)
+    shown = flt.rows(tbl)
+    c5.caption(f"**{len(shown):,} of {len(tbl):,} events** · {flt.describe()}")
     with c5:
         export_menu(ds, flt)
     chart_slot = st.container()  # drawn after the map, so the map's delta reaches the browser first
 
-    # ---- map and panel (a fragment: a click on the map redraws only this part) -----------
-    _map_and_panel(root, ds, version, flt)
+    _map_and_panel(root, ds, flt, whole)
     with chart_slot:
-        st.altair_chart(chart.timeline_chart(events, flt.window), width="stretch")
+        st.altair_chart(chart.timeline_chart(tbl, flt.window), width="stretch")
 
-    # ---- events table ---------------------------------------------------------------------
+    # ---- events table (the window, page by page) -------------------------------------------
     st.markdown("##### Events in view")
-    table.events_table(ordered(shown), on_pick=partial(_select, fly=True))
+    table.events_table(tbl, shown, on_pick=partial(_select, fly=True))

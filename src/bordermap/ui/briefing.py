@@ -17,7 +17,7 @@ from bordermap.caption import render_caption
 from bordermap.dataset import Dataset
 from bordermap.errors import BordermapError
 from bordermap.mapping.builder import MapOptions, build_map
-from bordermap.mapping.event_layer import FilterScript
+from bordermap.mapping.event_layer import FilterScript, filter_to_js
 from bordermap.presentation import export_presentation
 from bordermap.storyline import Storyline, load_storyline
 from bordermap.ui.style import BRIEF_CSS, BRIEF_KEYS_JS
@@ -45,7 +45,7 @@ def briefing(root: Path, ds: Dataset, options: MapOptions) -> None:
     path = _storyline_path(root)
     try:
         story = _story(str(path), path.stat().st_mtime if path.exists() else 0.0,
-                       tuple(f["properties"]["id"] for f in ds.events))
+                       tuple(ds.table.ids))
     except BordermapError as exc:
         st.error(f"The storyline {path} cannot be shown: it has problems. Nothing was changed.")
         st.code(str(exc), language=None, wrap_lines=True)
@@ -59,14 +59,13 @@ def briefing(root: Path, ds: Dataset, options: MapOptions) -> None:
             st.session_state["brief_step"] = 0
     index = story.clamp(st.session_state["brief_step"])
     step = story.steps[index]
-    by_id = ds.by_id()
-    event = by_id.get(step.event) if step.event else None
+    event = ds.feature(step.event) if step.event else None
 
     map_col, card_col = st.columns([2.15, 1], gap="small")
     with map_col:
-        m = build_map(ds.events, ds.reference, options=options, article=ds.article)
+        m = build_map(ds.table, ds.reference, options=options, article=ds.article)
         fg = folium.FeatureGroup(name="bordermap-brief", control=False)
-        FilterScript(None, step.event, fly=True, dim=True, max_zoom=step.zoom or 9,
+        FilterScript(filter_to_js(None), ds.table.row_of(step.event), fly=True, dim=True, max_zoom=step.zoom or 9,
                      view=(step.center, step.zoom or 7) if step.center else None, nonce=index).add_to(fg)
         st_folium(m, key="brief_map", height=650, use_container_width=True, feature_group_to_add=fg,
                   returned_objects=[])

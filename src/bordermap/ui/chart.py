@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
-
 import altair as alt
 import pandas as pd
 
+from bordermap.core.table import EventTable
 from bordermap.mapping.style import TYPE_COLORS
-from bordermap.timeline import TimeWindow
+from bordermap.model import EVENT_TYPES
+from bordermap.timeline import TimeWindow, month_counts
 
 __all__ = ["timeline_chart"]
 
 
-def timeline_chart(events: Sequence[dict[str, Any]], window: TimeWindow | None) -> alt.LayerChart:
+def timeline_chart(table: EventTable, window: TimeWindow | None) -> alt.LayerChart:
     """Events per month, stacked by type, with the current window shaded.
 
-    Counted here, not in Vega: the chart carries one row per (month, type), not one per event.
+    Counted in numpy (:func:`bordermap.timeline.month_counts`), not in Vega: the chart carries
+    one row per (month, type), not one per event.
     """
-    df = pd.DataFrame({
-        "start": pd.to_datetime([f["properties"]["date_start"][:7] + "-01" for f in events]),
-        "type": [f["properties"]["event_type"] for f in events],
-    }).groupby(["start", "type"]).size().reset_index(name="events")
+    months, types, counts = month_counts(table)
+    names = list(EVENT_TYPES)
+    df = pd.DataFrame({"start": pd.to_datetime(months.astype("datetime64[D]")),
+                       "type": [names[t] for t in types], "events": counts})
     color = alt.Color("type:N", scale=alt.Scale(domain=list(TYPE_COLORS), range=list(TYPE_COLORS.values())),
                       legend=None)
     bars = alt.Chart(df).mark_bar(size=4).encode(

@@ -1,43 +1,56 @@
-"""The events table, kept in step with the map: same filter, same selection."""
+"""The events table, kept in step with the map: same filter, same selection, a page at a time."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Callable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from bordermap.panel import date_label
+from bordermap.core.table import EventTable
+from bordermap.mapping.payload import event_labels
 
-__all__ = ["events_table"]
+__all__ = ["events_table", "PAGE_ROWS", "rows_frame"]
+
+#: Rows per page: a million events in view are never sent to the browser at once.
+PAGE_ROWS = 500
 
 
-def _rows(events: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    def killed(p):
-        lo, hi = p.get("fatalities_low"), p.get("fatalities_high")
-        return "" if lo is None else (str(lo) if lo == hi else f"{lo}–{hi}")
-
+def rows_frame(table: EventTable, rows: np.ndarray) -> pd.DataFrame:
+    """The table's columns for ``rows``: the same labels as the map's tooltips."""
+    labels = event_labels(table, rows)
+    lo, hi = table.fatalities_low[rows], table.fatalities_high[rows]
+    killed = ["" if np.isnan(a) else (f"{int(a)}" if a == b else f"{int(a)}–{int(b)}") for a, b in zip(lo, hi)]
+    sides = table.table["side"].take(rows).to_pylist()
     return pd.DataFrame({
-        "id": [f["properties"]["id"] for f in events],
-        "When": [date_label(f["properties"]) for f in events],
-        "Event": [f["properties"]["title"] for f in events],
-        "Type": [f["properties"]["event_type"] for f in events],
-        "Where": [f["properties"]["location"] for f in events],
-        "Side": [f["properties"].get("side") or "" for f in events],
-        "Killed (claims)": [killed(f["properties"]) for f in events],
-        "Confidence": [f["properties"]["confidence"] for f in events],
+        "id": [lab[0] for lab in labels],
+        "When": [lab[2] for lab in labels],
+        "Event": [lab[1] for lab in labels],
+        "Type": table.table["event_type"].take(rows).to_pylist(),
+        "Where": table.table["location"].take(rows).to_pylist(),
+        "Side": [s or "" for s in sides],
+        "Killed (claims)": killed,
+        "Confidence": table.table["confidence"].take(rows).to_pylist(),
     })
 
 
-def events_table(events: Sequence[dict[str, Any]], on_pick: Callable[[str], None]) -> None:
-    """Show the table; ``on_pick(event_id)`` runs (before the rerun) when the user picks a row."""
-    df = _rows(events)
+def events_table(table: EventTable, rows: np.ndarray, on_pick: Callable[[str], None]) -> None:
+    """Show ``rows`` of the table a page at a time; ``on_pick(event_id)`` runs (before the rerun)
+    when the user picks a row."""
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    page = 1
+    if pages > 1:
+        page = st.number_input(f"Page (of {pages:,}, {PAGE_ROWS} events each)", min_value=1, max_value=pages,
+                               value=1, step=1, key="table_page")
+    part = rows[(page - 1) * PAGE_ROWS: page * PAGE_ROWS]
+    df = rows_frame(table, part)
     ids = list(df["id"])
 
     def picked() -> None:
-        rows = st.session_state["table"].selection.rows
-        if rows and rows[0] < len(ids):
-            on_pick(ids[rows[0]])
+        sel = st.session_state["table"].selection.rows
+        if sel and sel[0] < len(ids):
+            on_pick(ids[sel[0]])
 
     st.dataframe(df, key="table", on_select=picked, selection_mode="single-row", hide_index=True,
                  column_order=[c for c in df.columns if c != "id"], height=300,

@@ -1,0 +1,271 @@
+"""Scale benchmark: bordermap at 100,000 and 1,000,000 events, beside the plain folium ways.
+
+Data as rich as real events: the bundled article's 36 events cloned round-robin with jittered
+places and shifted dates (every source, claim, actor and long summary kept), seeded, generated
+at run time and never committed — 100k as GeoJSON (the path a hand-made file takes), 1M as
+GeoParquet (what an import writes; a 3 GB GeoJSON is not a real-world input).
+
+Measured, medians of ``--runs`` (the article in the same run, for the ratios):
+- ``load_dataset``: first time (read, validate, derive, annotate, cache), then from the cache;
+- the app's server: resident memory once the dataset is open (VmRSS / peak VmHWM);
+- the app in headless Chromium, offline, a new browser session on a warm server each run:
+  cold start (navigation → every event drawn), timeline move (a key on the map's timeline →
+  the map redrawn, stamped in the page), click → the event's panel in the page (stamped by a
+  MutationObserver, as bench_app.py does);
+- ``bordermap export html`` as a whole process, the file's size, and its draw in Chromium;
+- the plain folium ways (benchmarks/bench_peers.py) at the same sizes.
+
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 100000,1000000] [--runs 3] [--no-peers]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(Path(__file__).parent))
+
+from browser import browser, offline_page, wait_for_app  # noqa: E402
+from conftest import AppServer  # noqa: E402
+from machine import machine_line, write_section  # noqa: E402
+
+from bordermap.dataset import load_dataset  # noqa: E402
+from bordermap.io.geoparquet import write_events_parquet  # noqa: E402
+from bordermap.synthetic import rich_collection, rich_table  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+STAMP_PANEL = """() => { window.__seen = null; const obs = new MutationObserver(() => {
+    if (!window.__seen && document.querySelector('.bm-panel-title')) { obs.disconnect();
+      requestAnimationFrame(() => { window.__seen = Date.now(); }); } });
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true}); return null; }"""
+
+# In the map's frame: press a key on the timeline's end handle and stamp the moment the map has
+# redrawn (its 'bordermap:drawn' event, then one frame).
+TIMED_KEY = """(key) => new Promise(done => {
+    const h = document.querySelector('input.bm-timeline-to');
+    const t0 = performance.now();
+    map.once('bordermap:drawn', () => requestAnimationFrame(() => done(performance.now() - t0)));
+    h.focus();
+    h.dispatchEvent(new KeyboardEvent('keydown', {key: key, bubbles: true}));
+    h.value = key === 'Home' ? h.min : h.max;
+    h.dispatchEvent(new Event('input', {bubbles: true}));
+  })"""
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """Resident and peak resident memory of a process and its children, MB."""
+    def one(p):
+        try:
+            fields = dict(line.split(":", 1) for line in Path(f"/proc/{p}/status").read_text().splitlines())
+            return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+        except (OSError, KeyError):
+            return 0.0, 0.0
+    return one(pid)
+
+
+def make_data(size: str, tmp: Path) -> tuple[Path, str]:
+    if size == "article":
+        return ROOT / "data" / "events.geojson", "article"
+    n = int(size)
+    base = json.loads((ROOT / "data" / "events.geojson").read_text())
+    if n <= 200_000:
+        path = tmp / f"rich{n}.geojson"
+        path.write_text(json.dumps(rich_collection(n, base, seed=7)))
+        return path, f"{n:,} (GeoJSON, {path.stat().st_size / 1e6:.0f} MB)"
+    article = load_dataset(ROOT / "data" / "events.geojson", ROOT / "geo", use_cache=False)
+    path = tmp / f"rich{n}.parquet"
+    write_events_parquet(rich_table(n, article.table, seed=7), article.article, path)
+    return path, f"{n:,} (GeoParquet, {path.stat().st_size / 1e6:.0f} MB)"
+
+
+def time_load(path: Path, runs: int) -> dict:
+    cache = tempfile.mkdtemp(prefix="bordermap-bench-cache-")
+    code = ("import sys, time, resource; from bordermap.dataset import load_dataset; t = time.perf_counter(); "
+            "ds = load_dataset(sys.argv[1], sys.argv[2]); "
+            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(ds))")
+    env = {**os.environ, "BORDERMAP_CACHE": cache}
+
+    def run():
+        out = subprocess.run([str(BIN / "python"), "-c", code, str(path), str(ROOT / "geo")], env=env,
+                             capture_output=True, text=True, check=True).stdout.split()
+        return float(out[0]), float(out[1])
+
+    first, first_mem = run()
+    cached = [run() for _ in range(runs)]
+    return {"first": first, "first_mem": first_mem, "cached": median([c[0] for c in cached]),
+            "cached_mem": median([c[1] for c in cached]), "cache": cache}
+
+
+def measure_app(path: Path, cache: str, b, runs: int) -> dict:
+    server = AppServer({"BORDERMAP_EVENTS": str(path), "BORDERMAP_CACHE": cache})
+    n = None
+    try:
+        # The first visit opens the dataset (from the cache made above) and publishes its files.
+        page, _ = offline_page(b, width=1400, height=1000)
+        t0 = time.perf_counter()
+        page.goto(server.url)
+        wait_for_app(page, timeout=900_000)
+        frame = next(f for f in page.frames if "st_folium" in f.url)
+        frame.wait_for_function("() => window.Bordermap && Bordermap.layers.length && Bordermap.layers[0].ready",
+                                timeout=900_000)
+        first_visit = time.perf_counter() - t0
+        n = frame.evaluate("Bordermap.layers[0].data.n")
+        page.context.close()
+        mem = rss_mb(server.proc.pid)
+        cold, move, click, problems = [], [], [], []
+        for _ in range(runs):
+            page, watch = offline_page(b, width=1400, height=1000)
+            t0 = time.perf_counter()
+            page.goto(server.url)
+            page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=300_000)
+            while True:
+                frame = next((f for f in page.frames if "st_folium" in f.url), None)
+                try:
+                    if frame and frame.evaluate("!!(window.Bordermap && Bordermap.layers.length && "
+                                                "Bordermap.layers[0].ready && Bordermap.count() > 0)"):
+                        break
+                except Exception:
+                    pass
+                page.wait_for_timeout(20)
+            cold.append(time.perf_counter() - t0)
+            wait_for_app(page, timeout=300_000)
+            page.wait_for_timeout(500)
+            for key in ("Home", "End", "Home", "End"):
+                move.append(frame.evaluate(TIMED_KEY, key) / 1000)
+                page.wait_for_timeout(400)
+            wait_for_app(page, timeout=300_000)
+            page.wait_for_timeout(800)
+            xy = frame.evaluate("""() => { const l = Bordermap.layers[0];
+                const row = l.visibleRows().find(r => !((l.data.flags[r] >> 2) & 3));
+                map.setView(l.anchor(row), 13, {animate: false});
+                const p = l.containerPoint(row); return [p.x, p.y]; }""")
+            page.wait_for_timeout(500)
+            page.locator('iframe[title="streamlit_folium.st_folium"]').scroll_into_view_if_needed()
+            page.evaluate(STAMP_PANEL)
+            t0 = time.time()
+            frame.locator(".leaflet-container").first.click(position={"x": xy[0], "y": xy[1]})
+            page.locator(".bm-panel-title").wait_for(timeout=120_000)
+            try:
+                seen = None
+                for _ in range(250):
+                    seen = page.evaluate("window.__seen")
+                    if seen:
+                        break
+                    page.wait_for_timeout(20)
+                click.append((seen / 1000 if seen else time.time()) - t0)
+            except Exception:
+                click.append(time.time() - t0)
+            problems += watch.problems()
+            page.context.close()
+        return {"n": n, "first_visit": first_visit, "cold": median(cold), "move": median(move),
+                "click": median(click), "rss": mem[0], "peak": mem[1], "problems": problems[:3]}
+    finally:
+        server.stop()
+
+
+def measure_html(path: Path, cache: str, b, tmp: Path) -> dict:
+    out = tmp / f"{path.stem}.html"
+    env = {**os.environ, "BORDERMAP_CACHE": cache}
+    t0 = time.perf_counter()
+    proc = subprocess.run([str(BIN / "bordermap"), "export", "html", "--events", str(path), "-o", str(out),
+                           "--force"], env=env, capture_output=True, text=True)
+    build = time.perf_counter() - t0
+    if proc.returncode != 0:
+        return {"build": build, "error": (proc.stderr or proc.stdout).strip().splitlines()[-1:]}
+    size = out.stat().st_size
+    page, watch = offline_page(b, width=1600, height=1000)
+    t0 = time.perf_counter()
+    page.goto(out.as_uri())
+    page.wait_for_function("() => window.Bordermap && Bordermap.layers.length && Bordermap.layers[0].ready"
+                           " && Bordermap.count() > 0", timeout=600_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    draw = time.perf_counter() - t0
+    page.context.close()
+    return {"build": build, "size": size, "draw": draw}
+
+
+def fmt(v, unit="s", nd=2):
+    return "—" if v is None else f"{v:.{nd}f} {unit}".strip()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="100000,1000000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--peer-budget", type=float, default=300)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bordermap-scale-"))
+    started = time.time()
+    rows = []
+    with browser() as b:
+        for size in ["article"] + args.sizes.split(","):
+            path, label = make_data(size, tmp)
+            print(f"{label}: load …", flush=True)
+            load = time_load(path, args.runs)
+            print("  ", load, flush=True)
+            print(f"{label}: app …", flush=True)
+            app = measure_app(path, load["cache"], b, args.runs)
+            print("  ", app, flush=True)
+            print(f"{label}: html …", flush=True)
+            html = measure_html(path, load["cache"], b, tmp)
+            print("  ", html, flush=True)
+            rows.append({"label": label, "size": size, "load": load, "app": app, "html": html})
+        peers = []
+        if not args.no_peers:
+            from bench_peers import measure_peers, peers_table
+
+            sizes = [int(s) for s in args.sizes.split(",")]
+            peers = measure_peers(sizes, budget=args.peer_budget, browser_=b)
+    art = rows[0]["app"]["cold"]
+    lines = [machine_line(), "",
+             f"Medians of {args.runs} runs (load from the cache, app cold start, click; timeline move: "
+             f"{4 * args.runs} moves); first load once. The article's 36 events in the same run give the "
+             "ratios. Seconds unless marked. The whole run took "
+             f"{(time.time() - started) / 60:.1f} min.", "",
+             "| data | load, first time | load from cache | server memory (RSS / peak) | app cold start "
+             "(× article) | timeline move | click → panel | HTML export: build, size | HTML drawn |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        ld, ap_, h = r["load"], r["app"], r["html"]
+        ratio = f" ({ap_['cold'] / art:.2f}×)" if art and ap_["cold"] else ""
+        html_cells = (f"{fmt(h['build'])}, {h['size'] / 1e6:.1f} MB | {fmt(h['draw'])}" if "size" in h
+                      else f"failed: {' '.join(h.get('error', []))} | —")
+        lines.append(f"| {r['label']} | {fmt(ld['first'])} | {fmt(ld['cached'])} | "
+                     f"{ap_['rss']:.0f} / {ap_['peak']:.0f} MB | {fmt(ap_['cold'])}{ratio} | "
+                     f"{fmt(ap_['move'] and ap_['move'] * 1000, 'ms', 0)} | {fmt(ap_['click'] and ap_['click'] * 1000, 'ms', 0)} | "
+                     f"{html_cells} |")
+    lines += ["", "First visit after a server start (the dataset opened from the cache and its map files "
+              "written): " + "; ".join(f"{r['label']}: {fmt(r['app']['first_visit'])}" for r in rows) + ".",
+              "", "Peak memory of the `load_dataset` process: "
+              + "; ".join(f"{r['label']}: first {r['load']['first_mem']:.0f} MB, cached {r['load']['cached_mem']:.0f} MB"
+                          for r in rows) + "."]
+    if peers:
+        lines += ["", "The plain folium ways at the same sizes, same run (see “Peers” below for how):", "",
+                  peers_table(peers)]
+    lines += ["", "Targets (issue 9): at 100k cold start ≤ 1.3× the article's, move ≤ 150 ms, click ≤ 300 ms, "
+              "load ≤ 1 s from the cache and ≤ 5 s the first time, HTML export ≤ 2 s and ≤ 6 MB drawn in ≤ 1 s; "
+              "at 1M cold start ≤ 2× the article's, move and click ≤ 400 ms, server memory ≤ 3 GB, HTML ≤ 60 MB "
+              "drawn in ≤ 5 s.", "", f"Command: `.venv/bin/python benchmarks/bench_scale.py --sizes {args.sizes} "
+              f"--runs {args.runs}`"]
+    write_section(Path(__file__).parent / "README.md", "Scale", "\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

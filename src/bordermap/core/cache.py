@@ -1,0 +1,92 @@
+"""A validated, annotated dataset kept as a memory-mapped Arrow file, keyed by content.
+
+The key is the SHA-256 of the events file's bytes, of the reference layers it was annotated
+with, and of the code's table format: a changed source, changed layers or a new bordermap all
+give a new key, so a cached table is never stale. Reopening maps the file into memory
+(zero-copy), so a million events open in well under a second.
+
+Where: ``$BORDERMAP_CACHE``, else ``$XDG_CACHE_HOME/bordermap``, else ``~/.cache/bordermap``.
+A cache that cannot be written (read-only home, full disk) only costs speed: loading goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyarrow as pa
+
+from bordermap import __version__
+
+__all__ = ["cache_dir", "file_digest", "files_digest", "cache_key", "read_cached", "write_cached",
+           "TABLE_FORMAT"]
+
+#: Bump when the table's columns or the derivation rules change.
+TABLE_FORMAT = "events-table-1"
+_META = b"bordermap"
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("BORDERMAP_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "bordermap"
+
+
+def file_digest(path: str | os.PathLike) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def files_digest(paths: Iterable[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.name.encode() + b"\0" + file_digest(p).encode() + b"\0")
+    return h.hexdigest()
+
+
+def cache_key(*parts: str) -> str:
+    return hashlib.sha256("\0".join((TABLE_FORMAT, __version__) + parts).encode()).hexdigest()[:32]
+
+
+def _path(key: str) -> Path:
+    return cache_dir() / "tables" / f"{key}.arrow"
+
+
+def read_cached(key: str) -> tuple[pa.Table, dict[str, Any]] | None:
+    """The cached table and its metadata, memory-mapped; None when absent or unreadable."""
+    path = _path(key)
+    try:
+        reader = pa.ipc.open_file(pa.memory_map(str(path), "r"))
+        table = reader.read_all()
+    except (OSError, pa.ArrowInvalid):
+        return None
+    meta = json.loads((table.schema.metadata or {}).get(_META, b"{}"))
+    return table.replace_schema_metadata(None), meta
+
+
+def write_cached(key: str, table: pa.Table, meta: dict[str, Any]) -> Path | None:
+    """Write atomically (temp file + rename); returns None if the cache cannot be written."""
+    path = _path(key)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        table = table.replace_schema_metadata({_META: json.dumps(meta, ensure_ascii=False).encode()})
+        with pa.OSFile(tmp, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table, max_chunksize=1 << 16)
+        os.replace(tmp, path)
+        return path
+    except OSError:
+        if tmp:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        return None

@@ -1,0 +1,376 @@
+"""Events as one columnar table: what loading, filtering, counting and drawing work on.
+
+An :class:`EventTable` holds every event as a row of an Arrow table (schema:
+:func:`bordermap.core.columns.table_schema`), sorted in story order (start, end, id), with numpy
+views of the columns the map, the timeline and the filters use: day numbers, category codes,
+coordinates. A per-event dict (a GeoJSON Feature) is made only at the edges, for one event's
+panel or a feature written out: :meth:`EventTable.feature`, :meth:`EventTable.features`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterator, Mapping, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
+
+from bordermap.core.columns import (CONFIDENCE_CODES, DATE_FIELDS, DATE_PRECISION_CODES, GEOMETRY_KINDS,
+                                    NO_CODE, SIDES, TYPE_CODES, properties_schema, table_schema)
+from bordermap.model import DERIVED_FIELDS
+
+__all__ = ["EventTable", "day_number", "iso_day"]
+
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def day_number(iso: str) -> int:
+    """``YYYY-MM-DD`` -> days since 1970-01-01 (the unit of every date column)."""
+    return int((np.datetime64(iso, "D") - _EPOCH).astype(np.int64))
+
+
+def iso_day(day: int) -> str:
+    return str(_EPOCH + np.timedelta64(int(day), "D"))
+
+
+def _codes(values: pa.ChunkedArray | pa.Array, table: Mapping[str, int]) -> np.ndarray:
+    """Strings -> uint8 codes from ``table`` (NO_CODE for null or unknown), vectorised."""
+    vocab = pa.array(list(table), pa.string())
+    idx = pc.index_in(values, value_set=vocab).to_numpy(zero_copy_only=False)
+    codes = np.full(len(idx), NO_CODE, dtype=np.uint8)
+    ok = ~np.isnan(idx.astype(np.float64))
+    codes[ok] = np.asarray([table[v] for v in table], dtype=np.uint8)[idx[ok].astype(np.int64)]
+    return codes
+
+
+def _plain(value: Any) -> Any:
+    """An Arrow row value as the model writes it: no null keys, maps as dicts, dates as ISO."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        if value and isinstance(value[0], tuple) and len(value[0]) == 2:  # map<string, int64>
+            return {k: v for k, v in value}
+        return [_plain(v) for v in value]
+    return value
+
+
+def _list_coords(obj: Any) -> Any:
+    if isinstance(obj, (list, tuple)):
+        return [_list_coords(x) for x in obj]
+    return obj
+
+
+@dataclass(frozen=True, eq=False)
+class EventTable:
+    """Events in story order as an Arrow table, with numpy views of the hot columns.
+
+    Build one with :meth:`from_features` (parsed GeoJSON) or :meth:`from_arrow` (a cached or
+    GeoParquet table); the table is never modified afterwards.
+    """
+
+    table: pa.Table
+    #: For each row, its feature's index in the source file (for messages that name it).
+    source_index: np.ndarray = field(repr=False)
+
+    # ---- building -------------------------------------------------------------------------
+    @classmethod
+    def from_features(cls, features: Sequence[Mapping[str, Any]],
+                      derived: Mapping[str, np.ndarray | Sequence[Any]] | None = None,
+                      geometries: np.ndarray | None = None) -> "EventTable":
+        """Features (validated GeoJSON dicts) -> table, sorted in story order.
+
+        ``derived`` gives the border-derived columns (``side``, ``distance_to_border_km`` ...),
+        one value per feature in input order; the fatality range is computed here.
+        ``geometries`` are the features' shapely geometries when the caller has them already.
+        """
+        props = [f.get("properties") or {} for f in features]
+        # Dates arrive as ISO strings: read them as strings, then cast (vectorised) to date32.
+        as_read = pa.schema([pa.field(f.name, pa.string()) if f.name in DATE_FIELDS else f
+                             for f in properties_schema()])
+        base = pa.Table.from_pylist(props, schema=as_read)
+        columns: dict[str, pa.Array | pa.ChunkedArray] = {name: base[name] for name in base.column_names}
+        for name in DATE_FIELDS:
+            columns[name] = pc.cast(base[name], pa.date32())
+        geoms = geometries_of(features) if geometries is None else geometries
+        columns["geometry"] = pa.array(shapely.to_wkb(geoms), pa.binary())
+        columns["feature_id"] = pa.array([f.get("id") if isinstance(f.get("id"), str) else None
+                                          for f in features], pa.string())
+        model = pa.table(list(columns.values()), names=list(columns))
+        return cls.from_model_columns(model, derived)
+
+    @classmethod
+    def from_model_columns(cls, model: pa.Table,
+                           derived: Mapping[str, np.ndarray | Sequence[Any]] | None = None) -> "EventTable":
+        """The model's columns (properties, ``geometry`` as WKB, ``feature_id``; e.g. read from
+        GeoParquet) -> table with the derived fields, sorted in story order. ``derived`` as for
+        :meth:`from_features`, in ``model``'s row order."""
+        n = model.num_rows
+        columns: dict[str, pa.Array | pa.ChunkedArray] = {name: model[name] for name in model.column_names}
+        low, high = fatality_range_columns(columns["fatalities"])
+        columns["fatalities_low"], columns["fatalities_high"] = low, high
+        schema = table_schema()
+        for name in DERIVED_FIELDS:
+            if name in ("fatalities_low", "fatalities_high"):
+                continue
+            values = (derived or {}).get(name)
+            typ = schema.field(name).type
+            if values is None:
+                columns[name] = pa.nulls(n, typ)
+            else:
+                arr = np.asarray(values, dtype=object if pa.types.is_string(typ) else np.float64)
+                mask = None if pa.types.is_string(typ) else np.isnan(arr)
+                columns[name] = pa.array(arr, typ, mask=mask, from_pandas=True)
+        table = pa.table([columns[f.name] for f in schema], schema=schema)
+        order = pc.sort_indices(table, sort_keys=[("date_start", "ascending"), ("date_end", "ascending"),
+                                                  ("id", "ascending")]).to_numpy()
+        if np.array_equal(order, np.arange(n)):  # already in story order: no copy
+            return cls(table.combine_chunks(), order.astype(np.int64))
+        return cls(table.take(order).combine_chunks(), np.asarray(order, dtype=np.int64))
+
+    @classmethod
+    def from_arrow(cls, table: pa.Table, source_index: np.ndarray | None = None) -> "EventTable":
+        """A table already in story order with the core schema (from the cache or GeoParquet)."""
+        if source_index is None:
+            source_index = np.arange(table.num_rows, dtype=np.int64)
+        return cls(table, np.asarray(source_index, dtype=np.int64))
+
+    @classmethod
+    def empty(cls) -> "EventTable":
+        return cls(table_schema().empty_table(), np.zeros(0, dtype=np.int64))
+
+    # ---- size and order -------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def take(self, rows: np.ndarray | Sequence[int]) -> "EventTable":
+        """The given rows (kept in the order given; pass sorted rows to stay in story order)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return EventTable(self.table.take(pa.array(rows)), self.source_index[rows])
+
+    # ---- numpy views of the hot columns ---------------------------------------------------
+    def _days(self, name: str) -> np.ndarray:
+        return self.table[name].combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int32)
+
+    @cached_property
+    def t0(self) -> np.ndarray:
+        """First day of each event (days since 1970-01-01), int32."""
+        return self._days("date_start")
+
+    @cached_property
+    def t1(self) -> np.ndarray:
+        """Last day of each event, int32."""
+        return self._days("date_end")
+
+    @cached_property
+    def type_code(self) -> np.ndarray:
+        return _codes(self.table["event_type"], TYPE_CODES)
+
+    @cached_property
+    def confidence_code(self) -> np.ndarray:
+        return _codes(self.table["confidence"], CONFIDENCE_CODES)
+
+    @cached_property
+    def date_precision_code(self) -> np.ndarray:
+        return _codes(self.table["date_precision"], DATE_PRECISION_CODES)
+
+    @cached_property
+    def side_code(self) -> np.ndarray:
+        return _codes(self.table["side"], {s: i for i, s in enumerate(SIDES)})
+
+    @cached_property
+    def geo_precision(self) -> np.ndarray:
+        return self.table["geo_precision"].to_numpy().astype(np.uint8)
+
+    @cached_property
+    def ids(self) -> np.ndarray:
+        return self.table["id"].to_numpy(zero_copy_only=False)
+
+    @cached_property
+    def geometries(self) -> np.ndarray:
+        return shapely.from_wkb(self.table["geometry"].to_numpy(zero_copy_only=False))
+
+    @cached_property
+    def geometry_kind(self) -> np.ndarray:
+        """0 Point, 1 LineString, 2 Polygon, 3 MultiPolygon (GEOMETRY_KINDS), uint8."""
+        ids = shapely.get_type_id(self.geometries)  # shapely: 0 point, 1 line, 3 polygon, 6 multipolygon
+        out = np.full(len(ids), NO_CODE, dtype=np.uint8)
+        for shapely_id, code in ((0, 0), (1, 1), (3, 2), (6, 3)):
+            out[ids == shapely_id] = code
+        return out
+
+    @cached_property
+    def lonlat(self) -> np.ndarray:
+        """An anchor per event, (n, 2) float64: a point's own position; a line's last vertex
+        (where the movement ends); an area's representative point."""
+        geoms = self.geometries
+        out = np.full((len(geoms), 2), np.nan)
+        if not len(geoms):
+            return out
+        kind = self.geometry_kind
+        pts = kind == 0
+        if pts.any():
+            out[pts, 0] = shapely.get_x(geoms[pts])
+            out[pts, 1] = shapely.get_y(geoms[pts])
+        lines = kind == 1
+        if lines.any():
+            ends = shapely.get_point(geoms[lines], -1)
+            out[lines, 0], out[lines, 1] = shapely.get_x(ends), shapely.get_y(ends)
+        areas = kind >= 2
+        if areas.any():
+            rep = shapely.point_on_surface(geoms[areas])
+            out[areas, 0], out[areas, 1] = shapely.get_x(rep), shapely.get_y(rep)
+        return out
+
+    def geometry(self, row: int) -> shapely.Geometry:
+        return self.geometries[row]
+
+    @cached_property
+    def fatalities_low(self) -> np.ndarray:
+        """Lowest complete figure per event (float, NaN where no claim gives a number)."""
+        return self.table["fatalities_low"].to_numpy(zero_copy_only=False).astype(np.float64)
+
+    @cached_property
+    def fatalities_high(self) -> np.ndarray:
+        return self.table["fatalities_high"].to_numpy(zero_copy_only=False).astype(np.float64)
+
+    @cached_property
+    def claim_count(self) -> np.ndarray:
+        return pc.list_value_length(self.table["fatalities"]).fill_null(0).to_numpy().astype(np.int32)
+
+    @cached_property
+    def actor_names(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every name an event's actors go by, flattened: ``(names, row of each name)``."""
+        actors = self.table["actors"].combine_chunks()
+        flat = pc.list_flatten(actors)
+        parents = pc.list_parent_indices(actors).to_numpy()
+        names = flat.field("name").to_numpy(zero_copy_only=False)
+        aliases = flat.field("aliases")
+        alias_names = pc.list_flatten(aliases).to_numpy(zero_copy_only=False)
+        alias_rows = parents[pc.list_parent_indices(aliases).to_numpy()] if len(alias_names) else np.zeros(0, int)
+        return (np.concatenate([names, alias_names]).astype(object),
+                np.concatenate([parents, alias_rows]).astype(np.int64))
+
+    def rows_with_actor(self, name: str) -> np.ndarray:
+        """Boolean mask: events with an actor called ``name`` (its name or an alias)."""
+        names, rows = self.actor_names
+        mask = np.zeros(len(self), dtype=bool)
+        mask[rows[names == name]] = True
+        return mask
+
+    def actors(self) -> list[str]:
+        """Actor names (not aliases) in the data, sorted."""
+        flat = pc.list_flatten(self.table["actors"].combine_chunks())
+        return sorted(pc.unique(flat.field("name")).drop_null().to_pylist())
+
+    # ---- lookups --------------------------------------------------------------------------
+    @cached_property
+    def _row_of(self) -> dict[str, int]:
+        return {eid: i for i, eid in enumerate(self.ids)}
+
+    def row_of(self, event_id: str | None) -> int | None:
+        """The row of an event id (None when absent)."""
+        if event_id is None:
+            return None
+        return self._row_of.get(event_id)
+
+    def __contains__(self, event_id: object) -> bool:
+        return isinstance(event_id, str) and event_id in self._row_of
+
+    # ---- the edges: Features --------------------------------------------------------------
+    def properties(self, row: int, *, derived: bool = True) -> dict[str, Any]:
+        return self._records(np.array([row]), derived)[0]["properties"]
+
+    def _records(self, rows: np.ndarray, derived: bool) -> list[dict[str, Any]]:
+        """Features for ``rows``: one Arrow-to-Python conversion for the batch."""
+        recs = self.table.take(pa.array(rows, pa.int64())).to_pylist()
+        names = [f.name for f in properties_schema()]
+        out = []
+        for rec in recs:
+            props: dict[str, Any] = {}
+            for name in names:
+                v = rec[name]
+                if v is None:
+                    continue
+                props[name] = v.isoformat() if name in DATE_FIELDS else _plain(v)
+            if derived:
+                for name in DERIVED_FIELDS:
+                    props[name] = rec[name]
+            feature: dict[str, Any] = {"type": "Feature"}
+            if rec["feature_id"] is not None:
+                feature["id"] = rec["feature_id"]
+            feature["geometry"] = None
+            feature["properties"] = props
+            out.append(feature)
+        for feature, geom in zip(out, self.geometries[rows]):
+            if geom is not None:
+                g = geom.__geo_interface__
+                feature["geometry"] = {"type": g["type"], "coordinates": _list_coords(g["coordinates"])}
+        return out
+
+    def feature(self, row: int, *, derived: bool = True) -> dict[str, Any]:
+        """One event as a GeoJSON Feature dict (with its derived fields unless ``derived=False``)."""
+        return self._records(np.array([row]), derived)[0]
+
+    def features(self, rows: np.ndarray | Sequence[int] | None = None, *,
+                 derived: bool = True, batch: int = 4096) -> Iterator[dict[str, Any]]:
+        """Features for ``rows`` (all rows when None), converted a batch at a time."""
+        rows = np.arange(len(self)) if rows is None else np.asarray(rows, dtype=np.int64)
+        for start in range(0, len(rows), batch):
+            yield from self._records(rows[start:start + batch], derived)
+
+
+def geometries_of(features: Sequence[Mapping[str, Any]]) -> np.ndarray:
+    """Shapely geometries of GeoJSON features (None where absent), points in one batch."""
+    geoms = np.full(len(features), None, dtype=object)
+    point_at, point_xy, other_at, other_json = [], [], [], []
+    for i, feature in enumerate(features):
+        raw = feature.get("geometry")
+        if not raw:
+            continue
+        if raw.get("type") == "Point":
+            point_at.append(i)
+            point_xy.append(raw["coordinates"][:2])
+        else:
+            other_at.append(i)
+            other_json.append(json.dumps(raw))
+    if point_at:
+        geoms[point_at] = shapely.points(np.asarray(point_xy, dtype=float))
+    if other_at:  # one GEOS call for all of them (shapely.geometry.shape is slow per feature)
+        geoms[other_at] = shapely.from_geojson(other_json)
+    return geoms
+
+
+def fatality_range_columns(claims: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Per event, the lowest and highest reported fatalities across its claims, vectorised.
+
+    The same rule as :func:`bordermap.model.fatality_range` (checked by a test): a claim's low is
+    its ``total`` or else its ``low``; its high is its ``total``, else ``high``, else ``low``.
+    Null where no claim gives a number; never an average.
+    """
+    claims = claims.combine_chunks() if isinstance(claims, pa.ChunkedArray) else claims
+    n = len(claims)
+    flat = pc.list_flatten(claims)
+    parents = pc.list_parent_indices(claims).to_numpy()
+
+    def col(name: str) -> np.ndarray:
+        return flat.field(name).to_numpy(zero_copy_only=False).astype(np.float64) if len(flat) else np.zeros(0)
+
+    total, low, high = col("total"), col("low"), col("high")
+    c_low = np.where(np.isnan(total), low, total)
+    c_high = np.where(np.isnan(total), np.where(np.isnan(high), low, high), total)
+    lo = np.full(n, np.inf)
+    hi = np.full(n, -np.inf)
+    ok = ~np.isnan(c_low)
+    np.minimum.at(lo, parents[ok], c_low[ok])
+    ok = ~np.isnan(c_high)
+    np.maximum.at(hi, parents[ok], c_high[ok])
+    lo_mask, hi_mask = np.isinf(lo), np.isinf(hi)
+    return (pa.array(np.where(lo_mask, 0, lo).astype(np.int64), pa.int64(), mask=lo_mask),
+            pa.array(np.where(hi_mask, 0, hi).astype(np.int64), pa.int64(), mask=hi_mask))
+
+
+__all__ += ["geometries_of", "fatality_range_columns", "GEOMETRY_KINDS"]

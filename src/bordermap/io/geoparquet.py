@@ -1,0 +1,102 @@
+"""Events as GeoParquet: the columnar form of the model, for large data.
+
+The columns are the model's fields (:func:`bordermap.core.columns.properties_schema`: claims,
+sources, actors and corrections as list<struct>, dates as date32) and ``geometry`` as WKB, with
+GeoParquet 1.1 metadata (so QGIS, geopandas and DuckDB read it as a layer) and the dataset's
+``article`` block under the ``bordermap`` key. Derived fields are never written; they are
+computed on load, as for GeoJSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from bordermap.core.columns import properties_schema
+from bordermap.errors import UnreadableFileError
+
+__all__ = ["write_events_parquet", "read_events_parquet", "GEOPARQUET_VERSION", "is_parquet"]
+
+GEOPARQUET_VERSION = "1.1.0"
+_KEY = b"bordermap"
+
+
+def is_parquet(path: str | os.PathLike) -> bool:
+    return str(path).lower().endswith((".parquet", ".geoparquet"))
+
+
+def _geo_metadata(types: list[str]) -> bytes:
+    return json.dumps({"version": GEOPARQUET_VERSION, "primary_column": "geometry",
+                       "columns": {"geometry": {"encoding": "WKB", "geometry_types": types}}}).encode()
+
+
+def events_arrow(table: pa.Table, article: dict[str, Any] | None) -> pa.Table:
+    """The core table's model columns (no derived fields) with the GeoParquet metadata."""
+    import shapely
+
+    names = [f.name for f in properties_schema()] + ["geometry", "feature_id"]
+    out = table.select(names)
+    types = sorted(set(shapely.get_type_id(shapely.from_wkb(out["geometry"].to_numpy(zero_copy_only=False))).tolist()))
+    names_of = {0: "Point", 1: "LineString", 3: "Polygon", 6: "MultiPolygon"}
+    meta = {b"geo": _geo_metadata([names_of[t] for t in types if t in names_of])}
+    if article:
+        meta[_KEY] = json.dumps({"article": article}, ensure_ascii=False).encode()
+    return out.replace_schema_metadata(meta)
+
+
+def write_events_parquet(table: pa.Table, article: dict[str, Any] | None, path: str | os.PathLike) -> None:
+    """Write events (an EventTable's ``table``) to ``path`` as GeoParquet (zstd, row groups of 64k).
+    The caller makes the write atomic (e.g. write to a temp name and rename)."""
+    pq.write_table(events_arrow(table, article), str(path), compression="zstd", row_group_size=1 << 16)
+
+
+def read_events_parquet(path: str | os.PathLike) -> tuple[pa.Table, dict[str, Any] | None]:
+    """The model columns of a GeoParquet events file and its ``article`` block.
+
+    Raises :class:`UnreadableFileError` (one sentence) if it is not Parquet, or lacks the
+    model's columns or has them with other types.
+    """
+    p = Path(path)
+    try:
+        pf = pq.ParquetFile(str(p))
+        table = pf.read()
+    except FileNotFoundError:
+        raise UnreadableFileError(str(p), "file not found") from None
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise UnreadableFileError(str(p), f"is not a readable Parquet file ({str(exc)[:120]})") from None
+    meta = table.schema.metadata or {}
+    problems = []
+    want = list(properties_schema()) + [pa.field("geometry", pa.binary()), pa.field("feature_id", pa.string())]
+    columns = []
+    for f in want:
+        if f.name not in table.column_names:
+            if f.nullable and f.name == "feature_id":
+                columns.append(pa.nulls(table.num_rows, f.type))
+                continue
+            required = f.name in ("id", "geometry", "date_start", "date_end")
+            if required:
+                problems.append(f"column {f.name!r} is missing")
+            columns.append(pa.nulls(table.num_rows, f.type))
+            continue
+        col = table[f.name]
+        if not col.type.equals(f.type):
+            try:
+                col = col.cast(f.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                problems.append(f"column {f.name!r} has type {col.type}, expected {f.type}")
+                continue
+        columns.append(col)
+    if problems:
+        raise UnreadableFileError(str(p), "is not a bordermap events file: " + "; ".join(problems))
+    article = None
+    if _KEY in meta:
+        try:
+            article = json.loads(meta[_KEY]).get("article")
+        except ValueError:
+            article = None
+    return pa.table(columns, schema=pa.schema(want)), article

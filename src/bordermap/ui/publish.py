@@ -1,0 +1,94 @@
+"""The map's data as files Streamlit serves: written once per dataset, fetched once per browser.
+
+The binary events payload, its text chunks and the reference layers go under
+``static/vendor/data/<dataset key>/`` (the key names the content, so a browser may cache them
+for good); a filter's category mask, when it is too big to travel in the map's script, goes
+beside them under a name made from its bits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from bordermap.assets import APP_PREFIX, publish_json
+from bordermap.core.table import EventTable
+from bordermap.dataset import Dataset
+from bordermap.mapping.event_layer import INLINE_MASK_BYTES, category_bits, inline_mask
+from bordermap.mapping.payload import PAYLOAD_FORMAT, detail_chunks, encode_events
+from bordermap.timeline import EventFilter
+
+__all__ = ["Published", "published"]
+
+_DONE = ".complete"
+_LOCK = threading.Lock()
+_CACHE: dict[tuple[str, str], "Published"] = {}
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+@dataclass(frozen=True)
+class Published:
+    folder: Path
+    prefix: str
+    #: the EventLayer source: ``{"url": ..., "chunkUrl": ...}``
+    events: dict[str, str]
+    #: reference layer name -> URL
+    layers: dict[str, str]
+
+    def mask(self, flt: EventFilter, table: EventTable) -> dict[str, str] | None:
+        """The filter's category mask for the map: inline when small, else a served file."""
+        bits = category_bits(flt, table)
+        if bits is None or len(bits) <= INLINE_MASK_BYTES:
+            return inline_mask(bits)
+        name = "m" + hashlib.sha256(bits).hexdigest()[:20] + ".bin"
+        path = self.folder / name
+        if not path.exists():
+            _write(path, bits)
+        return {"url": self.prefix + name}
+
+
+def _publish_events(ds: Dataset, folder: Path) -> None:
+    if (folder / _DONE).exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    big = len(ds) > 50_000
+    bar = st.progress(0.0, text="Preparing the map's data…") if big else None
+    _write(folder / "events.bin", encode_events(ds.table))
+    chunks = detail_chunks(ds.table, article=ds.article)
+    for k, chunk in enumerate(chunks):
+        _write(folder / f"c{k}.json", json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).encode())
+        if bar is not None and k % 64 == 0:
+            bar.progress(k / max(len(chunks), 1), text=f"Preparing the map's data: {k * len(chunk):,} events")
+    (folder / _DONE).write_text("")
+    if bar is not None:
+        bar.empty()
+
+
+def published(ds: Dataset, static_dir: Path) -> Published:
+    """Publish ``ds`` for the map (once per dataset and server) and say where it is."""
+    key = (ds.key, str(static_dir))
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            return hit
+        name = f"{ds.key}-{PAYLOAD_FORMAT}"
+        folder = static_dir / "data" / name
+        prefix = APP_PREFIX + f"data/{name}/"
+        _publish_events(ds, folder)
+        layers = {kind: APP_PREFIX + "data/" + publish_json(static_dir / "data", fc)
+                  for kind, fc in ds.reference.items() if fc}
+        pub = Published(folder=folder, prefix=prefix,
+                        events={"url": prefix + "events.bin", "chunkUrl": prefix + "c"}, layers=layers)
+        _CACHE[key] = pub
+        return pub
