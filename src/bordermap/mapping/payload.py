@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 from folium.template import Environment as FoliumEnvironment
@@ -26,21 +25,18 @@ from folium.template import tojavascript
 
 from bordermap.core.columns import CONFIDENCE_CODES, DATE_PRECISION_CODES, GEOMETRY_KINDS, SIDES, TYPE_CODES
 from bordermap.core.table import EventTable
+from bordermap.mapping.text import CHUNK, chunk_rows, text_chunks, text_columns
 from bordermap.mapping.style import (DENSITY_RAMP, POINT_RADIUS, RING_KM, SELECTED_RADIUS, event_styles,
                                      style_code)
-from bordermap.model import CONFIDENCE_LEVELS, DATE_PRECISIONS, claim_figure, claim_parts, date_label
+from bordermap.model import claim_figure, claim_parts
 
-__all__ = ["encode_events", "decode_events", "decode_inline", "inline_source_of", "detail_chunks", "chunk_rows", "event_labels", "event_details", "CHUNK", "PAYLOAD_FORMAT", "to_script_json",
+__all__ = ["encode_events", "decode_events", "decode_inline", "inline_source_of", "detail_chunks", "chunk_rows", "CHUNK", "PAYLOAD_FORMAT", "to_script_json",
            "claim_line", "correction_line", "refs_line", "Template", "jinja_inert"]
 
-#: Events per text chunk.
-CHUNK = 512
 #: Names the layout of the payload and the chunks: served files are kept under it, so a browser
 #: or a static folder never mixes two layouts. Bump it when either changes.
-PAYLOAD_FORMAT = "p2"
+PAYLOAD_FORMAT = "p3"
 _MAGIC = b"BMEV"
-_EPOCH = date(1970, 1, 1)
-_PLACE = {1: "", 2: " (approximate area)", 3: " (region only)"}
 
 
 def claim_line(claim: dict[str, Any]) -> str:
@@ -142,119 +138,11 @@ def encode_events(table: EventTable) -> bytes:
     return _pack(header, arrays)
 
 
-def _rows_of(data, rows: np.ndarray):
-    """``data.take(rows)``, or a zero-copy slice when the rows are a contiguous run (a chunk)."""
-    if len(rows) and rows[-1] - rows[0] + 1 == len(rows) and np.all(np.diff(rows) == 1):
-        return data.slice(int(rows[0]), len(rows))
-    return data.take(rows)
-
-
-def _strings(table: EventTable, name: str, rows: np.ndarray) -> list[Any]:
-    return _rows_of(table.table[name], rows).to_pylist()
-
-
-def _same(x: Any) -> Any:
-    return x
-
-
-class _Strings:
-    """A chunk's string table: ``strings(text)`` -> its index (None stays None)."""
-
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}
-
-    def __call__(self, value: str | None) -> int | None:
-        if value is None:
-            return None
-        i = self.index.get(value)
-        if i is None:
-            i = self.index[value] = len(self.index)
-        return i
-
-    @property
-    def values(self) -> list[str]:
-        return list(self.index)
-
-
-def event_labels(table: EventTable, rows: np.ndarray, strings: Callable[[Any], Any] = _same) -> list[list[Any]]:
-    """Per event, what a tooltip says: ``[id, title, date, place, type · confidence · killed]``.
-    Labels are computed once per distinct value, not per event. ``strings`` maps each text
-    (e.g. to its index in a chunk's string table)."""
-    rows = np.asarray(rows, dtype=np.int64)
-    if not len(rows):
-        return []
-    S = strings
-    t0, t1, dp = table.t0[rows], table.t1[rows], table.date_precision_code[rows]
-    keys = np.stack([t0, t1, dp.astype(np.int32)], axis=1)
-    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-    dates = [S(date_label(date.fromordinal(_EPOCH.toordinal() + int(a)), date.fromordinal(_EPOCH.toordinal() + int(b)),
-                          DATE_PRECISIONS[int(p)])) for a, b, p in uniq]
-    inverse = inverse.ravel()
-    ids, titles, places = (_strings(table, k, rows) for k in ("id", "title", "location"))
-    gp = table.geo_precision[rows]
-    ty, cf = table.type_code[rows], table.confidence_code[rows]
-    lo, hi, nc = table.fatalities_low[rows], table.fatalities_high[rows], table.claim_count[rows]
-    types, confs = list(TYPE_CODES), list(CONFIDENCE_LEVELS)
-    out = []
-    for i in range(len(rows)):
-        meta = f"{types[ty[i]]} · {confs[cf[i]]}"
-        if not np.isnan(lo[i]):
-            killed = f"{int(lo[i])}" if lo[i] == hi[i] else f"{int(lo[i])}–{int(hi[i])}"
-            meta += f" · killed: {killed}" + (f" ({nc[i]} claims)" if nc[i] > 1 else "")
-        out.append([S(ids[i]), S(titles[i]), dates[inverse[i]], S(places[i] + _PLACE.get(int(gp[i]), "")), S(meta)])
-    return out
-
-
-def event_details(table: EventTable, rows: np.ndarray, article: dict[str, Any] | None,
-                  strings: Callable[[Any], Any] = _same) -> list[list[Any]]:
-    """Per event, what a standalone export's popup adds to the tooltip: ``[sub-type, summary,
-    confidence note, [claims], [corrections], [[source, url, date]], article paragraphs]``."""
-    S = strings
-    rows = np.asarray(rows, dtype=np.int64)
-    names = ("sub_event_type", "summary", "confidence_note", "fatalities", "corrections", "sources", "article_refs")
-    sub = _rows_of(table.table.select(list(names)), rows).to_pylist()  # one conversion for the batch
-    out = []
-    for p in sub:
-        out.append([
-            S(p["sub_event_type"]), S(p["summary"]), S(p["confidence_note"]),
-            [S(claim_line(c)) for c in p["fatalities"] or []],
-            [S(correction_line(c)) for c in p["corrections"] or []],
-            [[S(s["name"]), S(s.get("url")), S(s.get("date"))] for s in p["sources"] or []],
-            S(refs_line(p["article_refs"] or [], article)),
-        ])
-    return out
-
-
 def detail_chunks(table: EventTable, *, article: dict[str, Any] | None = None,
-                  popups: bool = False) -> list[dict[str, list[Any]]]:
-    """The events' text in chunks of :data:`CHUNK` rows (chunk k holds rows k*CHUNK ...), each
-    with its own string table: ``{"s": strings, "r": rows}``, every string in the rows given as
-    its index in ``s`` (text repeats a lot — places, sources, claim lines — and gzip's 32 kB
-    window misses far repeats). Per row its :func:`event_labels`, plus its
-    :func:`event_details` when ``popups``."""
-    chunks = []
-    for start in range(0, len(table), CHUNK):
-        rows = np.arange(start, min(start + CHUNK, len(table)))
-        strings = _Strings()
-        labels = event_labels(table, rows, strings)
-        if popups:
-            labels = [lab + [det] for lab, det in zip(labels, event_details(table, rows, article, strings))]
-        chunks.append({"s": strings.values, "r": labels})
-    return chunks
-
-
-def chunk_rows(chunk: dict[str, list[Any]]) -> list[list[Any]]:
-    """A chunk's rows with their strings in place (the inverse of its string table)."""
-    s = chunk["s"]
-
-    def walk(x: Any) -> Any:
-        if isinstance(x, int):
-            return s[x]
-        if isinstance(x, list):
-            return [walk(v) for v in x]
-        return x
-
-    return walk(chunk["r"])
+                  popups: bool = False) -> list[dict[str, Any]]:
+    """The events' text in chunks of :data:`CHUNK` rows (chunk k holds rows k*CHUNK ...), as
+    :mod:`bordermap.mapping.text` lays them out; with the popups' details when ``popups``."""
+    return text_chunks(text_columns(table, article=article, popups=popups), len(table), CHUNK)
 
 
 #: '{{', '{%' and '{#' open Jinja syntax. branca renders every element's output a second time as

@@ -86,15 +86,27 @@
   }
 
   /* Text chunks: fetched (app) or unpacked (exports) once each, when first needed. A chunk is
-     {s: strings, r: rows}, every string in the rows given as its index in s. */
+     columnar with one string table (bordermap/mapping/text.py); rows are rebuilt here as
+     [id, title, date, place, meta(, [sub, summary, confidence note, claims, corrections,
+     sources, refs])]. */
   function unintern(c) {
-    var s = c.s;
-    function walk(x) {
-      if (typeof x === "number") return s[x];
-      if (Array.isArray(x)) return x.map(walk);
-      return x;
+    var s = c.s, C = c.c, L = c.l || {}, rows = new Array(c.n);
+    function S(i) { return i < 0 ? null : s[i]; }
+    function list(name, i) {
+      var o = L[name].o, v = L[name].v, out = [];
+      for (var j = o[i]; j < o[i + 1]; j++) out.push(S(v[j]));
+      return out;
     }
-    return walk(c.r);
+    for (var i = 0; i < c.n; i++) {
+      var row = [S(C.id[i]), S(C.title[i]), S(C.date[i]), S(C.place[i]), S(C.meta[i])];
+      if (C.summary) {
+        var src = [];
+        for (var j = c.src.o[i]; j < c.src.o[i + 1]; j++) src.push([S(c.src.name[j]), S(c.src.url[j]), S(c.src.date[j])]);
+        row.push([S(C.sub[i]), S(C.summary[i]), S(C.confnote[i]), list("claims", i), list("corrections", i), src, S(C.refs[i])]);
+      }
+      rows[i] = row;
+    }
+    return rows;
   }
   function chunkSource(src) {
     var cache = {};

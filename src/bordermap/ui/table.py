@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from bordermap.core.table import EventTable
-from bordermap.mapping.payload import event_labels
+from bordermap.mapping.text import text_columns
 
 __all__ = ["events_table", "PAGE_ROWS", "rows_frame"]
 
@@ -19,14 +19,15 @@ PAGE_ROWS = 500
 
 def rows_frame(table: EventTable, rows: np.ndarray) -> pd.DataFrame:
     """The table's columns for ``rows``: the same labels as the map's tooltips."""
-    labels = event_labels(table, rows)
+    part = table.take(rows)
+    text = text_columns(part)
     lo, hi = table.fatalities_low[rows], table.fatalities_high[rows]
     killed = ["" if np.isnan(a) else (f"{int(a)}" if a == b else f"{int(a)}–{int(b)}") for a, b in zip(lo, hi)]
     sides = table.table["side"].take(rows).to_pylist()
     return pd.DataFrame({
-        "id": [lab[0] for lab in labels],
-        "When": [lab[2] for lab in labels],
-        "Event": [lab[1] for lab in labels],
+        "id": text["id"].to_pylist(),
+        "When": text["date"].to_pylist(),
+        "Event": text["title"].to_pylist(),
         "Type": table.table["event_type"].take(rows).to_pylist(),
         "Where": table.table["location"].take(rows).to_pylist(),
         "Side": [s or "" for s in sides],

@@ -1,0 +1,223 @@
+"""The events' text for the browser, computed on columns: labels, claim lines, sources.
+
+Tooltips, popups and the events table say the same things as the panel: the date label
+(:func:`bordermap.model.date_label`), the place with its precision, type · confidence · killed,
+and for popups the claims as :func:`~bordermap.mapping.payload.claim_line` words them, the
+corrections, the sources and the article's paragraphs. Here they are built for every event at
+once with Arrow compute functions (a million events in seconds); a test checks every string
+against the scalar functions, which stay the definition.
+
+The browser gets them in chunks of :data:`CHUNK` events, each chunk columnar with its own
+string table: ``{"s": [strings], "n": rows, "c": {column: [index into s, -1 for none]},
+"l": {list column: {"o": offsets, "v": [index]}}, "src": {"o": offsets, "name"|"url"|"date":
+[index]}}``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bordermap.core.columns import CONFIDENCE_CODES, TYPE_CODES
+from bordermap.core.table import EventTable
+from bordermap.model import DATE_PRECISIONS, date_label
+
+__all__ = ["CHUNK", "text_columns", "text_chunks", "chunk_rows"]
+
+#: Events per text chunk.
+CHUNK = 512
+_EPOCH = date(1970, 1, 1).toordinal()
+_PLACE = ["", "", " (approximate area)", " (region only)"]
+
+
+def _join(*parts: Any) -> pa.Array:
+    """Element-wise concatenation of arrays and constant strings (a null part counts as empty)."""
+    arrays = [pc.fill_null(p, "") if isinstance(p, (pa.Array, pa.ChunkedArray)) else pa.scalar(p, pa.string())
+              for p in parts]
+    return pc.binary_join_element_wise(*arrays, "")
+
+
+def _int_text(values: np.ndarray) -> pa.Array:
+    return pc.cast(pa.array(values.astype(np.int64)), pa.string())
+
+
+def _date_labels(table: EventTable) -> pa.Array:
+    keys = np.stack([table.t0, table.t1, table.date_precision_code.astype(np.int32)], axis=1)
+    if not len(keys):
+        return pa.array([], pa.string())
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    labels = [date_label(date.fromordinal(_EPOCH + int(a)), date.fromordinal(_EPOCH + int(b)), DATE_PRECISIONS[int(p)])
+              for a, b, p in uniq]
+    return pa.array(labels, pa.string()).take(pa.array(inverse.ravel()))
+
+
+def _meta(table: EventTable) -> pa.Array:
+    """'Battles · disputed · killed: 42–200 (2 claims)'."""
+    types = pa.array(list(TYPE_CODES), pa.string()).take(pa.array(table.type_code.astype(np.int64)))
+    confs = pa.array(list(CONFIDENCE_CODES), pa.string()).take(pa.array(table.confidence_code.astype(np.int64)))
+    lo, hi, nc = table.fatalities_low, table.fatalities_high, table.claim_count
+    has = ~np.isnan(lo)
+    lo_t = _int_text(np.where(has, lo, 0))
+    hi_t = _int_text(np.where(has, hi, 0))
+    killed = pc.if_else(pa.array(lo == hi), lo_t, _join(lo_t, "–", hi_t))
+    claims = pc.if_else(pa.array(nc > 1), _join(" (", _int_text(nc), " claims)"), "")
+    killed = pc.if_else(pa.array(has), _join(" · killed: ", killed, claims), "")
+    return _join(types, " · ", confs, killed)
+
+
+def _figure(total: pa.Array, low: pa.Array, high: pa.Array) -> pa.Array:
+    """claim_figure on columns: '42', '10–20' or 'at least 8'."""
+    t, lo, hi = (pc.cast(x, pa.string()) for x in (total, low, high))
+    ranged = _join(lo, "–", hi)
+    at_least = _join("at least ", pc.fill_null(lo, "None"))
+    return pc.if_else(pc.is_valid(total), t, pc.if_else(pc.is_valid(high), ranged, at_least))
+
+
+def _list_join(values: pa.Array, offsets: pa.Array, sep: str) -> pa.Array:
+    return pc.binary_join(pa.ListArray.from_arrays(offsets, values), sep)
+
+
+def _claim_lines(fatalities: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Every claim's line (claim_line on columns) and the offsets of each event's claims."""
+    flat = pc.list_flatten(fatalities)
+    offsets = _offsets(fatalities)
+    if not len(flat):
+        return pa.array([], pa.string()), offsets
+    bd = flat.field("breakdown")
+    bd = bd.cast(pa.list_(pa.struct([pa.field("key", pa.string()), pa.field("value", bd.type.item_type)])))
+    entries = pc.list_flatten(bd)
+    keys = pc.replace_substring(entries.field("key"), "_", " ")
+    parts = _list_join(_join(keys, " ", pc.cast(entries.field("value"), pa.string())), _offsets(bd), ", ")
+    parts = pc.fill_null(parts, "")
+    line = _join(flat.field("source"), ": ", _figure(flat.field("total"), flat.field("low"), flat.field("high")))
+    line = pc.if_else(pc.greater(pc.utf8_length(parts), 0), _join(line, " (", parts, ")"), line)
+    note = flat.field("note")
+    has_note = pc.fill_null(pc.greater(pc.utf8_length(note), 0), False)
+    return pc.if_else(has_note, _join(line, " — ", note), line), offsets
+
+
+def _correction_lines(corrections: pa.Array) -> tuple[pa.Array, pa.Array]:
+    flat = pc.list_flatten(corrections)
+    offsets = _offsets(corrections)
+    if not len(flat):
+        return pa.array([], pa.string()), offsets
+    srcs = flat.field("sources")
+    names = pc.fill_null(_list_join(pc.list_flatten(srcs).field("name"), _offsets(srcs), "; "), "")
+    return _join("The article says ", flat.field("article_says"), "; ", flat.field("correction"), " (", names, ")"), offsets
+
+
+def _offsets(lists: pa.Array) -> pa.Array:
+    """Offsets of a list array with nulls read as empty lists (and a zero base)."""
+    lists = pc.fill_null(lists, pa.scalar([], lists.type)) if lists.null_count else lists
+    off = lists.offsets.to_numpy()
+    return pa.array((off - off[0]).astype(np.int32)) if len(off) else pa.array([0], pa.int32())
+
+
+def _refs(refs: pa.Array, title: str | None) -> pa.Array:
+    """refs_line on columns: 'Article paragraphs 12, 15 of “title”' ('' when none)."""
+    n = pc.fill_null(pc.list_value_length(refs), 0)
+    joined = pc.fill_null(pc.binary_join(pc.cast(refs, pa.list_(pa.string())), ", "), "")
+    label = pc.if_else(pc.equal(n, 1), "Article paragraph ", "Article paragraphs ")
+    line = _join(label, joined, f" of “{title}”" if title else "")
+    return pc.if_else(pc.greater(n, 0), line, "")
+
+
+def text_columns(table: EventTable, *, article: dict[str, Any] | None = None,
+                 popups: bool = False) -> dict[str, Any]:
+    """Every event's text as columns (Arrow string arrays; lists as (values, offsets))."""
+    t = table.table.combine_chunks() if hasattr(table.table, "combine_chunks") else table.table
+    gp = np.clip(table.geo_precision.astype(np.int64), 0, 3)
+    cols: dict[str, Any] = {
+        "id": t["id"].combine_chunks(),
+        "title": t["title"].combine_chunks(),
+        "date": _date_labels(table),
+        "place": _join(t["location"].combine_chunks(), pa.array(_PLACE, pa.string()).take(pa.array(gp))),
+        "meta": _meta(table),
+    }
+    if popups:
+        cols["sub"] = t["sub_event_type"].combine_chunks()
+        cols["summary"] = t["summary"].combine_chunks()
+        cols["confnote"] = t["confidence_note"].combine_chunks()
+        cols["refs"] = _refs(t["article_refs"].combine_chunks(), (article or {}).get("title"))
+        cols["claims"] = _claim_lines(t["fatalities"].combine_chunks())
+        cols["corrections"] = _correction_lines(t["corrections"].combine_chunks())
+        src = t["sources"].combine_chunks()
+        flat = pc.list_flatten(src)
+        cols["sources"] = ({"name": flat.field("name"), "url": flat.field("url"), "date": flat.field("date")}
+                           if len(flat) else {"name": pa.array([], pa.string()), "url": pa.array([], pa.string()),
+                                              "date": pa.array([], pa.string())},
+                           _offsets(src))
+    return cols
+
+
+_SCALARS = ("id", "title", "date", "place", "meta", "sub", "summary", "confnote", "refs")
+
+
+def text_chunks(cols: dict[str, Any], n: int, chunk: int = CHUNK) -> list[dict[str, Any]]:
+    """Cut :func:`text_columns` into chunks, each with one string table (dictionary encoding)."""
+    out = []
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        pieces: list[tuple[str, pa.Array]] = [(k, cols[k].slice(start, stop - start)) for k in _SCALARS if k in cols]
+        lists: dict[str, Any] = {}
+        for name in ("claims", "corrections"):
+            if name in cols:
+                values, off = cols[name]
+                o = off.to_numpy()
+                a, b = int(o[start]), int(o[stop])
+                lists[name] = (o[start:stop + 1] - a).tolist()
+                pieces.append((name, values.slice(a, b - a)))
+        src = None
+        if "sources" in cols:
+            fields, off = cols["sources"]
+            o = off.to_numpy()
+            a, b = int(o[start]), int(o[stop])
+            src = (o[start:stop + 1] - a).tolist()
+            for f in ("name", "url", "date"):
+                pieces.append(("src." + f, fields[f].slice(a, b - a)))
+        combined = pa.concat_arrays([p.cast(pa.string()) for _, p in pieces])
+        encoded = pc.dictionary_encode(combined)  # one string table for the whole chunk
+        strings = encoded.dictionary.to_pylist()
+        all_idx = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        idx: dict[str, list[int]] = {}
+        at = 0
+        for name, part in pieces:
+            idx[name] = all_idx[at:at + len(part)].tolist()
+            at += len(part)
+        c: dict[str, Any] = {"s": strings, "n": stop - start, "c": {k: idx[k] for k in _SCALARS if k in idx}}
+        if lists:
+            c["l"] = {k: {"o": lists[k], "v": idx[k]} for k in lists}
+        if src is not None:
+            c["src"] = {"o": src, "name": idx["src.name"], "url": idx["src.url"], "date": idx["src.date"]}
+        out.append(c)
+    return out
+
+
+def chunk_rows(c: dict[str, Any]) -> list[list[Any]]:
+    """A chunk back as rows, as the browser reads it: ``[id, title, date, place, meta]`` plus,
+    with popups, ``[sub, summary, confidence note, [claims], [corrections], [[source, url,
+    date]], refs]`` (the JavaScript in bordermap.js does the same)."""
+    s = c["s"]
+
+    def S(i: int) -> str | None:
+        return None if i < 0 else s[i]
+
+    cols, lists = c["c"], c.get("l", {})
+    rows = []
+    for i in range(c["n"]):
+        row: list[Any] = [S(cols[k][i]) for k in ("id", "title", "date", "place", "meta")]
+        if "summary" in cols:
+            def part(name):
+                o, v = lists[name]["o"], lists[name]["v"]
+                return [S(x) for x in v[o[i]:o[i + 1]]]
+            so = c["src"]["o"]
+            sources = [[S(c["src"]["name"][j]), S(c["src"]["url"][j]), S(c["src"]["date"][j])]
+                       for j in range(so[i], so[i + 1])]
+            row.append([S(cols["sub"][i]), S(cols["summary"][i]), S(cols["confnote"][i]), part("claims"),
+                        part("corrections"), sources, S(cols["refs"][i])])
+        rows.append(row)
+    return rows
