@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from browser import browser, offline_page, wait_for_app  # noqa: E402
+from browser import browser, map_frame, offline_page, wait_for_app  # noqa: E402
 from conftest import AppServer  # noqa: E402
 from machine import machine_line, write_section  # noqa: E402
 
@@ -95,9 +95,11 @@ def make_data(size: str, tmp: Path) -> tuple[Path, str]:
 
 def time_load(path: Path, runs: int) -> dict:
     cache = tempfile.mkdtemp(prefix="bordermap-bench-cache-")
-    code = ("import sys, time, resource; from bordermap.dataset import load_dataset; t = time.perf_counter(); "
-            "ds = load_dataset(sys.argv[1], sys.argv[2]); "
-            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(ds))")
+    # Peak memory from VmHWM: ru_maxrss would keep the (large) RSS of this process, which the
+    # child is forked from, across the exec.
+    code = ("import sys, time; from bordermap.dataset import load_dataset; t = time.perf_counter(); "
+            "ds = load_dataset(sys.argv[1], sys.argv[2]); hwm = open('/proc/self/status').read(); "
+            "print(time.perf_counter() - t, int(hwm.split('VmHWM:')[1].split()[0]) / 1024, len(ds))")
     env = {**os.environ, "BORDERMAP_CACHE": cache}
 
     def run():
@@ -120,7 +122,7 @@ def measure_app(path: Path, cache: str, b, runs: int) -> dict:
         t0 = time.perf_counter()
         page.goto(server.url)
         wait_for_app(page, timeout=900_000)
-        frame = next(f for f in page.frames if "st_folium" in f.url)
+        frame = map_frame(page, timeout=900_000)
         frame.wait_for_function("() => window.Bordermap && Bordermap.layers.length && Bordermap.layers[0].ready",
                                 timeout=900_000)
         first_visit = time.perf_counter() - t0

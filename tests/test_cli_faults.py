@@ -67,7 +67,7 @@ def test_a_long_id_is_cut_in_every_line(capsys, tmp_path):
 
 def test_a_problem_found_twice_is_printed_once(capsys, monkeypatch, tmp_path):
     a, b = Problem("f", 0, "a", "title", "missing"), Problem("f", 1, "b", "title", "missing")
-    monkeypatch.setattr(cli, "validate_file", lambda path: [a, b, a])
+    monkeypatch.setattr(cli, "validate_path", lambda path: [a, b, a])
     code, _, err = run(capsys, "validate", "f")
     assert code == 1 and err.splitlines() == [str(a), str(b), "f: 2 problem(s); the file is not valid"]
 

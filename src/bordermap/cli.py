@@ -16,7 +16,7 @@ from typing import NoReturn, Sequence
 from bordermap.errors import BordermapError, UnreadableFileError, unique_problems
 from bordermap.export_cli import add_export_parser, report_error
 from bordermap.textsafe import echo, terminal_safe
-from bordermap.validate import validate_file
+from bordermap.dataset import validate_path
 
 __all__ = ["main", "build_parser"]
 
@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 def _cmd_validate(args: argparse.Namespace) -> int:
     path = Path(args.path)
     try:
-        problems = unique_problems(validate_file(path))
+        problems = unique_problems(validate_path(path))
     except UnreadableFileError as exc:
         echo(f"error: {exc}", sys.stderr)
         return 2
@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p_val = sub.add_parser("validate", help="check an events file against the model and its rules",
-                           description="Check an events GeoJSON file; print one line per problem. "
+                           description="Check an events file (GeoJSON or GeoParquet); print one line per problem. "
                                        "Never writes to the file.")
     p_val.add_argument("path", nargs="?", default=str(DEFAULT_EVENTS),
                        help=f"events file (default: {DEFAULT_EVENTS})")

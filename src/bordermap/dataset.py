@@ -24,7 +24,7 @@ from bordermap.io.geoparquet import is_parquet, read_events_parquet
 from bordermap.validate import validate_collection
 
 __all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "DEFAULT_EVENTS", "DEFAULT_GEO",
-           "Progress", "parquet_problems", "VALIDATE_BATCH"]
+           "Progress", "parquet_problems", "validate_path", "VALIDATE_BATCH"]
 
 DEFAULT_EVENTS = Path("data/events.geojson")
 DEFAULT_GEO = Path("geo")
@@ -150,6 +150,17 @@ def _read_parquet(path: Path, layers: ReferenceLayers | None, progress: Progress
         geoms = shapely.from_wkb(model["geometry"].to_numpy(zero_copy_only=False))
         derived = border_columns(geoms, layers)
     return EventTable.from_model_columns(model, derived), article, problems
+
+
+def validate_path(path: str | Path) -> list[Problem]:
+    """Every problem with an events file, GeoJSON or GeoParquet (raises ``UnreadableFileError``
+    when it cannot be read at all); what ``bordermap validate`` prints."""
+    from bordermap.validate import validate_file
+
+    if is_parquet(path):
+        model, _ = read_events_parquet(path)
+        return parquet_problems(model, str(path))
+    return validate_file(path)
 
 
 def prepare_events(features: list[dict[str, Any]], layers: ReferenceLayers | None) -> EventTable:

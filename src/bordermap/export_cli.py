@@ -21,7 +21,7 @@ from pathlib import Path
 from bordermap.dataset import DEFAULT_EVENTS, DEFAULT_GEO, load_dataset
 from bordermap.errors import (BordermapError, DataFileError, UnreadableFileError, UnwritableFileError,
                               WriteInterrupted)
-from bordermap.export import FORMATS, export_bytes, selected_events, write_export
+from bordermap.export import FORMATS, export_bytes, write_export
 from bordermap.io.files import check_destination
 from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
 from bordermap.presentation import export_presentation
@@ -194,12 +194,12 @@ def _export(args: argparse.Namespace) -> str:
     _warn(ds.warnings)
     whole = span(ds.table)
     flt = filter_from_args(args, whole.start if whole else None, whole.end if whole else None)
-    n = len(selected_events(ds, flt))
+    n = int(flt.mask(ds.table).sum())
     if n == 0:
         echo(f"warning: no event matches the filters ({flt.describe()}); the export is empty", sys.stderr)
     data = export_bytes(args.format, ds, flt, title=args.title, size=size, online_tiles=args.online_tiles)
     path = write_export(args.format, out, data, force=args.force)
-    return f"{path}: {n} of {len(ds.events)} events ({flt.describe()}), {_human_size(len(data))}"
+    return f"{path}: {n} of {len(ds)} events ({flt.describe()}), {_human_size(len(data))}"
 
 
 def _presentation(args: argparse.Namespace) -> str:
@@ -211,8 +211,8 @@ def _presentation(args: argparse.Namespace) -> str:
              "storyline picks the steps", sys.stderr)
     ds = load_dataset(args.events, args.geo)
     _warn(ds.warnings)
-    story = load_storyline(args.storyline, [f["properties"]["id"] for f in ds.events])
+    story = load_storyline(args.storyline, list(ds.table.ids))
     data = export_presentation(ds, story, title=args.title).encode("utf-8")
     path = write_export("html", out, data, force=args.force)
-    return (f"{path}: {len(story.steps)} steps of {args.storyline} over {len(ds.events)} events, "
+    return (f"{path}: {len(story.steps)} steps of {args.storyline} over {len(ds)} events, "
             f"{_human_size(len(data))}")

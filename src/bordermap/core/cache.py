@@ -23,7 +23,7 @@ import pyarrow as pa
 from bordermap import __version__
 
 __all__ = ["cache_dir", "file_digest", "files_digest", "cache_key", "read_cached", "write_cached",
-           "TABLE_FORMAT"]
+           "TABLE_FORMAT", "prune", "KEEP"]
 
 #: Bump when the table's columns or the derivation rules change.
 TABLE_FORMAT = "events-table-1"
@@ -58,9 +58,30 @@ def _path(key: str) -> Path:
     return cache_dir() / "tables" / f"{key}.arrow"
 
 
+#: How many datasets the cache keeps (the most recently used; each is about the size of its data).
+KEEP = 8
+
+
+def prune(keep: int = KEEP) -> None:
+    """Remove all but the ``keep`` most recently used tables (never one being written)."""
+    try:
+        tables = sorted((cache_dir() / "tables").glob("*.arrow"), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in tables[keep:]:
+        try:
+            old.unlink()  # an open memory map keeps its pages until it is closed
+        except OSError:
+            pass
+
+
 def read_cached(key: str) -> tuple[pa.Table, dict[str, Any]] | None:
     """The cached table and its metadata, memory-mapped; None when absent or unreadable."""
     path = _path(key)
+    try:
+        os.utime(path)  # most recently used: kept by prune()
+    except OSError:
+        return None
     try:
         reader = pa.ipc.open_file(pa.memory_map(str(path), "r"))
         table = reader.read_all()
@@ -82,6 +103,7 @@ def write_cached(key: str, table: pa.Table, meta: dict[str, Any]) -> Path | None
         with pa.OSFile(tmp, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table, max_chunksize=1 << 16)
         os.replace(tmp, path)
+        prune()
         return path
     except OSError:
         if tmp:

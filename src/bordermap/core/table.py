@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -56,6 +56,29 @@ def _plain(value: Any) -> Any:
             return {k: v for k, v in value}
         return [_plain(v) for v in value]
     return value
+
+
+def _converter(typ: pa.DataType):
+    """A function turning an Arrow value of ``typ`` (as ``to_pylist`` gives it) into the model's
+    form, made once per type: the same result as :func:`_plain`, without its per-value checks."""
+    if pa.types.is_map(typ):
+        return lambda v: dict(v)
+    if pa.types.is_struct(typ):
+        fields = [(f.name, _converter(f.type)) for f in typ]
+        plain = [name for name, conv in fields if conv is None]
+        nested = [(name, conv) for name, conv in fields if conv is not None]
+
+        def struct(v: dict) -> dict:
+            out = {k: v[k] for k in plain if v[k] is not None}
+            for k, conv in nested:
+                if v[k] is not None:
+                    out[k] = conv(v[k])
+            return {k: out[k] for k, _ in fields if k in out}  # keep the schema's key order
+        return struct
+    if pa.types.is_list(typ):
+        item = _converter(typ.value_type)
+        return None if item is None else (lambda v: [item(x) for x in v])
+    return None  # a scalar: as it is
 
 
 def _list_coords(obj: Any) -> Any:
@@ -287,15 +310,15 @@ class EventTable:
     def _records(self, rows: np.ndarray, derived: bool) -> list[dict[str, Any]]:
         """Features for ``rows``: one Arrow-to-Python conversion for the batch."""
         recs = self.table.take(pa.array(rows, pa.int64())).to_pylist()
-        names = [f.name for f in properties_schema()]
+        converters = _property_converters()
         out = []
         for rec in recs:
             props: dict[str, Any] = {}
-            for name in names:
+            for name, conv in converters:
                 v = rec[name]
                 if v is None:
                     continue
-                props[name] = v.isoformat() if name in DATE_FIELDS else _plain(v)
+                props[name] = v.isoformat() if name in DATE_FIELDS else (v if conv is None else conv(v))
             if derived:
                 for name in DERIVED_FIELDS:
                     props[name] = rec[name]
@@ -321,6 +344,11 @@ class EventTable:
         rows = np.arange(len(self)) if rows is None else np.asarray(rows, dtype=np.int64)
         for start in range(0, len(rows), batch):
             yield from self._records(rows[start:start + batch], derived)
+
+
+@lru_cache(maxsize=1)
+def _property_converters() -> list[tuple[str, Any]]:
+    return [(f.name, _converter(f.type)) for f in properties_schema()]
 
 
 def geometries_of(features: Sequence[Mapping[str, Any]]) -> np.ndarray:

@@ -81,5 +81,9 @@ def event_styles() -> list[dict[str, object] | None]:
                     "dash": cs["dash"],
                     "opacity": cs["opacity"],
                     "colour": colour,
+                    # a movement line: the type's colour, the confidence's dash (dots spaced out)
+                    "lineDash": [2, 6] if cs["dash"] == [1, 4] else cs["dash"],
+                    # an area: dashed outline, a light fill (lighter when less sure)
+                    "areaFillOpacity": 0.18 if cs["fillOpacity"] > 0.5 else 0.1,
                 }
     return styles

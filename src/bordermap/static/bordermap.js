@@ -165,8 +165,13 @@
     var canvas = L.DomUtil.create("canvas", "bm-events-canvas", pane);
     var ctx = canvas.getContext("2d");
     var drawn = { rows: null, px: null, py: null, grid: null, cols: 0, rowsN: 0, cells: null, aggregated: false };
-    var shapes = {};                    // row -> [Leaflet layers] for lines and areas
-
+    // Lines (movements) and areas, drawn on the same canvas: row -> {kind, parts (mercator xy
+    // per ring or line), bounds}.
+    var shapes = {};
+    function merc(c) {
+      var s = Math.sin(Math.max(-85.05, Math.min(85.05, c[1])) * Math.PI / 180);
+      return [(c[0] + 180) / 360, 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)];
+    }
     function spriteFor(s, sel, dim) {
       var key = s + (sel ? "s" : "") + (dim ? "d" : "");
       if (!sprites[key]) sprites[key] = sprite(styles[s], sel ? h.radius.selected : h.radius.point, sel, dim, ratio);
@@ -174,18 +179,17 @@
     }
 
     h.shapes.forEach(function (sh) {
-      var row = sh[0], st = styles[d.style[row]], layers = [];
-      if (sh[1] === 1) {
-        layers.push(L.polyline(sh[2].map(function (c) { return [c[1], c[0]]; }),
-          { color: st.colour, weight: 4, opacity: 0.95, dashArray: (st.dash || []).join(" ") || null, interactive: false }));
-        layers.push(arrowHead(sh[2], st.colour));
-      } else {
-        var rings = sh[1] === 2 ? [sh[2]] : sh[2];
-        layers.push(L.polygon(rings.map(function (poly) { return poly.map(function (r) { return r.map(function (c) { return [c[1], c[0]]; }); }); }),
-          { color: st.colour, weight: 2, dashArray: "6 4", opacity: 0.9, fillColor: st.colour,
-            fillOpacity: st.fillOpacity > 0.5 ? 0.18 : 0.1, interactive: false }));
-      }
-      shapes[row] = layers;
+      var row = sh[0], kind = sh[1], rings = kind === 1 ? [sh[2]] : kind === 2 ? sh[2] : [].concat.apply([], sh[2]);
+      var south = 90, west = 180, north = -90, east = -180;
+      var parts = rings.map(function (ring) {
+        var xy = new Float64Array(ring.length * 2);
+        ring.forEach(function (c, j) {
+          var m = merc(c); xy[2 * j] = m[0]; xy[2 * j + 1] = m[1];
+          south = Math.min(south, c[1]); north = Math.max(north, c[1]); west = Math.min(west, c[0]); east = Math.max(east, c[0]);
+        });
+        return xy;
+      });
+      shapes[row] = { kind: kind, parts: parts, bounds: L.latLngBounds([south, west], [north, east]) };
     });
 
     function inWindow(i) {
@@ -206,10 +210,6 @@
       for (var i = lo; i < hi; i++) {
         if (inWindow(i) && inCategories(i)) { visible[i] = 1; count++; }
       }
-      for (var row in shapes) {
-        var on = visible[row] === 1;
-        shapes[row].forEach(function (l) { if (on && !group.hasLayer(l)) group.addLayer(l); else if (!on && group.hasLayer(l)) group.removeLayer(l); });
-      }
       api.range = [lo, hi];
     }
 
@@ -223,24 +223,69 @@
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.clearRect(0, 0, size.x, size.y);
       var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin().add(topLeft);
-      var lo = api.range[0], hi = api.range[1], margin = h.radius.selected + 4;
+      var lo = api.range[0], hi = api.range[1], margin = h.radius.selected + 4, viewBounds = map.getBounds().pad(0.05);
       var rows = [], pxs = [], pys = [];
+      var lines = [];
       for (var i = lo; i < hi; i++) {
-        if (!visible[i] || (d.flags[i] >> 2) & 3) continue;  // lines and areas are vectors
-        var x = d.mx[i] * scale - origin.x, y = d.my[i] * scale - origin.y;
-        if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
+        if (!visible[i]) continue;
+        var x = d.mx[i] * scale - origin.x, y = d.my[i] * scale - origin.y;  // a line's end, an area's inside
+        if ((d.flags[i] >> 2) & 3) {
+          var b = shapes[i] && shapes[i].bounds;
+          if (b && viewBounds.intersects(b)) lines.push(i);
+          if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
+        } else if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
         rows.push(i); pxs.push(x); pys.push(y);
       }
       drawn.rows = rows; drawn.px = pxs; drawn.py = pys; drawn.aggregated = rows.length > AGGREGATE_ABOVE;
       var sel = B.state.selected, dim = !!(B.state.dim && sel !== null && sel !== undefined);
       if (drawn.aggregated) drawCells(size);
-      else drawPoints(rows, pxs, pys, scale, sel, dim);
-      if (sel !== null && sel !== undefined && sel >= 0 && sel < n && visible[sel] && !((d.flags[sel] >> 2) & 3)) {
+      else {
+        drawShapes(lines, scale, origin, sel, dim);
+        drawPoints(rows, pxs, pys, scale, sel, dim);
+      }
+      if (sel !== null && sel !== undefined && sel >= 0 && sel < n && visible[sel] && shapes[sel] && !drawn.aggregated) {
+        drawShapes([sel], scale, origin, sel, false);
+      } else if (sel !== null && sel !== undefined && sel >= 0 && sel < n && visible[sel] && !((d.flags[sel] >> 2) & 3)) {
         var sx = d.mx[sel] * scale - origin.x, sy = d.my[sel] * scale - origin.y, sp = spriteFor(d.style[sel], true, false);
         ctx.drawImage(sp, sx - sp.width / ratio / 2, sy - sp.height / ratio / 2, sp.width / ratio, sp.height / ratio);
       }
       buildGrid(size);
       map.fire("bordermap:drawn", { count: count, drawn: rows.length, aggregated: drawn.aggregated });
+    }
+
+    /* Areas (dashed outline, light fill) and movement lines (with an arrowhead at the end). */
+    function drawShapes(list, scale, origin, sel, dim) {
+      function trace(xy, close) {
+        ctx.moveTo(xy[0] * scale - origin.x, xy[1] * scale - origin.y);
+        for (var j = 2; j < xy.length; j += 2) ctx.lineTo(xy[j] * scale - origin.x, xy[j + 1] * scale - origin.y);
+        if (close) ctx.closePath();
+      }
+      for (var k = 0; k < list.length; k++) {
+        var i = list[k], sh = shapes[i], st = styles[d.style[i]], isSel = i === sel, faded = dim && !isSel;
+        ctx.beginPath();
+        sh.parts.forEach(function (xy) { trace(xy, sh.kind !== 1); });
+        ctx.strokeStyle = st.colour;
+        if (sh.kind === 1) {
+          ctx.setLineDash(st.lineDash || []); ctx.lineWidth = isSel ? 6 : 4;
+          ctx.globalAlpha = faded ? 0.25 : 0.95; ctx.stroke();
+          var xy = sh.parts[0], m = xy.length;
+          var ax = xy[m - 4] * scale - origin.x, ay = xy[m - 3] * scale - origin.y;
+          var bx = xy[m - 2] * scale - origin.x, by = xy[m - 1] * scale - origin.y, t = Math.atan2(by - ay, bx - ax);
+          ctx.setLineDash([]); ctx.beginPath();
+          ctx.moveTo(bx + 4 * Math.cos(t), by + 4 * Math.sin(t));
+          ctx.lineTo(bx - 10 * Math.cos(t - 0.45), by - 10 * Math.sin(t - 0.45));
+          ctx.lineTo(bx - 10 * Math.cos(t + 0.45), by - 10 * Math.sin(t + 0.45));
+          ctx.closePath(); ctx.fillStyle = st.colour; ctx.fill();
+        } else {
+          ctx.globalAlpha = faded ? 0.04 : st.areaFillOpacity; ctx.fillStyle = st.colour; ctx.fill("evenodd");
+          ctx.setLineDash([6, 4]); ctx.lineWidth = isSel ? 4 : 2; ctx.globalAlpha = faded ? 0.25 : 0.9; ctx.stroke();
+        }
+        if (isSel) {  // the selected shape: a dark halo under its colour
+          ctx.setLineDash([]); ctx.globalAlpha = 0.9; ctx.lineWidth = 1.5; ctx.strokeStyle = "#000";
+          ctx.beginPath(); sh.parts.forEach(function (xy) { trace(xy, sh.kind !== 1); }); ctx.stroke();
+        }
+      }
+      ctx.setLineDash([]); ctx.globalAlpha = 1;
     }
 
     function drawPoints(rows, pxs, pys, scale, sel, dim) {
@@ -249,7 +294,7 @@
       ctx.setLineDash([5, 5]); ctx.lineWidth = 1.5;
       for (var k = 0; k < rows.length; k++) {
         var i = rows[k], gp = d.flags[i] & 3;
-        if (gp < 2) continue;
+        if (gp < 2 || (d.flags[i] >> 2) & 3) continue;  // rings are for points
         var key = d.x[i] + "," + d.y[i] + "," + gp + "," + (d.style[i] >> 3);
         if (seen[key]) continue;
         seen[key] = 1;
@@ -262,7 +307,7 @@
       ctx.setLineDash([]); ctx.globalAlpha = 1;
       for (k = 0; k < rows.length; k++) {
         i = rows[k];
-        if (i === sel) continue;
+        if (i === sel || (d.flags[i] >> 2) & 3) continue;  // lines and areas are drawn as shapes
         var sp = spriteFor(d.style[i], false, dim), w = sp.width / ratio;
         ctx.drawImage(sp, pxs[k] - w / 2, pys[k] - w / 2, w, w);
       }
@@ -378,11 +423,7 @@
       if (det[6]) box.appendChild(el("div", "bm-pop-refs", det[6]));
       return box;
     }
-    function latlngOf(i) {
-      var sh = shapes[i];
-      if (sh) return sh[0].getBounds ? sh[0].getBounds().getCenter() : sh[0].getLatLng();
-      return L.latLng(d.lat(i), d.lon(i));
-    }
+    function latlngOf(i) { return L.latLng(d.lat(i), d.lon(i)); }  // a line's end, an area's inside
 
     function openPopup(i) {
       return labels(i).then(function (r) {
@@ -437,8 +478,7 @@
       anchor: latlngOf,
       bounds: function (i) {
         if (i < 0 || i >= n) return null;
-        var sh = shapes[i];
-        if (sh && sh[0].getBounds) return sh[0].getBounds();
+        if (shapes[i]) return shapes[i].bounds;
         var ll = latlngOf(i);
         return L.latLngBounds([ll, ll]);
       },
@@ -457,23 +497,6 @@
     if (B.state.selected !== null && B.state.fly) B.select(B.state.selected, B.state.fly);
     map.fire("bordermap:ready", { n: n });
     return api;
-  }
-
-  function bearing(a, b) {
-    var toRad = Math.PI / 180;
-    var y = Math.sin((b[0] - a[0]) * toRad) * Math.cos(b[1] * toRad);
-    var x = Math.cos(a[1] * toRad) * Math.sin(b[1] * toRad) -
-      Math.sin(a[1] * toRad) * Math.cos(b[1] * toRad) * Math.cos((b[0] - a[0]) * toRad);
-    return (Math.atan2(y, x) * 180) / Math.PI;
-  }
-  function arrowHead(coords, color) {
-    var k = coords.length, a = coords[k - 2], b = coords[k - 1];
-    var box = el("div");
-    box.style.transform = "rotate(" + Math.round(bearing(a, b) - 90) + "deg)";
-    box.style.color = color;
-    box.textContent = "\u27A4";
-    var icon = L.divIcon({ className: "bm-arrow", html: box, iconSize: [22, 22], iconAnchor: [11, 11] });
-    return L.marker([b[1], b[0]], { icon: icon, interactive: false, keyboard: false });
   }
 
   /* Data inline (exports) or from a URL next to the page (the app): same drawing either way. */

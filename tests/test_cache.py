@@ -1,0 +1,71 @@
+"""The table cache: keyed by content, never stale, bounded, and only ever a speed-up."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bordermap.core import cache
+from bordermap.dataset import load_dataset
+from bordermap.synthetic import synthetic_collection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("BORDERMAP_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _events(tmp_path, n, seed, name="events.geojson") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(synthetic_collection(n, seed=seed)))
+    return path
+
+
+def test_second_load_comes_from_the_cache_and_is_the_same(own_cache, tmp_path, monkeypatch):
+    path = _events(tmp_path, 50, 1)
+    first = load_dataset(path, ROOT / "geo")
+    assert len(list((own_cache / "tables").glob("*.arrow"))) == 1
+    monkeypatch.setattr("bordermap.dataset.load_events", lambda p: pytest.fail("read the file again"))
+    again = load_dataset(path, ROOT / "geo")
+    assert list(again.table.features()) == list(first.table.features()) and again.key == first.key
+
+
+def test_a_changed_file_is_read_again(own_cache, tmp_path):
+    path = _events(tmp_path, 20, 1)
+    a = load_dataset(path, ROOT / "geo")
+    st = path.stat()
+    path.write_text(json.dumps(synthetic_collection(20, seed=2)))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # same mtime: the content decides
+    b = load_dataset(path, ROOT / "geo")
+    assert a.key != b.key and list(a.table.ids) != list(b.table.ids)
+
+
+def test_an_unwritable_cache_only_costs_speed(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("BORDERMAP_CACHE", str(blocker))
+    ds = load_dataset(_events(tmp_path, 10, 1), ROOT / "geo")
+    assert len(ds) == 10
+
+
+def test_a_damaged_cache_file_is_ignored(own_cache, tmp_path):
+    path = _events(tmp_path, 10, 1)
+    load_dataset(path, ROOT / "geo")
+    (table,) = (own_cache / "tables").glob("*.arrow")
+    table.write_bytes(b"garbage")
+    assert len(load_dataset(path, ROOT / "geo")) == 10
+
+
+def test_the_cache_keeps_the_most_recently_used(own_cache, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "KEEP", 2)
+    monkeypatch.setattr(cache.prune, "__defaults__", (2,))
+    paths = [_events(tmp_path, 5, seed, f"e{seed}.geojson") for seed in range(4)]
+    for p in paths:
+        load_dataset(p, ROOT / "geo")
+    assert len(list((own_cache / "tables").glob("*.arrow"))) == 2
