@@ -43,7 +43,7 @@ from bordermap.synthetic import synthetic_collection  # noqa: E402
 
 WHEN = datetime(2025, 1, 1, tzinfo=timezone.utc)
 TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
-OURS_READY = "() => !!(window.Bordermap && Bordermap.layers.length && Bordermap.layers[0].count)"
+OURS_READY = "() => !!(window.Bordermap && Bordermap.layers.length && Bordermap.layers[0].ready && Bordermap.count() > 0)"
 
 
 def timed(fn, runs: int) -> tuple[float, object]:
@@ -123,7 +123,7 @@ def datasets(sizes: list[str], layers) -> list[tuple[str, Dataset]]:
         else:
             fc = synthetic_collection(int(size), seed=7)
             out.append((f"{int(size):,} synthetic",
-                        Dataset(events=prepare_events(fc["features"], layers), article=None, layers=layers)))
+                        Dataset(table=prepare_events(fc["features"], layers), article=None, layers=layers)))
     return out
 
 
@@ -143,7 +143,7 @@ def main() -> None:
     html_rows, format_rows = [], []
     with browser() as b:
         for label, ds in datasets(args.sizes.split(","), layers):
-            n = len(ds.events)
+            n = len(ds)
             print(f"{label} ({n} events)", flush=True)
             export_html(ds, generated_at=WHEN)  # warm the asset and basemap caches, as a running app has
             build, page = timed(lambda: export_html(ds, generated_at=WHEN), args.runs)

@@ -140,7 +140,13 @@ def build_in_child(kind: str, n: int, out: Path, budget: float, seed: int = 7) -
                               str(out)], stdout=fh, stderr=subprocess.STDOUT, cwd=str(HERE))
     t0 = time.monotonic()
     killed = False
+    hwm = 0.0  # the child's own peak (VmHWM): ru_maxrss would carry this process's peak across exec
     while True:
+        try:
+            status_text = Path(f"/proc/{p.pid}/status").read_text()
+            hwm = max(hwm, int(status_text.split("VmHWM:")[1].split()[0]) / 1024)
+        except (OSError, IndexError, ValueError):
+            pass
         pid, status, usage = os.wait4(p.pid, os.WNOHANG)
         if pid == p.pid:
             break
@@ -157,7 +163,8 @@ def build_in_child(kind: str, n: int, out: Path, budget: float, seed: int = 7) -
             info.update(json.loads(ln))
         except ValueError:
             pass
-    row = dict(status="ok", wall_s=wall, maxrss_mb=usage.ru_maxrss / 1024, build_s=info.get("build_s"),
+    peak = max(hwm, info.get("hwm_mb") or 0.0) or usage.ru_maxrss / 1024
+    row = dict(status="ok", wall_s=wall, maxrss_mb=peak, build_s=info.get("build_s"),
                rss_before_mb=info.get("rss_before_mb"), add_s=info.get("add_s"), save_s=info.get("save_s"))
     if killed:
         row.update(status="over budget", build_s=None, progress=info.get("progress"),

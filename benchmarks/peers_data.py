@@ -94,8 +94,10 @@ def build(kind: str, n: int, seed: int, out: str) -> dict:
     _emit(phase="render", added_s=round(t_added - t0, 2))
     m.save(out)
     t1 = time.perf_counter()
+    status = open("/proc/self/status").read()
     return dict(build_s=t1 - t0, add_s=t_added - t0, save_s=t1 - t_added, rss_before_mb=rss_before,
-                self_maxrss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+                self_maxrss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                hwm_mb=int(status.split("VmHWM:")[1].split()[0]) / 1024)
 
 
 if __name__ == "__main__":

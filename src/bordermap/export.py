@@ -255,7 +255,7 @@ def _fit_to_events(m, events: EventTable) -> None:
     left) and the legend (bottom right); the region view when there are none."""
     if not len(events):
         return
-    bounds = shapely.bounds(events.geometries)
+    bounds = shapely.bounds(events.geometries())
     ok = np.isfinite(bounds).all(axis=1)
     if not ok.any():
         return

@@ -52,10 +52,6 @@ class TimeWindow:
         if self.end < self.start:
             raise ValueError(f"time window ends ({self.end}) before it starts ({self.start})")
 
-    def contains_interval(self, start: date, end: date) -> bool:
-        """True when ``[start, end]`` overlaps this window."""
-        return start <= self.end and end >= self.start
-
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1

@@ -26,7 +26,7 @@ __all__ = ["cache_dir", "file_digest", "files_digest", "cache_key", "read_cached
            "TABLE_FORMAT", "prune", "KEEP"]
 
 #: Bump when the table's columns or the derivation rules change.
-TABLE_FORMAT = "events-table-1"
+TABLE_FORMAT = "events-table-2"
 _META = b"bordermap"
 
 
@@ -101,7 +101,9 @@ def write_cached(key: str, table: pa.Table, meta: dict[str, Any]) -> Path | None
         os.close(fd)
         table = table.replace_schema_metadata({_META: json.dumps(meta, ensure_ascii=False).encode()})
         with pa.OSFile(tmp, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table, max_chunksize=1 << 16)
+            # One record batch: a column is then one array, which Arrow's kernels (take, filter)
+            # use without concatenating chunks first.
+            writer.write_table(table.combine_chunks(), max_chunksize=max(table.num_rows, 1))
         os.replace(tmp, path)
         prune()
         return path

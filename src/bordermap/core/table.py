@@ -47,20 +47,28 @@ def _codes(values: pa.ChunkedArray | pa.Array, table: Mapping[str, int]) -> np.n
     return codes
 
 
-def _plain(value: Any) -> Any:
-    """An Arrow row value as the model writes it: no null keys, maps as dicts, dates as ISO."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        if value and isinstance(value[0], tuple) and len(value[0]) == 2:  # map<string, int64>
-            return {k: v for k, v in value}
-        return [_plain(v) for v in value]
-    return value
+#: Up to this many rows, rows are picked as zero-copy slices: ``Table.take`` concatenates every
+#: chunk of every column first (2.5 s to pick one of a million rich events from the cache).
+_SLICE_TAKE = 4096
+
+
+def take_rows(table: pa.Table, rows: np.ndarray | Sequence[int]) -> pa.Table:
+    """``table.take(rows)`` without copying the whole table when few rows are wanted."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if len(rows) > _SLICE_TAKE:
+        return table.take(pa.array(rows))
+    if not len(rows):
+        return table.slice(0, 0)
+    breaks = np.flatnonzero(np.diff(rows) != 1) + 1  # runs of consecutive rows: one slice each
+    starts = np.concatenate([[0], breaks])
+    ends = np.concatenate([breaks, [len(rows)]])
+    return pa.concat_tables([table.slice(int(rows[a]), int(b - a)) for a, b in zip(starts, ends)])
 
 
 def _converter(typ: pa.DataType):
     """A function turning an Arrow value of ``typ`` (as ``to_pylist`` gives it) into the model's
-    form, made once per type: the same result as :func:`_plain`, without its per-value checks."""
+    form — no null keys, maps as dicts, keys in the schema's order — made once per type, so a
+    value is converted without checking its type; None for a type kept as it is."""
     if pa.types.is_map(typ):
         return lambda v: dict(v)
     if pa.types.is_struct(typ):
@@ -172,7 +180,7 @@ class EventTable:
     def take(self, rows: np.ndarray | Sequence[int]) -> "EventTable":
         """The given rows (kept in the order given; pass sorted rows to stay in story order)."""
         rows = np.asarray(rows, dtype=np.int64)
-        return EventTable(self.table.take(pa.array(rows)), self.source_index[rows])
+        return EventTable(take_rows(self.table, rows), self.source_index[rows])
 
     # ---- numpy views of the hot columns ---------------------------------------------------
     def _days(self, name: str) -> np.ndarray:
@@ -212,28 +220,22 @@ class EventTable:
     def ids(self) -> np.ndarray:
         return self.table["id"].to_numpy(zero_copy_only=False)
 
-    @cached_property
-    def geometries(self) -> np.ndarray:
-        return shapely.from_wkb(self.table["geometry"].to_numpy(zero_copy_only=False))
+    def geometries(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Shapely geometries of ``rows`` (all when None), decoded from WKB on each call: a
+        million of them are a gigabyte of objects, so none are kept."""
+        col = self.table["geometry"]
+        if rows is not None:
+            col = take_rows(self.table.select(["geometry"]), rows)["geometry"]
+        return shapely.from_wkb(col.to_numpy(zero_copy_only=False))
 
     @cached_property
-    def geometry_kind(self) -> np.ndarray:
-        """0 Point, 1 LineString, 2 Polygon, 3 MultiPolygon (GEOMETRY_KINDS), uint8."""
-        ids = shapely.get_type_id(self.geometries)  # shapely: 0 point, 1 line, 3 polygon, 6 multipolygon
-        out = np.full(len(ids), NO_CODE, dtype=np.uint8)
+    def _anchors(self) -> tuple[np.ndarray, np.ndarray]:
+        geoms = self.geometries()
+        ids = shapely.get_type_id(geoms)  # shapely: 0 point, 1 line, 3 polygon, 6 multipolygon
+        kind = np.full(len(ids), NO_CODE, dtype=np.uint8)
         for shapely_id, code in ((0, 0), (1, 1), (3, 2), (6, 3)):
-            out[ids == shapely_id] = code
-        return out
-
-    @cached_property
-    def lonlat(self) -> np.ndarray:
-        """An anchor per event, (n, 2) float64: a point's own position; a line's last vertex
-        (where the movement ends); an area's representative point."""
-        geoms = self.geometries
+            kind[ids == shapely_id] = code
         out = np.full((len(geoms), 2), np.nan)
-        if not len(geoms):
-            return out
-        kind = self.geometry_kind
         pts = kind == 0
         if pts.any():
             out[pts, 0] = shapely.get_x(geoms[pts])
@@ -246,10 +248,21 @@ class EventTable:
         if areas.any():
             rep = shapely.point_on_surface(geoms[areas])
             out[areas, 0], out[areas, 1] = shapely.get_x(rep), shapely.get_y(rep)
-        return out
+        return kind, out
+
+    @property
+    def geometry_kind(self) -> np.ndarray:
+        """0 Point, 1 LineString, 2 Polygon, 3 MultiPolygon (GEOMETRY_KINDS), uint8."""
+        return self._anchors[0]
+
+    @property
+    def lonlat(self) -> np.ndarray:
+        """An anchor per event, (n, 2) float64: a point's own position; a line's last vertex
+        (where the movement ends); an area's representative point."""
+        return self._anchors[1]
 
     def geometry(self, row: int) -> shapely.Geometry:
-        return self.geometries[row]
+        return self.geometries(np.array([row]))[0]
 
     @cached_property
     def fatalities_low(self) -> np.ndarray:
@@ -290,18 +303,19 @@ class EventTable:
         return sorted(pc.unique(flat.field("name")).drop_null().to_pylist())
 
     # ---- lookups --------------------------------------------------------------------------
-    @cached_property
-    def _row_of(self) -> dict[str, int]:
-        return {eid: i for i, eid in enumerate(self.ids)}
-
     def row_of(self, event_id: str | None) -> int | None:
-        """The row of an event id (None when absent)."""
-        if event_id is None:
+        """The row of an event id (None when absent): a scan of the id column (a few ms at a
+        million events; no index of a million Python strings is kept)."""
+        if not isinstance(event_id, str):
             return None
-        return self._row_of.get(event_id)
+        i = pc.index(self.table["id"], event_id).as_py()
+        return None if i < 0 else i
+
+    def id_of(self, row: int) -> str:
+        return self.table["id"][int(row)].as_py()
 
     def __contains__(self, event_id: object) -> bool:
-        return isinstance(event_id, str) and event_id in self._row_of
+        return self.row_of(event_id) is not None
 
     # ---- the edges: Features --------------------------------------------------------------
     def properties(self, row: int, *, derived: bool = True) -> dict[str, Any]:
@@ -309,7 +323,7 @@ class EventTable:
 
     def _records(self, rows: np.ndarray, derived: bool) -> list[dict[str, Any]]:
         """Features for ``rows``: one Arrow-to-Python conversion for the batch."""
-        recs = self.table.take(pa.array(rows, pa.int64())).to_pylist()
+        recs = take_rows(self.table, rows).to_pylist()
         converters = _property_converters()
         out = []
         for rec in recs:
@@ -328,7 +342,7 @@ class EventTable:
             feature["geometry"] = None
             feature["properties"] = props
             out.append(feature)
-        for feature, geom in zip(out, self.geometries[rows]):
+        for feature, geom in zip(out, self.geometries(rows)):
             if geom is not None:
                 g = geom.__geo_interface__
                 feature["geometry"] = {"type": g["type"], "coordinates": _list_coords(g["coordinates"])}
@@ -401,4 +415,4 @@ def fatality_range_columns(claims: pa.ChunkedArray | pa.Array) -> tuple[pa.Array
             pa.array(np.where(hi_mask, 0, hi).astype(np.int64), pa.int64(), mask=hi_mask))
 
 
-__all__ += ["geometries_of", "fatality_range_columns", "GEOMETRY_KINDS"]
+__all__ += ["geometries_of", "fatality_range_columns", "take_rows", "GEOMETRY_KINDS"]

@@ -132,7 +132,7 @@ def _take_map_value(value: dict | None, ds: Dataset) -> None:
         st.session_state["_picks"] = picks
         row = value.get("picked")
         if isinstance(row, int) and 0 <= row < len(ds.table):
-            _select(str(ds.table.ids[row]), fly=False)
+            _select(ds.table.id_of(row), fly=False)
 
 
 def _on_map_change(ds: Dataset) -> None:
@@ -145,7 +145,7 @@ def _on_step(ds: Dataset, direction: int) -> None:
     row = step(ds.table, cur, direction)
     if row is None:
         return
-    _select(str(ds.table.ids[row]), fly=True)
+    _select(ds.table.id_of(row), fly=True)
     # Keep the stepped-to event inside the time window.
     win = st.session_state.get("win")
     s = TimeWindow.from_days(int(ds.table.t0[row]), int(ds.table.t1[row]))

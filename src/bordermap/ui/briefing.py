@@ -26,8 +26,9 @@ __all__ = ["briefing"]
 
 
 @st.cache_resource(show_spinner=False)
-def _story(path: str, mtime: float, ids: tuple[str, ...]) -> Storyline:
-    return load_storyline(path, ids)
+def _story(path: str, mtime: float, dataset_key: str, _ids) -> Storyline:
+    # Keyed by the dataset's content key, not by its ids (hashing a million ids per rerun).
+    return load_storyline(path, list(_ids))
 
 
 def _go(story: Storyline, delta: int) -> None:
@@ -45,7 +46,7 @@ def briefing(root: Path, ds: Dataset, options: MapOptions) -> None:
     path = _storyline_path(root)
     try:
         story = _story(str(path), path.stat().st_mtime if path.exists() else 0.0,
-                       tuple(ds.table.ids))
+                       ds.key, ds.table.ids)
     except BordermapError as exc:
         st.error(f"The storyline {path} cannot be shown: it has problems. Nothing was changed.")
         st.code(str(exc), language=None, wrap_lines=True)

@@ -23,16 +23,16 @@ def rows_frame(table: EventTable, rows: np.ndarray) -> pd.DataFrame:
     text = text_columns(part)
     lo, hi = table.fatalities_low[rows], table.fatalities_high[rows]
     killed = ["" if np.isnan(a) else (f"{int(a)}" if a == b else f"{int(a)}–{int(b)}") for a, b in zip(lo, hi)]
-    sides = table.table["side"].take(rows).to_pylist()
+    sides = part.table["side"].to_pylist()
     return pd.DataFrame({
         "id": text["id"].to_pylist(),
         "When": text["date"].to_pylist(),
         "Event": text["title"].to_pylist(),
-        "Type": table.table["event_type"].take(rows).to_pylist(),
-        "Where": table.table["location"].take(rows).to_pylist(),
+        "Type": part.table["event_type"].to_pylist(),
+        "Where": part.table["location"].to_pylist(),
         "Side": [s or "" for s in sides],
         "Killed (claims)": killed,
-        "Confidence": table.table["confidence"].take(rows).to_pylist(),
+        "Confidence": part.table["confidence"].to_pylist(),
     })
 
 
