@@ -611,7 +611,8 @@
 
   /* ---- the timeline inside the map: the window moves here, without a Python rerun ---------- */
   B.timeline = function (map, opts) {
-    var ctl = L.control({ position: "bottomleft" });
+    // At the top of the map, where it is in view on a laptop screen (the map's bottom may not be).
+    var ctl = L.control({ position: opts.position || "topright" });
     var box, hist, from, to, label, count;
     ctl.onAdd = function () {
       box = el("div", "bm-timeline");

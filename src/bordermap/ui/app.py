@@ -52,16 +52,16 @@ def _load(version: tuple, slot) -> Dataset:
         if version in _LOADED:
             return _LOADED[version]
         events_path, geo_dir = version[0], version[1]
-        with slot.status(f"Opening {Path(events_path).name}…", expanded=True):
-            bar = st.progress(0.0)
+        try:
+            with slot.status(f"Opening {Path(events_path).name}…", expanded=True):
+                bar = st.progress(0.0)
 
-            def progress(fraction: float, message: str) -> None:
-                bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+                def progress(fraction: float, message: str) -> None:
+                    bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
-            try:
                 ds = load_dataset(events_path, geo_dir, progress=progress)
-            finally:
-                slot.empty()
+        finally:
+            slot.empty()  # after the status block, which redraws itself when it closes
         _LOADED.clear()  # the previous version of the file, if any
         _LOADED[version] = ds
         return ds
