@@ -298,9 +298,13 @@ class EventTable:
         return mask
 
     def actors(self) -> list[str]:
-        """Actor names (not aliases) in the data, sorted."""
+        """Actor names (not aliases) in the data, sorted (computed once: the app asks per rerun)."""
+        return list(self._actor_list)
+
+    @cached_property
+    def _actor_list(self) -> tuple[str, ...]:
         flat = pc.list_flatten(self.table["actors"].combine_chunks())
-        return sorted(pc.unique(flat.field("name")).drop_null().to_pylist())
+        return tuple(sorted(pc.unique(flat.field("name")).drop_null().to_pylist()))
 
     # ---- lookups --------------------------------------------------------------------------
     def row_of(self, event_id: str | None) -> int | None:
