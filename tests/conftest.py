@@ -31,3 +31,4 @@ def story(ds):
     from bordermap.storyline import DEFAULT_STORYLINE, load_storyline
 
     return load_storyline(ROOT / DEFAULT_STORYLINE, list(ds.table.ids))
+

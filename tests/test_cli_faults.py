@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from write_faults import appears_at_fsync
 
 from bordermap import cli
 from bordermap.cli import main
@@ -67,7 +68,7 @@ def test_a_long_id_is_cut_in_every_line(capsys, tmp_path):
 
 def test_a_problem_found_twice_is_printed_once(capsys, monkeypatch, tmp_path):
     a, b = Problem("f", 0, "a", "title", "missing"), Problem("f", 1, "b", "title", "missing")
-    monkeypatch.setattr(cli, "validate_path", lambda path: [a, b, a])
+    monkeypatch.setattr(cli, "validate_path", lambda path, progress=None: [a, b, a])
     code, _, err = run(capsys, "validate", "f")
     assert code == 1 and err.splitlines() == [str(a), str(b), "f: 2 problem(s); the file is not valid"]
 
@@ -161,14 +162,7 @@ def test_a_full_disk_is_one_sentence_and_leaves_nothing(capsys, tmp_path, monkey
 
 def test_a_file_that_appears_during_the_export_survives(capsys, tmp_path, monkeypatch):
     out = tmp_path / "e.csv"
-    real_fsync = os.fsync
-
-    def meanwhile(fd):
-        if not out.exists():
-            out.write_text("someone else's")
-        real_fsync(fd)
-
-    monkeypatch.setattr(files.os, "fsync", meanwhile)
+    appears_at_fsync(monkeypatch, out, "someone else's")
     code, _, err = run(capsys, "export", "csv", "-o", str(out), "--events", str(GOOD), "--geo", GEO)
     assert (code, err) == (1, f"error: {out}: already exists; not overwriting it (use --force to replace it)\n")
     assert out.read_text() == "someone else's" and [p.name for p in tmp_path.iterdir()] == ["e.csv"]

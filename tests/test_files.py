@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from write_faults import appears_at_fsync
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -190,14 +191,7 @@ def test_any_bytes_read_or_give_one_sentence(content):
 
 def test_a_file_that_appears_during_the_write_is_not_replaced(tmp_path, monkeypatch):
     target = tmp_path / "events.csv"
-    real_fsync = os.fsync
-
-    def fsync_and_meanwhile_someone_writes(fd):
-        if not target.exists():
-            target.write_text("someone else's file")
-        real_fsync(fd)
-
-    monkeypatch.setattr(files.os, "fsync", fsync_and_meanwhile_someone_writes)
+    appears_at_fsync(monkeypatch, target, "someone else's file")
     with pytest.raises(FileExistsRefusal, match=r"events\.csv: already exists; not overwriting it"):
         write_bytes_atomic(target, b"ours")
     assert target.read_text() == "someone else's file"

@@ -84,3 +84,12 @@ def test_cli_validates_parquet(parquet, tmp_path):
     pq.write_table(pa.table({"x": [1]}), other)
     bad = subprocess.run(CLI + ["validate", str(other)], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "column 'id' is missing" in bad.stderr
+
+
+def test_many_repeats_of_one_id_are_each_named_once(parquet, monkeypatch):
+    monkeypatch.setattr(dataset_module, "VALIDATE_BATCH", 5)
+    t = pq.read_table(parquet)
+    same = _rewrite(parquet, "id", [t["id"][0].as_py()] * t.num_rows)
+    dups = [p for p in validate_path(same) if "duplicate id" in p.message]
+    assert sorted(p.feature_index for p in dups) == list(range(1, t.num_rows))
+    assert all("duplicate id: feature 0 has the same id" in p.message for p in dups)

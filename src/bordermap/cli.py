@@ -17,6 +17,7 @@ from bordermap.errors import BordermapError, UnreadableFileError, unique_problem
 from bordermap.export_cli import add_export_parser, report_error
 from bordermap.textsafe import echo, terminal_safe
 from bordermap.dataset import validate_path
+from bordermap.progress import terminal_progress
 
 __all__ = ["main", "build_parser"]
 
@@ -33,7 +34,7 @@ class _Parser(argparse.ArgumentParser):
 def _cmd_validate(args: argparse.Namespace) -> int:
     path = Path(args.path)
     try:
-        problems = unique_problems(validate_path(path))
+        problems = unique_problems(validate_path(path, terminal_progress()))
     except UnreadableFileError as exc:
         echo(f"error: {exc}", sys.stderr)
         return 2

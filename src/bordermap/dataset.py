@@ -13,15 +13,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 import pyarrow as pa
+import shapely
 
+from bordermap.core.columns import table_schema
 from bordermap.core.cache import cache_key, file_digest, files_digest, read_cached, write_cached
 from bordermap.core.table import EventTable, geometries_of
 from bordermap.errors import DataFileError, Problem
 from bordermap.geo import GeoLayerError, ReferenceLayers, border_columns, load_reference_layers
 from bordermap.io.files import read_json
 from bordermap.io.geoparquet import is_parquet, read_events_parquet
-from bordermap.validate import validate_collection
+from bordermap.validate import duplicate_id_problem, validate_collection, validate_file
 
 __all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "DEFAULT_EVENTS", "DEFAULT_GEO",
            "Progress", "parquet_problems", "validate_path", "VALIDATE_BATCH"]
@@ -98,12 +101,9 @@ VALIDATE_BATCH = 20_000
 
 def parquet_problems(model: pa.Table, file: str, progress: Progress | None = None) -> list[Problem]:
     """The validator's rules over a columnar events file: the same rules and words as for
-    GeoJSON (:func:`~bordermap.validate.validate_collection`), run on batches of rows, plus the
-    one rule that spans batches (duplicate ids) done on the whole id column."""
-    import numpy as np
-
-    from bordermap.validate import duplicate_id_problem
-
+    GeoJSON (:func:`~bordermap.validate.validate_collection`), run on batches of rows, and the
+    one rule that spans rows (duplicate ids) on the whole id column: each repeat named once,
+    with the first row that has its id."""
     progress = progress or _quiet
     n = model.num_rows
     holder = EventTable.from_arrow(_with_null_derived(model), np.arange(n))
@@ -112,33 +112,23 @@ def parquet_problems(model: pa.Table, file: str, progress: Progress | None = Non
         rows = np.arange(start, min(start + VALIDATE_BATCH, n))
         fc = {"type": "FeatureCollection", "features": list(holder.features(rows, derived=False))}
         problems.extend(replace(p, feature_index=p.feature_index + start) if p.feature_index is not None else p
-                        for p in validate_collection(fc, file))
+                        for p in validate_collection(fc, file, duplicate_ids=False))
         progress(0.05 + 0.4 * (start + len(rows)) / max(n, 1), f"Checking events {start + len(rows):,} of {n:,}")
     ids = holder.ids
-    order = np.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
-    dup = np.flatnonzero(sorted_ids[1:] == sorted_ids[:-1]) + 1
-    for k in dup:
-        first_k = k
-        while first_k > 0 and sorted_ids[first_k - 1] == sorted_ids[k]:
-            first_k -= 1
-        row, first = int(order[k]), int(order[first_k])
-        if row // VALIDATE_BATCH != first // VALIDATE_BATCH:  # within a batch, the batch said it
-            problems.append(duplicate_id_problem(file, row, str(ids[row]), first))
-    return problems
+    _, first_of, group = np.unique(ids, return_index=True, return_inverse=True)
+    first = first_of[group.ravel()]  # for every row, the first row with its id
+    for row in np.flatnonzero(first != np.arange(n)):
+        problems.append(duplicate_id_problem(file, int(row), str(ids[row]), int(first[row])))
+    return sorted(problems, key=lambda p: (p.feature_index is not None, p.feature_index or 0))
 
 
 def _with_null_derived(model: pa.Table) -> pa.Table:
-    from bordermap.core.columns import table_schema
-
     schema = table_schema()
     cols = [model[f.name] if f.name in model.column_names else pa.nulls(model.num_rows, f.type) for f in schema]
     return pa.table(cols, schema=schema)
 
 
 def _read_parquet(path: Path, layers: ReferenceLayers | None, progress: Progress) -> tuple[EventTable, Any, list]:
-    import shapely
-
     model, article = read_events_parquet(path)
     problems = parquet_problems(model, str(path), progress)
     errors = [p for p in problems if p.severity == "error"]
@@ -152,14 +142,14 @@ def _read_parquet(path: Path, layers: ReferenceLayers | None, progress: Progress
     return EventTable.from_model_columns(model, derived), article, problems
 
 
-def validate_path(path: str | Path) -> list[Problem]:
+def validate_path(path: str | Path, progress: Progress | None = None) -> list[Problem]:
     """Every problem with an events file, GeoJSON or GeoParquet (raises ``UnreadableFileError``
     when it cannot be read at all); what ``bordermap validate`` prints."""
-    from bordermap.validate import validate_file
-
     if is_parquet(path):
         model, _ = read_events_parquet(path)
-        return parquet_problems(model, str(path))
+        problems = parquet_problems(model, str(path), progress)
+        (progress or _quiet)(1.0, "Checked")
+        return problems
     return validate_file(path)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from bordermap.dataset import DEFAULT_EVENTS, DEFAULT_GEO, load_dataset
 from bordermap.errors import (BordermapError, DataFileError, UnreadableFileError, UnwritableFileError,
                               WriteInterrupted)
+from bordermap.progress import terminal_progress
 from bordermap.export import FORMATS, export_bytes, write_export
 from bordermap.io.files import check_destination
 from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
@@ -190,7 +191,7 @@ def _export(args: argparse.Namespace) -> str:
         _date(value, option)
     out = Path(args.output)
     _check_output(out, args.force, "map" + FORMATS[args.format].suffix)
-    ds = load_dataset(args.events, args.geo)
+    ds = load_dataset(args.events, args.geo, progress=terminal_progress())
     _warn(ds.warnings)
     whole = span(ds.table)
     flt = filter_from_args(args, whole.start if whole else None, whole.end if whole else None)
@@ -209,7 +210,7 @@ def _presentation(args: argparse.Namespace) -> str:
     if unused:
         echo(f"warning: {', '.join(unused)} not used: a presentation shows every event and its "
              "storyline picks the steps", sys.stderr)
-    ds = load_dataset(args.events, args.geo)
+    ds = load_dataset(args.events, args.geo, progress=terminal_progress())
     _warn(ds.warnings)
     story = load_storyline(args.storyline, list(ds.table.ids))
     data = export_presentation(ds, story, title=args.title).encode("utf-8")

@@ -256,7 +256,7 @@ def duplicate_id_problem(file: str, idx: int, fid: str, first: int) -> Problem:
 
 
 def validate_collection(fc: Any, file: str = "<data>", *, article_paragraphs: int | None = None,
-                        region: Region = DEFAULT_REGION) -> list[Problem]:
+                        region: Region = DEFAULT_REGION, duplicate_ids: bool = True) -> list[Problem]:
     """Check an events FeatureCollection and return every problem found (empty list: valid).
 
     Parameters
@@ -270,6 +270,9 @@ def validate_collection(fc: Any, file: str = "<data>", *, article_paragraphs: in
     region
         The box events are expected in; points outside it are warned about, and points that
         fall inside it once latitude and longitude are swapped are errors.
+    duplicate_ids
+        Report ids used twice; off when the caller checks them across more than ``fc`` (a
+        columnar file validated a batch at a time).
 
     Problems with ``severity == "warning"`` do not make the file invalid.
     """
@@ -291,7 +294,7 @@ def validate_collection(fc: Any, file: str = "<data>", *, article_paragraphs: in
 
         problems.extend(_geometry_problems(feat.get("geometry"), file, idx, fid, region))
 
-        if fid is not None:
+        if fid is not None and duplicate_ids:
             if fid in ids:
                 problems.append(duplicate_id_problem(file, idx, fid, ids[fid]))
             else:
