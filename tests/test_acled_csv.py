@@ -132,6 +132,25 @@ def test_fatalities_lowest_claim_and_claims_side_by_side_in_notes():
                           "Tajik government: 42 (security forces 12, rebels 30); BBC Persian: 200.")
     assert row(fatalities=[])["fatalities"] == 0
     assert row(fatalities=[{"source": "Tajik government", "low": 5, "high": 9}])["fatalities"] == 5
+    assert row(fatalities=[{"source": "Tajik government", "total": 7, "low": 5, "high": 9}])["fatalities"] == 5
+
+
+TROOPS = {"source": "Tajik government", "total": 9, "scope": "partial", "counts": "troops only"}
+
+
+def test_a_partial_count_is_never_the_toll():
+    r = row(fatalities=[TROOPS, {"source": "BBC Persian", "total": 200}])
+    assert r["fatalities"] == 200 and "fatalities=" not in r["tags"]
+    assert "Tajik government: 9 (partial: troops only)" in r["notes"]
+
+
+def test_partial_counts_only_give_their_largest_as_a_lower_bound():
+    civilians = {"source": "BBC Persian", "low": 20, "scope": "partial", "counts": "civilians only"}
+    r = row(fatalities=[TROOPS, civilians])
+    assert r["fatalities"] == 20  # the largest, not 9 + 20: the two counts may overlap
+    assert r["tags"].endswith("; fatalities=at least, partial count (civilians only)")
+    assert r["notes"].endswith("Claims: Tajik government: 9 (partial: troops only); "
+                               "BBC Persian: at least 20 (partial: civilians only).")
 
 
 @pytest.mark.parametrize("precision, start, end, code, tags", [

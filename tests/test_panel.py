@@ -13,6 +13,9 @@ def test_panel_shows_contested_claims_side_by_side_and_corrections():
     html = render_panel(EVENTS["2012-07-24-khorog-special-operation"])
     assert "Tajik government" in html and "BBC Persian" in html
     assert ">42<" in html and ">200<" in html
+    assert ">8 (partial: Afghans only)<" in html and ">about 20 (partial: troops only)<" in html
+    assert ("the range of the complete tolls is 42–200: partial counts (one group only) are left out."
+            in html)
     bridge = render_panel(EVENTS["2002-11-03-khorog-bridge-opened"])
     assert "The article says:" in bridge and "2004" in bridge and "2002" in bridge
 
@@ -29,6 +32,14 @@ def test_panel_escapes_data_and_links_only_http():
     assert "&lt;script&gt;" in html and "&lt;img src=x onerror=" in html
     assert 'href="javascript' not in html
     assert 'href="https://example.org/a?b=1&amp;c=2"' in html
+
+
+def test_panel_with_partial_counts_only_says_there_is_no_toll():
+    f = json.loads(json.dumps(EVENTS["2012-07-24-khorog-special-operation"]))
+    f["properties"]["fatalities"] = [c for c in f["properties"]["fatalities"] if c.get("scope") == "partial"]
+    html = render_panel(f)
+    assert "none is a complete toll: the partial counts show only that at least 20 died." in html
+    assert ">at least 20 (partial: civilians only)<" in html
 
 
 def test_labels():

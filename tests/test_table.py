@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bordermap.core.columns import properties_schema
-from bordermap.core.table import EventTable, fatality_range_columns, take_rows
-from bordermap.model import fatality_range
+from bordermap.core.table import EventTable, fatality_range_columns, partial_floor_columns, take_rows
+from bordermap.model import fatality_range, partial_floor
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,17 +29,44 @@ def test_features_round_trip_exactly_in_story_order():
         assert [int(i) for i in table.source_index] == [fc["features"].index(f) for f in want]
 
 
-claims = st.lists(st.fixed_dictionaries({"source": st.just("s")}, optional={
-    "total": st.integers(0, 10_000), "low": st.integers(0, 10_000), "high": st.integers(0, 10_000),
-    "breakdown": st.dictionaries(st.sampled_from(["a", "b_c"]), st.integers(0, 50), max_size=2)}), max_size=4)
+figures = st.integers(0, 10_000)
+# Every combination of figures (best estimates with bounds among them), complete tolls and
+# partial counts, with and without an explicit scope.
+claim = st.fixed_dictionaries({"source": st.just("s")}, optional={
+    "total": figures, "low": figures, "high": figures,
+    "scope": st.sampled_from(["total", "partial"]), "counts": st.just("troops only"),
+    "breakdown": st.dictionaries(st.sampled_from(["a", "b_c"]), st.integers(0, 50), max_size=2)})
+bounded = st.fixed_dictionaries({"source": st.just("s"), "total": figures, "low": figures, "high": figures},
+                                optional={"scope": st.sampled_from(["total", "partial"])})
+claims = st.lists(st.one_of(claim, bounded), max_size=4)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(claims, min_size=1, max_size=20))
 def test_vectorised_fatality_range_is_the_models_rule(events):
     typ = next(f.type for f in properties_schema() if f.name == "fatalities")
-    low, high = fatality_range_columns(pa.array(events, typ))
+    column = pa.array(events, typ)
+    low, high = fatality_range_columns(column)
     assert list(zip(low.to_pylist(), high.to_pylist())) == [fatality_range(c) for c in events]
+    assert partial_floor_columns(column).to_pylist() == [partial_floor(c) for c in events]
+
+
+def test_partial_counts_and_bounds_on_columns():
+    typ = next(f.type for f in properties_schema() if f.name == "fatalities")
+    events = [[{"source": "a", "total": 8, "scope": "partial", "counts": "Afghans only"}],
+              [{"source": "a", "total": 8, "scope": "partial", "counts": "Afghans only"}, {"source": "b", "total": 42}],
+              [{"source": "a", "total": 16, "low": 16, "high": 20}], []]
+    low, high = fatality_range_columns(pa.array(events, typ))
+    assert low.to_pylist() == [None, 42, 16, None] and high.to_pylist() == [None, 42, 20, None]
+    assert partial_floor_columns(pa.array(events, typ)).to_pylist() == [8, 8, None, None]
+
+
+def test_khorog_operation_derived_range_is_its_complete_tolls(ds):
+    # 42 (first official figure) to 200 (BBC); Tolonews' 8 Afghans and the troops-only counts
+    # are partial and never the low end.
+    p = ds.table.properties(ds.table.row_of("2012-07-24-khorog-special-operation"))
+    assert (p["fatalities_low"], p["fatalities_high"]) == (42, 200)
+    assert fatality_range(p["fatalities"]) == (42, 200)
 
 
 def test_take_rows_picks_without_reordering():

@@ -34,6 +34,10 @@ RULES = {
     "fatalities-no-figure": ("fatalities[0]", r"a claim needs 'total' or 'low'"),
     "fatalities-low-above-high": ("fatalities[0].low", r"low \(9\) is greater than high \(3\)"),
     "fatalities-breakdown-exceeds-total": ("fatalities[0].breakdown", r"add up to 13, more than the claim's total of 10"),
+    "fatalities-partial-without-counts": ("fatalities[0].counts", r"a partial count needs 'counts', saying whom it counts"),
+    "fatalities-counts-without-partial": ("fatalities[0].scope", r"'counts' is for a partial count: add 'scope': 'partial'"),
+    "fatalities-total-and-low-without-high": ("fatalities[0]", r"a best estimate 'total' with a 'low' needs a 'high' too"),
+    "fatalities-high-without-low": ("fatalities[0]", r"'high' needs a 'low'"),
     "fatalities-unknown-source": ("fatalities[0].source", r"'Nobody' is not the name of one of this event's sources"),
     "fatalities-two-claims-one-source": ("fatalities[1].source", r"keep one claim per source"),
     "derived-field-typed": ("properties", r"unexpected field\(s\) side \(derived fields are computed"),
@@ -112,11 +116,56 @@ def test_breakdown_may_not_exceed_high():
     assert "more than the claim's high of 4" in p.message
 
 
-def test_total_and_range_together_rejected():
+def _with_claims(*claims):
     fc = json.loads(GOOD.read_text())
-    fc["features"][0]["properties"]["fatalities"] = [{"source": "Test source", "total": 3, "low": 1}]
+    fc["features"][0]["properties"]["fatalities"] = list(claims)
+    return fc
+
+
+def test_best_estimate_with_bounds_is_valid():
+    # UCDP GED's best/low/high as one claim
+    fc = _with_claims({"source": "Test source", "total": 16, "low": 16, "high": 20, "breakdown": {"civilians": 16}})
+    assert validate_collection(fc, "x.geojson") == []
+
+
+def test_best_estimate_outside_its_range_is_a_warning_not_an_error():
+    fc = _with_claims({"source": "Test source", "total": 21, "low": 16, "high": 20})
     (p,) = validate_collection(fc, "x.geojson")
-    assert "either 'total' or 'low'/'high'" in p.message
+    assert (p.severity, p.field) == ("warning", "fatalities[0].total")
+    assert p.message == "the best estimate 21 lies outside its range 16..20"
+
+
+def test_bounds_in_the_wrong_order_stay_an_error():
+    fc = _with_claims({"source": "Test source", "total": 5, "low": 9, "high": 3})
+    (p,) = validate_collection(fc, "x.geojson")  # one problem: the order, not also the best estimate
+    assert (p.severity, p.field) == ("error", "fatalities[0].low")
+
+
+def test_partial_count_with_counts_is_valid():
+    fc = _with_claims({"source": "Test source", "total": 8, "scope": "partial", "counts": "Afghans only"},
+                      {"source": "Other", "total": 42, "scope": "total"})
+    fc["features"][0]["properties"]["sources"].append({"name": "Other", "kind": "media"})
+    assert validate_collection(fc, "x.geojson") == []
+
+
+def test_empty_counts_is_one_schema_problem():
+    fc = _with_claims({"source": "Test source", "total": 8, "scope": "partial", "counts": ""})
+    (p,) = validate_collection(fc, "x.geojson")
+    assert p.field == "fatalities[0].counts"
+
+
+def test_approximate_parts_may_exceed_the_figure_by_a_tenth():
+    # RFE/RL: 'some 70' dead, of them 12 soldiers, 30 militants and 'some 30 civilians'
+    parts = {"security_forces": 12, "rebels": 30, "civilians": 30}
+    assert validate_collection(_with_claims({"source": "Test source", "total": 70, "approximate": True,
+                                             "breakdown": parts}), "x.geojson") == []
+    (exact,) = validate_collection(_with_claims({"source": "Test source", "total": 70, "breakdown": parts}), "x")
+    assert exact.message == "the parts add up to 72, more than the claim's total of 70"
+    parts["civilians"] = 36
+    (p,) = validate_collection(_with_claims({"source": "Test source", "total": 70, "approximate": True,
+                                             "breakdown": parts}), "x")
+    assert (p.severity, p.field) == ("error", "fatalities[0].breakdown")
+    assert p.message == "the parts add up to 78, more than the claim's approximate total of 70 allows (77 at most)"
 
 
 def test_validation_does_not_mutate_input():

@@ -27,6 +27,11 @@ __all__ = [
     "Actor",
     "load_schema",
     "fatality_range",
+    "is_partial",
+    "claim_floor",
+    "largest_partial",
+    "partial_floor",
+    "fatality_label",
     "claim_figure",
     "claim_parts",
     "parse_date",
@@ -104,6 +109,9 @@ class FatalityClaim(TypedDict, total=False):
     total: int
     low: int
     high: int
+    scope: str
+    counts: str
+    approximate: bool
     breakdown: dict[str, int]
     date: str
     note: str
@@ -138,39 +146,106 @@ def parse_date(value: str) -> date:
     return date.fromisoformat(value)
 
 
-def fatality_range(claims: Iterable[FatalityClaim]) -> tuple[int | None, int | None]:
-    """Lowest and highest reported fatalities across claims, never an average.
+def is_partial(claim: FatalityClaim) -> bool:
+    """Whether a claim counts only one group (``scope: partial``) rather than the whole toll."""
+    return claim.get("scope") == "partial"
 
-    The low end follows ACLED's rule (keep the most conservative figure): the smallest ``total``
-    or ``low`` of any claim. The high end is the largest ``total``, ``high`` or, failing those,
-    ``low`` of any claim. Claims stay side by side in ``fatalities``; this range only summarises
-    them for sorting, filtering and the ACLED ``fatalities`` column. ``(None, None)`` when no
-    claim gives a number.
+
+def _bounded(claim: FatalityClaim) -> bool:
+    """A best estimate with its range: ``total`` together with ``low`` and ``high`` (UCDP's
+    best/low/high). (An absent field and a null one, as a claim read from a table has, mean
+    the same.)"""
+    return all(claim.get(k) is not None for k in ("total", "low", "high"))
+
+
+def fatality_range(claims: Iterable[FatalityClaim]) -> tuple[int | None, int | None]:
+    """Lowest and highest reported fatalities across the complete tolls, never an average.
+
+    Only claims of the whole toll count (``scope`` absent or ``total``): a partial count (troops
+    only, civilians only) is not a toll, so it never feeds the range. The low end follows
+    ACLED's rule (keep the most conservative figure): the smallest ``total`` or ``low`` of any
+    claim, and for a best estimate with bounds (``total``, ``low`` and ``high``) its ``low``.
+    The high end is the largest ``total``, ``high`` or, failing those, ``low``; for a bounded
+    best estimate its ``high``. Claims stay side by side in ``fatalities``; this range only
+    summarises them for sorting, filtering and the ACLED ``fatalities`` column. ``(None,
+    None)`` when no complete toll gives a number.
     """
     lows: list[int] = []
     highs: list[int] = []
     for c in claims:
-        if "total" in c:
+        if is_partial(c):
+            continue
+        if _bounded(c):
+            lows.append(c["low"])
+            highs.append(c["high"])
+            continue
+        if c.get("total") is not None:
             lows.append(c["total"])
             highs.append(c["total"])
             continue
-        if "low" in c:
+        if c.get("low") is not None:
             lows.append(c["low"])
-        if "high" in c:
+        if c.get("high") is not None:
             highs.append(c["high"])
-        elif "low" in c:
+        elif c.get("low") is not None:
             highs.append(c["low"])
     return (min(lows) if lows else None, max(highs) if highs else None)
 
 
-def claim_figure(claim: FatalityClaim) -> str:
-    """A claim's number as the source gave it: '42', '10–20' or 'at least 8'. (An absent field
-    and a null one, as a claim read from a table has, mean the same.)"""
+def claim_floor(claim: FatalityClaim) -> int | None:
+    """A claim's conservative figure: its ``low`` when it gives one, else its ``total``."""
+    return claim["low"] if claim.get("low") is not None else claim.get("total")
+
+
+def largest_partial(claims: Iterable[FatalityClaim]) -> FatalityClaim | None:
+    """The partial count with the largest conservative figure (None without one that gives a number)."""
+    partials = [c for c in claims if is_partial(c) and claim_floor(c) is not None]
+    return max(partials, key=claim_floor) if partials else None
+
+
+def partial_floor(claims: Iterable[FatalityClaim]) -> int | None:
+    """The most the partial counts prove: at least this many died. The largest of their
+    conservative figures (:func:`claim_floor`); the counts are not added up, as two of them may
+    count the same dead (troops only, Afghans only). None without a partial count that gives a
+    number."""
+    top = largest_partial(claims)
+    return None if top is None else claim_floor(top)
+
+
+def _claim_number(claim: FatalityClaim) -> str:
+    about = "about " if claim.get("approximate") else ""
     if claim.get("total") is not None:
-        return str(claim["total"])
+        return f"{about}{claim['total']}"
     if claim.get("high") is not None:
-        return f"{claim['low']}–{claim['high']}"
+        return f"{about}{claim['low']}–{claim['high']}"
     return f"at least {claim.get('low')}"
+
+
+def claim_figure(claim: FatalityClaim, *more: str) -> str:
+    """A claim's number as the source gave it, with what qualifies it: '42', 'about 70',
+    '10–20', 'at least 8', '16 (low 16, high 20)', '8 (partial: Afghans only)'. ``more``
+    adds further qualifiers inside the same brackets (empty ones are left out), as
+    :func:`~bordermap.mapping.payload.claim_line` does with the breakdown."""
+    qualifiers = []
+    if _bounded(claim):
+        qualifiers.append(f"low {claim['low']}, high {claim['high']}")
+    if is_partial(claim):
+        qualifiers.append(f"partial: {claim.get('counts')}")
+    qualifiers.extend(m for m in more if m)
+    number = _claim_number(claim)
+    return f"{number} ({'; '.join(qualifiers)})" if qualifiers else number
+
+
+def fatality_label(claims: Iterable[FatalityClaim]) -> str:
+    """How many were killed, in a few words, as the tooltips, the events table and the panel say
+    it: the range of the complete tolls ('42', '42–200'); with none, what the partial counts
+    prove ('at least 8, partial count'); '' when no claim gives a number."""
+    claims = list(claims)
+    lo, hi = fatality_range(claims)
+    if lo is not None:
+        return str(lo) if lo == hi else f"{lo}–{hi}"
+    floor = partial_floor(claims)
+    return "" if floor is None else f"at least {floor}, partial count"
 
 
 def claim_parts(claim: FatalityClaim, sep: str = " ") -> str:

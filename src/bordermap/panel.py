@@ -10,11 +10,11 @@ import jinja2
 
 from bordermap.mapping.payload import refs_line
 from bordermap.mapping.style import TYPE_COLORS
-from bordermap.model import claim_figure, claim_parts
+from bordermap.model import claim_figure, claim_parts, fatality_label, fatality_range, is_partial, partial_floor
 from bordermap.model import date_label as model_date_label
 
 __all__ = ["render_panel", "date_label", "place_precision_label", "border_label", "claims_rows",
-           "contested_line"]
+           "claims_note", "contested_line"]
 
 _GEO = {1: "exact town", 2: "approximate: near a town or a small area", 3: "region only"}
 
@@ -64,6 +64,21 @@ def claims_rows(p: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+def claims_note(p: dict[str, Any]) -> str:
+    """The sentence under several claims: how they are summed up ('' for one claim or none)."""
+    claims = p.get("fatalities", [])
+    if len(claims) < 2:
+        return ""
+    head = "Claims are shown side by side and never averaged"
+    if fatality_range(claims)[0] is None:
+        floor = partial_floor(claims)
+        return f"{head}; none is a complete toll: the partial counts show only that at least {floor} died."
+    label = fatality_label(claims)
+    if any(is_partial(c) for c in claims):
+        return f"{head}; the range of the complete tolls is {label}: partial counts (one group only) are left out."
+    return f"{head}; the range is {label}."
+
+
 def contested_line(p: dict[str, Any], limit: int | None = None) -> str:
     """The claims in one line: 'Tajik government 42 · BBC Persian 200 · Tolonews ≥8 (+7 more)'."""
     parts = []
@@ -79,11 +94,9 @@ def render_panel(feature: dict[str, Any], article: dict[str, Any] | None = None,
                  crossings: dict[str, str] | None = None) -> str:
     """HTML for the detail panel; every value from data is escaped, only http(s) URLs link."""
     p = feature["properties"]
-    lo, hi = p.get("fatalities_low"), p.get("fatalities_high")
-    rng = "" if lo is None else (str(lo) if lo == hi else f"{lo}–{hi}")
     return _env().get_template("panel.html").render(
         p=p, when=date_label(p), geo_precision=place_precision_label(p),
-        border=border_label(p, crossings), claims=claims_rows(p), range=rng,
+        border=border_label(p, crossings), claims=claims_rows(p), claims_note=claims_note(p),
         refs=refs_line(p.get("article_refs", []), article), article=article,
         color=TYPE_COLORS.get(p.get("event_type"), "#777"))
 

@@ -230,24 +230,51 @@ def _fatality_problems(props: dict, file, idx, fid) -> Iterator[Problem]:
             if source_names and src not in source_names:
                 yield Problem(file, idx, fid, f"{field}.source",
                               f"{src!r} is not the name of one of this event's sources")
-        has_total = "total" in c
-        has_range = "low" in c or "high" in c
-        if not has_total and not has_range:
-            yield Problem(file, idx, fid, field, "a claim needs 'total' or 'low' (and optionally 'high')")
-        if has_total and has_range:
-            yield Problem(file, idx, fid, field, "give either 'total' or 'low'/'high', not both")
-        if "high" in c and "low" not in c:
-            yield Problem(file, idx, fid, field, "'high' needs a 'low' (use 'total' for a single figure)")
-        lo, hi = c.get("low"), c.get("high")
-        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
-            yield Problem(file, idx, fid, f"{field}.low", f"low ({lo}) is greater than high ({hi})")
-        bd = c.get("breakdown")
-        if isinstance(bd, dict) and bd and all(isinstance(v, int) for v in bd.values()):
-            cap = c.get("total", c.get("high"))
-            if isinstance(cap, int) and sum(bd.values()) > cap:
+        yield from _claim_problems(c, file, idx, fid, field)
+
+
+def _claim_problems(c: dict, file, idx, fid, field: str) -> Iterator[Problem]:
+    """One claim's figures: what it gives, in what order, and what a partial count covers.
+
+    A claim's structure is checked strictly; where a source's own figures disagree with each
+    other (a best estimate outside its range, as some UCDP rows have) it is a warning: the
+    claim is kept as the source gave it."""
+    has_total = "total" in c
+    has_low, has_high = "low" in c, "high" in c
+    total, lo, hi = c.get("total"), c.get("low"), c.get("high")
+    if not has_total and not has_low and not has_high:
+        yield Problem(file, idx, fid, field, "a claim needs 'total' or 'low' (and optionally 'high')")
+    if has_high and not has_low:
+        yield Problem(file, idx, fid, field, "'high' needs a 'low' (use 'total' for a single figure)")
+    elif has_total and has_low and not has_high:
+        yield Problem(file, idx, fid, field, "a best estimate 'total' with a 'low' needs a 'high' too "
+                                             "(give 'total' alone, 'low'/'high' alone, or all three)")
+    if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+        yield Problem(file, idx, fid, f"{field}.low", f"low ({lo}) is greater than high ({hi})")
+    elif isinstance(total, int) and isinstance(lo, int) and isinstance(hi, int) and not lo <= total <= hi:
+        yield Problem(file, idx, fid, f"{field}.total",
+                      f"the best estimate {total} lies outside its range {lo}..{hi}", "warning")
+    partial = c.get("scope") == "partial"
+    if partial and "counts" not in c:
+        yield Problem(file, idx, fid, f"{field}.counts",
+                      "a partial count needs 'counts', saying whom it counts (e.g. 'troops only')")
+    if "counts" in c and not partial:
+        # Without the scope the count would be taken for a complete toll and feed the range.
+        yield Problem(file, idx, fid, f"{field}.scope",
+                      "'counts' is for a partial count: add 'scope': 'partial' or remove 'counts'")
+    bd = c.get("breakdown")
+    if isinstance(bd, dict) and bd and all(isinstance(v, int) for v in bd.values()):
+        cap = c.get("total", c.get("high"))
+        if isinstance(cap, int):
+            # An approximate figure ('some 70') is rounded, and so are its parts ('some 30'):
+            # they may add up to a tenth more than it.
+            slack = -(-cap // 10) if c.get("approximate") else 0
+            if sum(bd.values()) > cap + slack:
+                what = "approximate " if slack else ""
                 yield Problem(file, idx, fid, f"{field}.breakdown",
-                              f"the parts add up to {sum(bd.values())}, more than the claim's "
-                              f"{'total' if has_total else 'high'} of {cap}")
+                              f"the parts add up to {sum(bd.values())}, more than the claim's {what}"
+                              f"{'total' if has_total else 'high'} of {cap}"
+                              + (f" allows ({cap + slack} at most)" if slack else ""))
 
 
 def duplicate_id_problem(file: str, idx: int, fid: str, first: int) -> Problem:

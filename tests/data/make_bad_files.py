@@ -74,6 +74,13 @@ CASES = {
     "fatalities-low-above-high": collection(variant(fatalities=[{"source": "Test source", "low": 9, "high": 3}])),
     "fatalities-breakdown-exceeds-total": collection(variant(fatalities=[
         {"source": "Test source", "total": 10, "breakdown": {"security_forces": 8, "rebels": 5}}])),
+    "fatalities-partial-without-counts": collection(variant(fatalities=[
+        {"source": "Test source", "total": 3, "scope": "partial"}])),
+    "fatalities-counts-without-partial": collection(variant(fatalities=[
+        {"source": "Test source", "total": 3, "counts": "troops only"}])),
+    "fatalities-total-and-low-without-high": collection(variant(fatalities=[
+        {"source": "Test source", "total": 3, "low": 1}])),
+    "fatalities-high-without-low": collection(variant(fatalities=[{"source": "Test source", "high": 3}])),
     "fatalities-unknown-source": collection(variant(fatalities=[{"source": "Nobody", "total": 1}])),
     "fatalities-two-claims-one-source": collection(variant(fatalities=[
         {"source": "Test source", "total": 1}, {"source": "Test source", "total": 2}])),

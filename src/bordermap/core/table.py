@@ -266,12 +266,18 @@ class EventTable:
 
     @cached_property
     def fatalities_low(self) -> np.ndarray:
-        """Lowest complete figure per event (float, NaN where no claim gives a number)."""
+        """Lowest complete toll per event (float, NaN where no complete toll gives a number)."""
         return self.table["fatalities_low"].to_numpy(zero_copy_only=False).astype(np.float64)
 
     @cached_property
     def fatalities_high(self) -> np.ndarray:
         return self.table["fatalities_high"].to_numpy(zero_copy_only=False).astype(np.float64)
+
+    @cached_property
+    def partial_floor(self) -> np.ndarray:
+        """Per event, the largest partial count's conservative figure (float, NaN where no
+        partial count gives a number): what the tooltips say when there is no complete toll."""
+        return partial_floor_columns(self.table["fatalities"]).to_numpy(zero_copy_only=False).astype(np.float64)
 
     @cached_property
     def claim_count(self) -> np.ndarray:
@@ -390,33 +396,54 @@ def geometries_of(features: Sequence[Mapping[str, Any]]) -> np.ndarray:
     return geoms
 
 
-def fatality_range_columns(claims: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
-    """Per event, the lowest and highest reported fatalities across its claims, vectorised.
-
-    The same rule as :func:`bordermap.model.fatality_range` (checked by a test): a claim's low is
-    its ``total`` or else its ``low``; its high is its ``total``, else ``high``, else ``low``.
-    Null where no claim gives a number; never an average.
-    """
+def _claim_fields(claims: pa.ChunkedArray | pa.Array) -> tuple[int, np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """Every claim of every event, flattened: (events, event of each claim, total/low/high as
+    float with NaN for none, whether the claim is a partial count)."""
     claims = claims.combine_chunks() if isinstance(claims, pa.ChunkedArray) else claims
-    n = len(claims)
     flat = pc.list_flatten(claims)
     parents = pc.list_parent_indices(claims).to_numpy()
 
     def col(name: str) -> np.ndarray:
         return flat.field(name).to_numpy(zero_copy_only=False).astype(np.float64) if len(flat) else np.zeros(0)
 
-    total, low, high = col("total"), col("low"), col("high")
-    c_low = np.where(np.isnan(total), low, total)
-    c_high = np.where(np.isnan(total), np.where(np.isnan(high), low, high), total)
-    lo = np.full(n, np.inf)
-    hi = np.full(n, -np.inf)
-    ok = ~np.isnan(c_low)
-    np.minimum.at(lo, parents[ok], c_low[ok])
-    ok = ~np.isnan(c_high)
-    np.maximum.at(hi, parents[ok], c_high[ok])
-    lo_mask, hi_mask = np.isinf(lo), np.isinf(hi)
-    return (pa.array(np.where(lo_mask, 0, lo).astype(np.int64), pa.int64(), mask=lo_mask),
-            pa.array(np.where(hi_mask, 0, hi).astype(np.int64), pa.int64(), mask=hi_mask))
+    figures = {name: col(name) for name in ("total", "low", "high")}
+    partial = (pc.fill_null(pc.equal(flat.field("scope"), "partial"), False).to_numpy(zero_copy_only=False)
+               if len(flat) else np.zeros(0, bool))
+    return len(claims), parents, figures, partial
 
 
-__all__ += ["geometries_of", "fatality_range_columns", "take_rows", "GEOMETRY_KINDS"]
+def _per_event(n: int, parents: np.ndarray, values: np.ndarray, keep: np.ndarray, ufunc: np.ufunc) -> pa.Array:
+    """``ufunc`` (minimum or maximum) of the kept, non-NaN ``values`` of each event; null where none."""
+    out = np.full(n, np.inf if ufunc is np.minimum else -np.inf)
+    ok = keep & ~np.isnan(values)
+    ufunc.at(out, parents[ok], values[ok])
+    mask = np.isinf(out)
+    return pa.array(np.where(mask, 0, out).astype(np.int64), pa.int64(), mask=mask)
+
+
+def fatality_range_columns(claims: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Per event, the lowest and highest reported fatalities across its complete tolls, vectorised.
+
+    The same rule as :func:`bordermap.model.fatality_range` (checked by a test): partial counts
+    are left out; a bounded best estimate (total, low and high) spans its low..high; otherwise a
+    claim's low is its ``total`` or else its ``low``, its high its ``total``, else ``high``, else
+    ``low``. Null where no complete toll gives a number; never an average.
+    """
+    n, parents, f, partial = _claim_fields(claims)
+    total, low, high = f["total"], f["low"], f["high"]
+    bounded = ~np.isnan(total) & ~np.isnan(low) & ~np.isnan(high)
+    c_low = np.where(bounded, low, np.where(np.isnan(total), low, total))
+    c_high = np.where(bounded, high, np.where(np.isnan(total), np.where(np.isnan(high), low, high), total))
+    return (_per_event(n, parents, c_low, ~partial, np.minimum),
+            _per_event(n, parents, c_high, ~partial, np.maximum))
+
+
+def partial_floor_columns(claims: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Per event, :func:`bordermap.model.partial_floor` vectorised: the largest conservative
+    figure (``low``, else ``total``) of its partial counts; null where there is none."""
+    n, parents, f, partial = _claim_fields(claims)
+    floor = np.where(np.isnan(f["low"]), f["total"], f["low"])
+    return _per_event(n, parents, floor, partial, np.maximum)
+
+
+__all__ += ["geometries_of", "fatality_range_columns", "partial_floor_columns", "take_rows", "GEOMETRY_KINDS"]

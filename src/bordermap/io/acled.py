@@ -49,12 +49,19 @@ source_scale       we do not record how local a source is, so the rule uses its 
                    ``official`` -> National, ``intergovernmental`` -> International, any other ->
                    Other; the distinct values joined with ``-`` (``National-Other``).
 notes              ``summary``, then ``Claims: <source>: <figure>; <source>: <figure>.`` with every
-                   fatality claim side by side, then, for a multi-day event, ``One row for
-                   START to END; ACLED codes one event per day.``
-fatalities         ``fatalities_low``: the lowest claim (ACLED's most conservative figure), 0 when
-                   nobody gave a number. Not divided per day.
+                   fatality claim side by side (a partial count labelled ``(partial: troops
+                   only)``), then, for a multi-day event, ``One row for START to END; ACLED
+                   codes one event per day.``
+fatalities         ``fatalities_low``: the lowest complete toll (ACLED's most conservative figure;
+                   a bounded best estimate counts with its ``low``). Partial counts (``scope:
+                   partial``: troops only, civilians only) are never taken for a toll. An event
+                   with partial counts only gets the largest of them (its ``low`` if it has one):
+                   a lower bound, which is what ACLED's figure is too, and never 0, which in ACLED
+                   means nobody was reported killed; the tag ``fatalities=at least, partial count
+                   (<counts>)`` says so. 0 when nobody gave a number. Not divided per day.
 tags               our ``tags``, then ``confidence=<confidence>``, ``date range=START/END`` (when
-                   longer than one day), ``time precision=year``, ``geometry=<type>``; ``; ``-joined.
+                   longer than one day), ``time precision=year``, ``geometry=<type>``,
+                   ``fatalities=at least, partial count (...)``; ``; ``-joined.
 timestamp          the export time as Unix seconds (ACLED: upload time).
 ================== ===================================================================================
 
@@ -77,7 +84,7 @@ import shapely
 from shapely.geometry import shape
 
 from bordermap.mapping.payload import claim_line
-from bordermap.model import ACLED_TIME_PRECISION, DISORDER_TYPES, fatality_range
+from bordermap.model import ACLED_TIME_PRECISION, DISORDER_TYPES, claim_floor, fatality_range, largest_partial
 
 __all__ = ["ACLED_COLUMNS", "ACLED_INTER_CODES", "COUNTRIES", "to_acled_rows", "acled_csv", "interaction"]
 
@@ -157,6 +164,18 @@ def _source_scale(sources: list[dict[str, Any]]) -> str:
     return "-".join(s for s in _SCALE_ORDER if s in scales) or "Other"
 
 
+def _fatalities(p: Mapping[str, Any]) -> tuple[int, str | None]:
+    """The ``fatalities`` cell and, when it holds a partial count, the tag that says so."""
+    claims = p.get("fatalities", [])
+    low = p["fatalities_low"] if "fatalities_low" in p else fatality_range(claims)[0]
+    if low is not None:
+        return low, None
+    top = largest_partial(claims)
+    if top is None:
+        return 0, None
+    return claim_floor(top), f"fatalities=at least, partial count ({top.get('counts')})"
+
+
 def _row(feature: Mapping[str, Any], timestamp: int) -> dict[str, Any]:
     p = feature["properties"]
     actors = p.get("actors", [])
@@ -164,7 +183,7 @@ def _row(feature: Mapping[str, Any], timestamp: int) -> dict[str, Any]:
     actor2, assoc2, inter2, has2 = _actor_columns(actors, 2)
     iso, country, region = COUNTRIES.get(p["country"], ("", p["country"], ""))
     lat, lon = _coordinates(feature["geometry"])
-    low = p["fatalities_low"] if "fatalities_low" in p else fatality_range(p.get("fatalities", []))[0]
+    fatalities, fatalities_tag = _fatalities(p)
     start, end = p["date_start"], p["date_end"]
 
     notes = [p["summary"].strip()]
@@ -180,6 +199,8 @@ def _row(feature: Mapping[str, Any], timestamp: int) -> dict[str, Any]:
         tags.append("time precision=year")
     if feature["geometry"]["type"] != "Point":
         tags.append(f"geometry={feature['geometry']['type']}")
+    if fatalities_tag:
+        tags.append(fatalities_tag)
 
     civilians = p["event_type"] == "Violence against civilians" or inter2 == "Civilians"
     return {
@@ -211,7 +232,7 @@ def _row(feature: Mapping[str, Any], timestamp: int) -> dict[str, Any]:
         "source": "; ".join(dict.fromkeys(s["name"] for s in p.get("sources", []) if s.get("kind") != "reference")),
         "source_scale": _source_scale(p.get("sources", [])),
         "notes": " ".join(notes),
-        "fatalities": low if low is not None else 0,
+        "fatalities": fatalities,
         "tags": "; ".join(tags),
         "timestamp": int(timestamp),
     }

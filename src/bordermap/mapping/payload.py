@@ -40,9 +40,10 @@ _MAGIC = b"BMEV"
 
 
 def claim_line(claim: dict[str, Any]) -> str:
-    """'Tajik government: 42 (security forces 12, rebels 30)' — one claim, as the source gave it."""
-    parts = claim_parts(claim)
-    line = f"{claim['source']}: {claim_figure(claim)}" + (f" ({parts})" if parts else "")
+    """'Tajik government: 42 (security forces 12, rebels 30)', 'Tolonews: 8 (partial: Afghans
+    only; afghan nationals 8)' — one claim, as the source gave it: its figure, what qualifies
+    it and its breakdown in one pair of brackets, then its note."""
+    line = f"{claim['source']}: {claim_figure(claim, claim_parts(claim))}"
     if claim.get("note"):
         line += f" — {claim['note']}"
     return line

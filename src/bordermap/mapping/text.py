@@ -55,26 +55,56 @@ def _date_labels(table: EventTable) -> pa.Array:
     return pa.array(labels, pa.string()).take(pa.array(inverse.ravel()))
 
 
-def _meta(table: EventTable) -> pa.Array:
-    """'Battles · disputed · killed: 42–200 (2 claims)'."""
-    types = pa.array(list(TYPE_CODES), pa.string()).take(pa.array(table.type_code.astype(np.int64)))
-    confs = pa.array(list(CONFIDENCE_CODES), pa.string()).take(pa.array(table.confidence_code.astype(np.int64)))
-    lo, hi, nc = table.fatalities_low, table.fatalities_high, table.claim_count
+def _killed(table: EventTable) -> pa.Array:
+    """:func:`bordermap.model.fatality_label` on columns: '42–200', 'at least 8, partial count', ''."""
+    lo, hi, floor = table.fatalities_low, table.fatalities_high, table.partial_floor
     has = ~np.isnan(lo)
     lo_t = _int_text(np.where(has, lo, 0))
     hi_t = _int_text(np.where(has, hi, 0))
-    killed = pc.if_else(pa.array(lo == hi), lo_t, _join(lo_t, "–", hi_t))
+    ranged = pc.if_else(pa.array(lo == hi), lo_t, _join(lo_t, "–", hi_t))
+    partial = _join("at least ", _int_text(np.nan_to_num(floor)), ", partial count")
+    return pc.if_else(pa.array(has), ranged, pc.if_else(pa.array(~np.isnan(floor)), partial, ""))
+
+
+def _meta(table: EventTable, killed: pa.Array) -> pa.Array:
+    """'Battles · disputed · killed: 42–200 (2 claims)'."""
+    types = pa.array(list(TYPE_CODES), pa.string()).take(pa.array(table.type_code.astype(np.int64)))
+    confs = pa.array(list(CONFIDENCE_CODES), pa.string()).take(pa.array(table.confidence_code.astype(np.int64)))
+    nc = table.claim_count
     claims = pc.if_else(pa.array(nc > 1), _join(" (", _int_text(nc), " claims)"), "")
-    killed = pc.if_else(pa.array(has), _join(" · killed: ", killed, claims), "")
+    killed = pc.if_else(pc.greater(pc.utf8_length(killed), 0), _join(" · killed: ", killed, claims), "")
     return _join(types, " · ", confs, killed)
 
 
-def _figure(total: pa.Array, low: pa.Array, high: pa.Array) -> pa.Array:
-    """claim_figure on columns: '42', '10–20' or 'at least 8'."""
+def _figure(claims: pa.StructArray, parts: pa.Array) -> pa.Array:
+    """claim_figure(claim, parts) on columns: '42', 'about 70', '10–20', 'at least 8',
+    '16 (low 16, high 20)', '8 (partial: Afghans only; afghan nationals 8)'."""
+    total, low, high = (claims.field(k) for k in ("total", "low", "high"))
     t, lo, hi = (pc.cast(x, pa.string()) for x in (total, low, high))
-    ranged = _join(lo, "–", hi)
-    at_least = _join("at least ", pc.fill_null(lo, "None"))
-    return pc.if_else(pc.is_valid(total), t, pc.if_else(pc.is_valid(high), ranged, at_least))
+    about = pc.if_else(pc.fill_null(claims.field("approximate"), False), "about ", "")
+    number = pc.if_else(pc.is_valid(total), _join(about, t),
+                        pc.if_else(pc.is_valid(high), _join(about, lo, "–", hi),
+                                   _join("at least ", pc.fill_null(lo, "None"))))
+    bounded = pc.and_(pc.and_(pc.is_valid(total), pc.is_valid(low)), pc.is_valid(high))
+    bounds = pc.if_else(bounded, _join("low ", lo, ", high ", hi), "")
+    partial = pc.fill_null(pc.equal(claims.field("scope"), "partial"), False)
+    scope = pc.if_else(partial, _join("partial: ", pc.fill_null(claims.field("counts"), "None")), "")
+    qualifiers = _join_present([bounds, scope, parts], "; ")
+    return pc.if_else(_present(qualifiers), _join(number, " (", qualifiers, ")"), number)
+
+
+def _present(text: pa.Array) -> pa.Array:
+    return pc.fill_null(pc.greater(pc.utf8_length(text), 0), False)
+
+
+def _join_present(texts: list[pa.Array], sep: str) -> pa.Array:
+    """The non-empty texts of each row joined with ``sep`` ('' when none). (Arrow's own
+    ``binary_join_element_wise(null_handling="skip")`` returns an empty array when every input
+    is null: pyarrow 26.)"""
+    out = texts[0]
+    for text in texts[1:]:
+        out = pc.if_else(pc.and_(_present(out), _present(text)), _join(out, sep, text), _join(out, text))
+    return out
 
 
 def _list_join(values: pa.Array, offsets: pa.Array, sep: str) -> pa.Array:
@@ -93,8 +123,7 @@ def _claim_lines(fatalities: pa.Array) -> tuple[pa.Array, pa.Array]:
     keys = pc.replace_substring(entries.field("key"), "_", " ")
     parts = _list_join(_join(keys, " ", pc.cast(entries.field("value"), pa.string())), _offsets(bd), ", ")
     parts = pc.fill_null(parts, "")
-    line = _join(flat.field("source"), ": ", _figure(flat.field("total"), flat.field("low"), flat.field("high")))
-    line = pc.if_else(pc.greater(pc.utf8_length(parts), 0), _join(line, " (", parts, ")"), line)
+    line = _join(flat.field("source"), ": ", _figure(flat, parts))
     note = flat.field("note")
     has_note = pc.fill_null(pc.greater(pc.utf8_length(note), 0), False)
     return pc.if_else(has_note, _join(line, " — ", note), line), offsets
@@ -128,7 +157,8 @@ def _refs(refs: pa.Array, title: str | None) -> pa.Array:
 
 def text_columns(table: EventTable, *, article: dict[str, Any] | None = None,
                  popups: bool = False) -> dict[str, Any]:
-    """Every event's text as columns (Arrow string arrays; lists as (values, offsets))."""
+    """Every event's text as columns (Arrow string arrays; lists as (values, offsets)). ``killed``
+    (the events table's column) is not shipped in the chunks: ``meta`` says it."""
     t = table.table.combine_chunks() if hasattr(table.table, "combine_chunks") else table.table
     gp = np.clip(table.geo_precision.astype(np.int64), 0, 3)
     cols: dict[str, Any] = {
@@ -136,8 +166,9 @@ def text_columns(table: EventTable, *, article: dict[str, Any] | None = None,
         "title": t["title"].combine_chunks(),
         "date": _date_labels(table),
         "place": _join(t["location"].combine_chunks(), pa.array(_PLACE, pa.string()).take(pa.array(gp))),
-        "meta": _meta(table),
+        "killed": _killed(table),
     }
+    cols["meta"] = _meta(table, cols["killed"])
     if popups:
         cols["sub"] = t["sub_event_type"].combine_chunks()
         cols["summary"] = t["summary"].combine_chunks()

@@ -21,8 +21,6 @@ def rows_frame(table: EventTable, rows: np.ndarray) -> pd.DataFrame:
     """The table's columns for ``rows``: the same labels as the map's tooltips."""
     part = table.take(rows)
     text = text_columns(part)
-    lo, hi = table.fatalities_low[rows], table.fatalities_high[rows]
-    killed = ["" if np.isnan(a) else (f"{int(a)}" if a == b else f"{int(a)}–{int(b)}") for a, b in zip(lo, hi)]
     sides = part.table["side"].to_pylist()
     return pd.DataFrame({
         "id": text["id"].to_pylist(),
@@ -31,7 +29,7 @@ def rows_frame(table: EventTable, rows: np.ndarray) -> pd.DataFrame:
         "Type": part.table["event_type"].to_pylist(),
         "Where": part.table["location"].to_pylist(),
         "Side": [s or "" for s in sides],
-        "Killed (claims)": killed,
+        "Killed (claims)": text["killed"].to_pylist(),
         "Confidence": part.table["confidence"].to_pylist(),
     })
 
