@@ -15,6 +15,7 @@ from typing import NoReturn, Sequence
 
 from bordermap.errors import BordermapError, UnreadableFileError, unique_problems
 from bordermap.export_cli import add_export_parser, report_error
+from bordermap.import_cli import add_import_parser
 from bordermap.textsafe import echo, terminal_safe
 from bordermap.dataset import validate_path
 from bordermap.progress import terminal_progress
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_val.set_defaults(func=_cmd_validate)
 
     add_export_parser(sub)  # the export command lives with the export code
+    add_import_parser(sub)
     return parser
 
 

@@ -118,20 +118,7 @@ class EventTable:
         one value per feature in input order; the fatality range is computed here.
         ``geometries`` are the features' shapely geometries when the caller has them already.
         """
-        props = [f.get("properties") or {} for f in features]
-        # Dates arrive as ISO strings: read them as strings, then cast (vectorised) to date32.
-        as_read = pa.schema([pa.field(f.name, pa.string()) if f.name in DATE_FIELDS else f
-                             for f in properties_schema()])
-        base = pa.Table.from_pylist(props, schema=as_read)
-        columns: dict[str, pa.Array | pa.ChunkedArray] = {name: base[name] for name in base.column_names}
-        for name in DATE_FIELDS:
-            columns[name] = pc.cast(base[name], pa.date32())
-        geoms = geometries_of(features) if geometries is None else geometries
-        columns["geometry"] = pa.array(shapely.to_wkb(geoms), pa.binary())
-        columns["feature_id"] = pa.array([f.get("id") if isinstance(f.get("id"), str) else None
-                                          for f in features], pa.string())
-        model = pa.table(list(columns.values()), names=list(columns))
-        return cls.from_model_columns(model, derived)
+        return cls.from_model_columns(model_columns(features, geometries), derived)
 
     @classmethod
     def from_model_columns(cls, model: pa.Table,
@@ -370,6 +357,24 @@ class EventTable:
             yield from self._records(rows[start:start + batch], derived)
 
 
+def model_columns(features: Sequence[Mapping[str, Any]], geometries: np.ndarray | None = None) -> pa.Table:
+    """Features -> the model's columns (properties, ``geometry`` as WKB, ``feature_id``), in
+    the features' order, without derived fields: what GeoParquet stores."""
+    props = [f.get("properties") or {} for f in features]
+    # Dates arrive as ISO strings: read them as strings, then cast (vectorised) to date32.
+    as_read = pa.schema([pa.field(f.name, pa.string()) if f.name in DATE_FIELDS else f
+                         for f in properties_schema()])
+    base = pa.Table.from_pylist(props, schema=as_read)
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {name: base[name] for name in base.column_names}
+    for name in DATE_FIELDS:
+        columns[name] = pc.cast(base[name], pa.date32())
+    geoms = geometries_of(features) if geometries is None else geometries
+    columns["geometry"] = pa.array(shapely.to_wkb(geoms), pa.binary())
+    columns["feature_id"] = pa.array([f.get("id") if isinstance(f.get("id"), str) else None
+                                      for f in features], pa.string())
+    return pa.table(list(columns.values()), names=list(columns))
+
+
 @lru_cache(maxsize=1)
 def _property_converters() -> list[tuple[str, Any]]:
     return [(f.name, _converter(f.type)) for f in properties_schema()]
@@ -446,4 +451,4 @@ def partial_floor_columns(claims: pa.ChunkedArray | pa.Array) -> pa.Array:
     return _per_event(n, parents, floor, partial, np.maximum)
 
 
-__all__ += ["geometries_of", "fatality_range_columns", "partial_floor_columns", "take_rows", "GEOMETRY_KINDS"]
+__all__ += ["geometries_of", "fatality_range_columns", "partial_floor_columns", "take_rows", "GEOMETRY_KINDS", "model_columns"]

@@ -3,7 +3,7 @@
 The columns are the model's fields (:func:`bordermap.core.columns.properties_schema`: claims,
 sources, actors and corrections as list<struct>, dates as date32) and ``geometry`` as WKB, with
 GeoParquet 1.1 metadata (so QGIS, geopandas and DuckDB read it as a layer) and the dataset's
-``article`` block under the ``bordermap`` key. Derived fields are never written; they are
+``article`` and ``dataset`` blocks under the ``bordermap`` key. Derived fields are never written; they are
 computed on load, as for GeoJSON.
 """
 
@@ -20,7 +20,8 @@ import pyarrow.parquet as pq
 from bordermap.core.columns import properties_schema
 from bordermap.errors import UnreadableFileError
 
-__all__ = ["write_events_parquet", "read_events_parquet", "GEOPARQUET_VERSION", "is_parquet"]
+__all__ = ["write_events_parquet", "read_events_parquet", "read_events_parquet_meta", "parquet_bytes",
+           "GEOPARQUET_VERSION", "is_parquet"]
 
 GEOPARQUET_VERSION = "1.1.0"
 _KEY = b"bordermap"
@@ -35,7 +36,8 @@ def _geo_metadata(types: list[str]) -> bytes:
                        "columns": {"geometry": {"encoding": "WKB", "geometry_types": types}}}).encode()
 
 
-def events_arrow(table: pa.Table, article: dict[str, Any] | None) -> pa.Table:
+def events_arrow(table: pa.Table, article: dict[str, Any] | None,
+                 dataset: dict[str, Any] | None = None) -> pa.Table:
     """The core table's model columns (no derived fields) with the GeoParquet metadata."""
     import shapely
 
@@ -44,19 +46,38 @@ def events_arrow(table: pa.Table, article: dict[str, Any] | None) -> pa.Table:
     types = sorted(set(shapely.get_type_id(shapely.from_wkb(out["geometry"].to_numpy(zero_copy_only=False))).tolist()))
     names_of = {0: "Point", 1: "LineString", 3: "Polygon", 6: "MultiPolygon"}
     meta = {b"geo": _geo_metadata([names_of[t] for t in types if t in names_of])}
-    if article:
-        meta[_KEY] = json.dumps({"article": article}, ensure_ascii=False).encode()
+    blocks = {k: v for k, v in (("article", article), ("dataset", dataset)) if v}
+    if blocks:
+        meta[_KEY] = json.dumps(blocks, ensure_ascii=False).encode()
     return out.replace_schema_metadata(meta)
 
 
-def write_events_parquet(table: pa.Table, article: dict[str, Any] | None, path: str | os.PathLike) -> None:
+def write_events_parquet(table: pa.Table, article: dict[str, Any] | None, path: str | os.PathLike,
+                         dataset: dict[str, Any] | None = None) -> None:
     """Write events (an EventTable's ``table``) to ``path`` as GeoParquet (zstd, row groups of 64k).
     The caller makes the write atomic (e.g. write to a temp name and rename)."""
-    pq.write_table(events_arrow(table, article), str(path), compression="zstd", row_group_size=1 << 16)
+    pq.write_table(events_arrow(table, article, dataset), str(path), compression="zstd", row_group_size=1 << 16)
+
+
+def parquet_bytes(table: pa.Table, article: dict[str, Any] | None = None,
+                  dataset: dict[str, Any] | None = None) -> bytes:
+    """The GeoParquet file :func:`write_events_parquet` writes, as bytes (for an atomic write).
+    The same table gives the same bytes."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(events_arrow(table, article, dataset), sink, compression="zstd", row_group_size=1 << 16)
+    return sink.getvalue().to_pybytes()
 
 
 def read_events_parquet(path: str | os.PathLike) -> tuple[pa.Table, dict[str, Any] | None]:
-    """The model columns of a GeoParquet events file and its ``article`` block.
+    """The model columns of a GeoParquet events file and its ``article`` block (see
+    :func:`read_events_parquet_meta`)."""
+    table, meta = read_events_parquet_meta(path)
+    return table, meta.get("article")
+
+
+def read_events_parquet_meta(path: str | os.PathLike) -> tuple[pa.Table, dict[str, Any]]:
+    """The model columns of a GeoParquet events file and its collection blocks (``article``,
+    ``dataset``; absent keys when the file has none).
 
     Raises :class:`UnreadableFileError` (one sentence) if it is not Parquet, or lacks the
     model's columns or has them with other types.
@@ -93,10 +114,12 @@ def read_events_parquet(path: str | os.PathLike) -> tuple[pa.Table, dict[str, An
         columns.append(col)
     if problems:
         raise UnreadableFileError(str(p), "is not a bordermap events file: " + "; ".join(problems))
-    article = None
+    blocks: dict[str, Any] = {}
     if _KEY in meta:
         try:
-            article = json.loads(meta[_KEY]).get("article")
+            found = json.loads(meta[_KEY])
         except ValueError:
-            article = None
-    return pa.table(columns, schema=pa.schema(want)), article
+            found = {}
+        if isinstance(found, dict):
+            blocks = {k: v for k, v in found.items() if k in ("article", "dataset") and isinstance(v, dict)}
+    return pa.table(columns, schema=pa.schema(want)), blocks

@@ -1,0 +1,1 @@
+"""Importers: other datasets' exports (ACLED, UCDP GED) read into bordermap's event model."""

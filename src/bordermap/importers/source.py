@@ -1,0 +1,411 @@
+"""Reading an export's records: CSV (any of the layouts) or JSON, with line numbers, and saying
+what a wrong file looks like.
+
+An importer gets :class:`Records`: the header as found, the header normalised (lower case,
+stripped), and an iterator of ``(line, values)`` where ``line`` is the 1-based line of the file
+on which the record starts (a quoted note with line breaks spans several lines) and ``values``
+maps normalised column names to text exactly as the file has it.
+
+What is refused before any row is read, each with one sentence (:class:`WrongFileError`): an
+empty file, an Excel workbook (xlsx or xls), a zip or gzip archive, a Parquet file, an HTML page
+(an error or sign-in page saved as ``.csv``), a file that is not UTF-8 text. The size limit is
+the one every reader has (:func:`bordermap.io.files.max_input_bytes`); a named pipe or a device
+is refused as for events files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+from bordermap.errors import BordermapError, UnreadableFileError
+from bordermap.io.files import max_input_bytes
+from bordermap.textsafe import terminal_safe
+
+__all__ = ["Records", "WrongFileError", "read_records", "sniff", "file_sha256"]
+
+#: Longest CSV cell read (csv's default limit is 128 kB; ACLED notes are far shorter, but a
+#: source list can be long). Longer cells are a problem of that line, not a crash.
+FIELD_LIMIT = 1 << 20
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive, not CSV; open it and save it "
+                    "as 'CSV UTF-8', or unzip it first"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls), not CSV; open it and save it as 'CSV UTF-8'"),
+    (b"\x1f\x8b", "a gzip archive, not CSV; unpack it first (gunzip)"),
+    (b"PAR1", "a Parquet file, not CSV; import the CSV export, or open it with `bordermap app` if it "
+              "is a bordermap events file"),
+    (b"%PDF", "a PDF document, not CSV"),
+)
+
+
+class WrongFileError(BordermapError):
+    """The input is not the kind of file the importer reads; one sentence saying what it looks like."""
+
+    def __init__(self, path: str, looks_like: str):
+        self.path = path
+        super().__init__(f"{terminal_safe(path)}: this looks like {looks_like}")
+
+
+@dataclass
+class Records:
+    """An export's records as text, from CSV or JSON."""
+
+    path: str
+    #: ``csv`` or ``json``
+    format: str
+    #: column names as the file has them (CSV header, or the JSON keys of the first record)
+    header: list[str]
+    rows: Iterator[tuple[int, dict[str, str]]]
+    #: what to call a record's position in messages: ``line`` (CSV) or ``record`` (JSON)
+    item: str = "line"
+    #: the header was missing and the importer's default column list was used
+    headerless: bool = False
+    #: problems of the file's structure found while reading (too many cells on a line ...)
+    notes: list[str] = field(default_factory=list)
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _check_file(path: Path) -> int:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise UnreadableFileError(str(path), "no such file") from None
+    except OSError as exc:
+        raise UnreadableFileError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UnreadableFileError(str(path), "is a folder; give the export file")
+    if not stat.S_ISREG(st.st_mode):
+        raise UnreadableFileError(str(path), "is not a regular file (a named pipe or a device); "
+                                             "save the export to a file first")
+    limit = max_input_bytes(path)
+    if st.st_size > limit:
+        raise UnreadableFileError(str(path), f"is {st.st_size:,} bytes, over the {limit:,}-byte limit "
+                                             "(set BORDERMAP_MAX_INPUT_BYTES to read larger files)")
+    return st.st_size
+
+
+def sniff(path: str | os.PathLike, head: bytes) -> str:
+    """``csv`` or ``json`` for a text file; raises :class:`WrongFileError` for anything else."""
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise WrongFileError(str(path), what)
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not text:
+        raise WrongFileError(str(path), "an empty file (no header, no rows)")
+    if b"\x00" in head[:4096]:
+        what = ("UTF-16 text; save it as UTF-8" if head[:2] in (b"\xff\xfe", b"\xfe\xff")
+                else "a binary file, not CSV text")
+        raise WrongFileError(str(path), what)
+    lower = text[:512].lower()
+    if lower.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or (
+            lower.startswith(b"<") and b"<html" in text[:4096].lower()):
+        raise WrongFileError(str(path), "an HTML page (perhaps an error or sign-in page saved under "
+                                        "this name), not an export; download the data again")
+    if lower.startswith(b"<?xml") or lower.startswith(b"<kml"):
+        raise WrongFileError(str(path), "an XML or KML file, not CSV; use the CSV export")
+    if text[:1] in (b"{", b"["):
+        return "json"
+    return "csv"
+
+
+def _decode_error(path: str, data: bytes, exc: UnicodeDecodeError) -> UnreadableFileError:
+    line = data.count(b"\n", 0, exc.start) + 1
+    return UnreadableFileError(path, f"line {line}: byte 0x{data[exc.start]:02x} is not UTF-8; save the "
+                                     "file as UTF-8 (in Excel: 'CSV UTF-8')")
+
+
+def _first_bad_byte(path: Path) -> UnreadableFileError:
+    """The error for a CSV that stops being UTF-8 part-way (found while streaming it)."""
+    data = path.read_bytes()
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        data[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        exc.start += bom  # offsets count from after the byte-order mark
+        return _decode_error(str(path), data, exc)
+    return UnreadableFileError(str(path), "is not UTF-8 text")
+
+
+def read_records(path: str | os.PathLike, *, default_header: tuple[str, ...] | None = None,
+                 is_header: Callable[[list[str]], bool] | None = None,
+                 json_records: Callable[[Any], list[Any] | None] | None = None,
+                 progress: Callable[[float, str], None] | None = None) -> Records:
+    """Open an export and return its records.
+
+    Parameters
+    ----------
+    default_header
+        Column names to use when the first line is not a header (``is_header`` says), as in
+        some UCDP Candidate releases.
+    json_records
+        Takes a parsed JSON document and returns its list of record objects, or None when the
+        document is not one the importer knows.
+    progress
+        ``progress(fraction, message)`` as records are read.
+    """
+    p = Path(path)
+    size = _check_file(p)
+    with open(p, "rb") as fh:
+        head = fh.read(8192)
+    kind = sniff(p, head)
+    if kind == "json":
+        with open(p, "rb") as fh:
+            data = fh.read()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise _first_bad_byte(p) from None
+        return _json_records(str(p), text, json_records)
+    return _csv_records(p, size, default_header, is_header, progress)
+
+
+def _json_records(path: str, text: str, json_records) -> Records:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UnreadableFileError(path, f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise UnreadableFileError(path, "JSON nested too deeply to be an export") from None
+    records = json_records(doc) if json_records else None
+    if records is None:
+        keys = ", ".join(sorted(doc)[:8]) if isinstance(doc, dict) else type(doc).__name__
+        raise WrongFileError(path, f"JSON that is not an export this importer reads (top level: {keys})")
+    header: list[str] = list(records[0]) if records and isinstance(records[0], dict) else []
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for n, rec in enumerate(records, start=1):
+            if not isinstance(rec, dict):
+                yield n, {"\0": f"record {n} is a JSON {type(rec).__name__}, not an object"}
+                continue
+            yield n, {str(k).strip().lower(): _json_text(v) for k, v in rec.items()}
+
+    return Records(path, "json", header, rows(), item="record")
+
+
+def _json_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _csv_records(path: Path, size: int, default_header, is_header, progress) -> Records:
+    csv.field_size_limit(FIELD_LIMIT)
+    raw = open(path, "rb")
+    stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    try:
+        first_line = stream.readline()
+        stream.seek(0)
+    except UnicodeDecodeError:
+        raw.close()
+        raise _first_bad_byte(path) from None
+    delimiter = ","
+    if first_line.count(";") > first_line.count(",") and first_line.count(";") >= 3:
+        delimiter = ";"  # a spreadsheet in a locale that writes semicolons
+    elif first_line.count("\t") > first_line.count(",") and first_line.count("\t") >= 3:
+        delimiter = "\t"
+    reader = csv.reader(stream, delimiter=delimiter, strict=False)
+    try:
+        first = next(reader)
+    except StopIteration:
+        raw.close()
+        raise WrongFileError(str(path), "an empty file (no header, no rows)") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raw.close()
+        if isinstance(exc, UnicodeDecodeError):
+            raise _first_bad_byte(path) from None
+        raise UnreadableFileError(str(path), f"line 1: not CSV ({exc})") from None
+    headerless = False
+    if is_header is not None and not is_header(first) and default_header is not None \
+            and len(first) == len(default_header):
+        header, headerless, pending = list(default_header), True, [(1, first)]
+    else:
+        header, pending = first, []
+    names = [h.strip().lower() for h in header]
+    total = max(size, 1)
+    width = len(names)
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        try:
+            yield from ((n, _cells(names, cells, width)) for n, cells in pending)
+            start = reader.line_num + 1
+            count = 0
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    yield start, {"\0": f"not readable as CSV ({exc})"}
+                    start = reader.line_num + 1
+                    continue
+                except UnicodeDecodeError:
+                    raise _first_bad_byte(path) from None
+                line, start = start, reader.line_num + 1
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    continue  # a blank line
+                count += 1
+                if progress is not None and count % 50_000 == 0:
+                    progress(min(raw.tell() / total, 1.0), f"Read {count:,} rows")
+                yield line, _cells(names, cells, width)
+        finally:
+            raw.close()
+
+    return Records(str(path), "csv", header, rows(), item="line", headerless=headerless)
+
+
+def _cells(names: list[str], cells: list[str], width: int) -> dict[str, str]:
+    if len(cells) == width:
+        return dict(zip(names, cells))
+    out = dict(zip(names, cells))
+    if len(cells) > width:
+        out["\0"] = f"has {len(cells)} cells, the header {width}: a comma or quote out of place"
+    else:
+        out["\0"] = f"has {len(cells)} cells, the header {width}: the line is cut short"
+    return out
+
+
+# --- the columnar path: a whole export as an Arrow table of text -----------------------------------
+
+
+@dataclass
+class TextTable:
+    """An export as an Arrow table of text columns (names lower-cased and stripped), for the
+    vectorised importers, with what is needed to name a record's line in a message."""
+
+    path: str
+    format: str
+    header: list[str]
+    table: "pa.Table"
+    item: str = "line"
+    headerless: bool = False
+    #: records the parser could not read: ``(line, message)``
+    bad_records: list[tuple[int, str]] = field(default_factory=list)
+    _lines: list[int] | None = None
+
+    def lines(self, rows) -> list[int]:
+        """The line (CSV; a record's first line) or record number (JSON) of each row index."""
+        if self.format != "csv":
+            return [int(r) + 1 for r in rows]
+        if self._lines is None:
+            self._lines, self.bad_records = _scan_lines(Path(self.path), self._delimiter, len(self.header),
+                                                        self.headerless)
+        return [self._lines[int(r)] for r in rows]
+
+    _delimiter: str = ","
+
+
+def _scan_lines(path: Path, delimiter: str, width: int, headerless: bool) -> tuple[list[int], list[tuple[int, str]]]:
+    """Python's csv over the file once: the first line of every record the Arrow reader kept, and
+    the records it skipped (wrong number of cells) with their lines."""
+    lines: list[int] = []
+    bad: list[tuple[int, str]] = []
+    csv.field_size_limit(FIELD_LIMIT)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter, strict=False)
+        if not headerless:
+            next(reader, None)
+        start = reader.line_num + 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not cells or (len(cells) == 1 and not cells[0].strip() and width > 1):
+                continue
+            if len(cells) != width:
+                what = "a comma or quote out of place" if len(cells) > width else "the line is cut short"
+                bad.append((line, f"has {len(cells)} cells, the header {width}: {what}"))
+                continue
+            lines.append(line)
+    return lines, bad
+
+
+def read_text_table(path: str | os.PathLike, *, default_header: tuple[str, ...] | None = None,
+                    is_header: Callable[[list[str]], bool] | None = None,
+                    json_records: Callable[[Any], list[Any] | None] | None = None) -> TextTable:
+    """Open an export as a :class:`TextTable` (Arrow's multi-threaded CSV reader; JSON through
+    Python). Wrong files are refused as by :func:`read_records`."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    p = Path(path)
+    _check_file(p)
+    with open(p, "rb") as fh:
+        head = fh.read(8192)
+    kind = sniff(p, head)
+    if kind == "json":
+        records = read_records(p, json_records=json_records)
+        rows = [cells for _, cells in records.rows]
+        names = list(dict.fromkeys(k for r in rows for k in r))
+        table = pa.table({k: pa.array([r.get(k, "") for r in rows], pa.string()) for k in names}) if names \
+            else pa.table({})
+        return TextTable(str(p), "json", records.header, table, item="record")
+    try:
+        with open(p, encoding="utf-8-sig", newline="") as fh:
+            first_line = fh.readline()
+    except UnicodeDecodeError:
+        raise _first_bad_byte(p) from None
+    delimiter = ","
+    if first_line.count(";") > first_line.count(",") and first_line.count(";") >= 3:
+        delimiter = ";"
+    elif first_line.count("\t") > first_line.count(",") and first_line.count("\t") >= 3:
+        delimiter = "\t"
+    try:
+        first = next(csv.reader([first_line], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        raise WrongFileError(str(p), "an empty file (no header, no rows)") from None
+    headerless = bool(is_header is not None and not is_header(first) and default_header is not None
+                      and len(first) == len(default_header))
+    header = list(default_header) if headerless else first
+    names = [h.strip().lower() for h in header]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise UnreadableFileError(str(p), f"line 1: the column {dup!r} appears twice in the header")
+    skipped = [0]
+
+    def on_invalid(row) -> str:
+        skipped[0] += 1
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            p,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=0 if headerless else 1,
+                                           block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+            raise _first_bad_byte(p) from None
+        raise UnreadableFileError(str(p), f"not readable as CSV ({str(exc).splitlines()[0][:160]})") from None
+    out = TextTable(str(p), "csv", header, table, item="line", headerless=headerless)
+    out._delimiter = delimiter
+    if skipped[0]:
+        out.lines([])  # the scan finds the skipped records and their lines
+    return out
+
+
+__all__ += ["TextTable", "read_text_table"]
