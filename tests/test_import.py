@@ -4,6 +4,7 @@ output, updates, bad rows and wrong files (fixtures: tests/data/import/, all syn
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import zipfile
@@ -313,3 +314,55 @@ def test_update_names_an_edit_that_a_changed_record_replaces(tmp_path):
     out.write_text(json.dumps(fc))
     report = import_file("acled", DATA / "acled_update_v2.csv", out, update=True)
     assert report.replaced_edits == [changed_id]
+
+
+@pytest.mark.parametrize("name", ["acled_current.csv", "acled_upper_case.csv"])
+def test_import_then_export_csv_gives_back_the_acled_columns(name, tmp_path):
+    from bordermap.export import export_csv
+    from bordermap.io.acled import ACLED_COLUMNS
+
+    out = tmp_path / "e.geojson"
+    import_file("acled", DATA / name, out)
+    exported = list(csv.DictReader(io.StringIO(export_csv(load_dataset(out, use_cache=False)), newline="")))
+    original = {r["event_id_cnty"]: r for r in csv_rows(DATA / name)}
+    assert len(exported) == len(original)
+    for row in exported:
+        assert list(row) == list(ACLED_COLUMNS)
+        want = original[row["event_id_cnty"]]
+        assert {c: row[c] for c in ACLED_COLUMNS} == {c: want[c] for c in ACLED_COLUMNS}
+
+
+def test_an_edited_field_is_exported_from_the_model(tmp_path):
+    from bordermap.export import export_csv
+
+    out = tmp_path / "e.geojson"
+    import_file("acled", DATA / "acled_current.csv", out)
+    fc = json.loads(out.read_text())
+    p = fc["features"][0]["properties"]
+    p["fatalities"].append({"source": "Reuters", "total": 99})
+    p["sources"].append({"name": "Reuters", "kind": "media"})
+    p["geo_precision"] = 3
+    out.write_text(json.dumps(fc))
+    rows = {r["event_id_cnty"]: r for r in csv.DictReader(io.StringIO(export_csv(load_dataset(out, use_cache=False)), newline=""))}
+    row = rows[p["original"]["event_id_cnty"]]
+    assert row["geo_precision"] == "3" and "Reuters" in row["source"] and "Reuters: 99" in row["notes"]
+    assert row["event_date"] == p["original"]["event_date"]  # the dates were not edited
+
+
+def test_panel_and_exports_credit_the_dataset(tmp_path):
+    from bordermap.export import export_bytes, geojson_collection
+    from bordermap.panel import render_panel
+
+    out = tmp_path / "e.parquet"
+    import_file("acled", DATA / "acled_current.csv", out)
+    ds = load_dataset(out, use_cache=False)
+    assert ds.info["name"] == "ACLED" and ds.info["imported_from"] == "acled_current.csv"
+    html = render_panel(ds.table.feature(0), ds.article, dataset=ds.info)
+    assert "Dataset" in html and "acleddata.com" in html and "terms of use" in html
+    assert "The ACLED record as exported" in html and "<bdi>" in html
+    assert ds.table.feature(0)["properties"]["original"]["event_id_cnty"] in html
+    assert geojson_collection(ds)["dataset"] == ds.info
+    page = export_bytes("html", ds).decode("utf-8")
+    assert "Events from ACLED (imported from acled_current.csv). Cite: Armed Conflict" in page
+    again = load_dataset(out)  # and from the cache
+    assert load_dataset(out).info == again.info == ds.info

@@ -23,7 +23,7 @@ from bordermap.core.table import EventTable, geometries_of
 from bordermap.errors import DataFileError, Problem
 from bordermap.geo import GeoLayerError, ReferenceLayers, border_columns, load_reference_layers
 from bordermap.io.files import read_json
-from bordermap.io.geoparquet import is_parquet, read_events_parquet
+from bordermap.io.geoparquet import is_parquet, parquet_blocks, read_events_parquet
 from bordermap.validate import duplicate_id_problem, validate_collection, validate_file
 
 __all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "DEFAULT_EVENTS", "DEFAULT_GEO",
@@ -51,6 +51,9 @@ class Dataset:
     warnings: list[str] = field(default_factory=list)
     #: Identifies the content (events, layers, code): what browser payloads are cached by.
     key: str = ""
+    #: The collection's ``dataset`` block (where imported events come from, their citation and
+    #: terms); None for a hand-made file.
+    info: dict[str, Any] | None = None
 
     @property
     def reference(self) -> dict[str, dict[str, Any] | None]:
@@ -199,21 +202,22 @@ def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path =
             return Dataset(table=EventTable.from_arrow(table.drop_columns(["_source_index"]),
                                                        table["_source_index"].to_numpy()),
                            article=meta.get("article"), layers=layers,
-                           warnings=layer_warnings + meta.get("warnings", []), key=key)
+                           warnings=layer_warnings + meta.get("warnings", []), key=key, info=meta.get("dataset"))
     progress(0.05, f"Reading {Path(events_path).name}")
     if is_parquet(events_path):
         table, article, problems = _read_parquet(Path(events_path), layers, progress)
+        info = parquet_blocks(events_path).get("dataset")
     else:
         fc, problems = load_events(events_path)
         progress(0.45, f"Deriving fields of {len(fc['features']):,} events")
-        table, article = prepare_events(fc["features"], layers), fc.get("article")
+        table, article, info = prepare_events(fc["features"], layers), fc.get("article"), fc.get("dataset")
         del fc  # the parsed JSON is the largest thing in memory; the table holds it all now
     warnings = [str(p) for p in problems if p.severity != "error"]
     if use_cache and key:
         progress(0.9, "Caching the table")
         write_cached(key, table.table.append_column("_source_index", pa.array(table.source_index)),
-                     {"article": article, "warnings": warnings})
+                     {"article": article, "warnings": warnings, "dataset": info})
     progress(1.0, "Loaded")
     return Dataset(table=table, article=article, layers=layers,
-                   warnings=layer_warnings + warnings, key=key or "uncached-" + str(id(table)))
+                   warnings=layer_warnings + warnings, key=key or "uncached-" + str(id(table)), info=info)
 

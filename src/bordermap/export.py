@@ -130,7 +130,7 @@ def as_dataset(data: EventData) -> Dataset:
         if data.get("type") != "FeatureCollection":
             raise TypeError("expected a Dataset, a FeatureCollection dict or a list of event Features")
         return Dataset(table=prepare_events(list(data.get("features", [])), None),
-                       article=data.get("article"), layers=None)
+                       article=data.get("article"), layers=None, info=data.get("dataset"))
     return Dataset(table=prepare_events(list(data), None), article=None, layers=None)
 
 
@@ -162,9 +162,12 @@ def time_stamp(when: datetime) -> str:
 # Credits
 
 
-def events_attribution(article: Mapping[str, Any] | None) -> str:
+def events_attribution(article: Mapping[str, Any] | None, dataset: Mapping[str, Any] | None = None) -> str:
     """Short credit for the events ('Events: Thomas Ruttig (2012), Afghanistan Analysts Network,
-    and the sources it relays'); plain text."""
+    and the sources it relays'; for an import, 'Events: ACLED, Armed Conflict Location & Event
+    Data (ACLED)'); plain text."""
+    if dataset and not article:
+        return f"Events: {dataset['name']}, {dataset['publisher']}"
     if not article:
         return "Events: bordermap events file"
     year = str(article.get("date", ""))[:4]
@@ -181,6 +184,14 @@ def article_line(article: Mapping[str, Any] | None) -> str:
     bits = [article.get("author"), f"“{article['title']}”", article.get("publisher"), article.get("date")]
     return ("Events drawn from " + ", ".join(str(b) for b in bits if b) + f" ({article['url']}), "
             "and the outlets it relays, with outside corrections")
+
+
+def dataset_line(dataset: Mapping[str, Any] | None) -> str:
+    """The credit an imported dataset asks for: its name, how to cite it and its terms."""
+    if not dataset:
+        return ""
+    origin = f" (imported from {dataset['imported_from']})" if dataset.get("imported_from") else ""
+    return f"Events from {dataset['name']}{origin}. Cite: {dataset['citation']} Terms: {dataset['licence']}"
 
 
 def _sources_line(events: EventTable, limit: int = 6) -> str:
@@ -208,6 +219,7 @@ def _credit_lines(ds: Dataset, events: EventTable, flt: EventFilter, when: datet
     lines = [f"Exported {time_stamp(when)} by bordermap {__version__}: {len(events)} of {len(ds)} events",
              "Filters: " + flt.describe(),
              article_line(ds.article),
+             dataset_line(ds.info),
              _sources_line(events),
              geo_credit_line(ds)]
     return [line for line in lines if line]
@@ -336,7 +348,7 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     # The file carries only the selected events, so no initial filter is needed (filtering 10k
     # events once more on load costs ~0.2 s); the slider applies the exported window on load.
     options = MapOptions(asset_prefix="vendor/", details=True, online_tiles=online_tiles,
-                         initial_filter=None, legend_open=True, attribution=events_attribution(ds.article))
+                         initial_filter=None, legend_open=True, attribution=events_attribution(ds.article, ds.info))
     m = build_map(events, reference, options=options, article=ds.article)
     _fit_to_events(m, events)
     TitleBox(title, _subtitle(events, flt)).add_to(m)
@@ -389,6 +401,8 @@ def geojson_collection(data: EventData, flt: EventFilter | None = None, *,
     }
     if ds.article:
         fc["article"] = ds.article
+    if ds.info:
+        fc["dataset"] = ds.info
     fc["features"] = features
     return fc
 
@@ -413,7 +427,7 @@ def export_kml(data: EventData, flt: EventFilter | None = None, *, title: str | 
     ds = as_dataset(data)
     events = selected_table(ds, flt)
     credits = _credit_lines(ds, events, flt, export_time(generated_at))
-    credits.append(events_attribution(ds.article))
+    credits.append(events_attribution(ds.article, ds.info))
     return to_kml(list(events.features()), name=title or _DEFAULT_TITLE, description="\n".join(credits))
 
 

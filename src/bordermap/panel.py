@@ -13,7 +13,7 @@ from bordermap.mapping.style import TYPE_COLORS
 from bordermap.model import claim_figure, claim_parts, fatality_label, fatality_range, is_partial, partial_floor
 from bordermap.model import date_label as model_date_label
 
-__all__ = ["render_panel", "date_label", "place_precision_label", "border_label", "claims_rows",
+__all__ = ["render_panel", "original_rows", "date_label", "place_precision_label", "border_label", "claims_rows",
            "claims_note", "contested_line"]
 
 _GEO = {1: "exact town", 2: "approximate: near a town or a small area", 3: "region only"}
@@ -90,13 +90,21 @@ def contested_line(p: dict[str, Any], limit: int | None = None) -> str:
     return " · ".join(parts) + (f" (+{more} more)" if more > 0 else "")
 
 
+def original_rows(p: dict[str, Any]) -> list[tuple[str, str]]:
+    """An imported event's source record as (column, text) pairs, in the export's order."""
+    original = p.get("original") or {}
+    pairs = original.items() if isinstance(original, dict) else original
+    return [(str(k), str(v)) for k, v in pairs]
+
+
 def render_panel(feature: dict[str, Any], article: dict[str, Any] | None = None,
-                 crossings: dict[str, str] | None = None) -> str:
-    """HTML for the detail panel; every value from data is escaped, only http(s) URLs link."""
+                 crossings: dict[str, str] | None = None, dataset: dict[str, Any] | None = None) -> str:
+    """HTML for the detail panel; every value from data is escaped, only http(s) URLs link.
+    ``dataset`` is the collection's dataset block (credit and terms of imported events)."""
     p = feature["properties"]
     return _env().get_template("panel.html").render(
         p=p, when=date_label(p), geo_precision=place_precision_label(p),
         border=border_label(p, crossings), claims=claims_rows(p), claims_note=claims_note(p),
-        refs=refs_line(p.get("article_refs", []), article), article=article,
-        color=TYPE_COLORS.get(p.get("event_type"), "#777"))
+        refs=refs_line(p.get("article_refs", []), article), article=article, dataset=dataset,
+        original=original_rows(p), color=TYPE_COLORS.get(p.get("event_type"), "#777"))
 

@@ -248,7 +248,75 @@ def to_acled_rows(events: Iterable[Mapping[str, Any]], *, timestamp: int) -> lis
     timestamp
         Unix seconds for the ``timestamp`` column (the export time).
     """
-    return [_row(f, timestamp) for f in events]
+    events = list(events)
+    rows = [_row(f, timestamp) for f in events]
+    for i, cells in _as_recorded(events).items():
+        rows[i] = _restore(rows[i], events[i], *cells)
+    return rows
+
+
+#: ACLED columns -> the model fields they are made from. An event imported from ACLED whose
+#: fields in a group are still what its record imports to gets the record's own cells for that
+#: group back (so ``import acled`` then ``export csv`` returns the export); an edited group is
+#: written from the model. ``timestamp`` comes back only for an event not edited at all.
+RESTORED_FROM: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("event_id_cnty",): ("id",),
+    ("event_date", "year", "time_precision"): ("date_start", "date_end", "date_precision"),
+    ("disorder_type", "event_type", "sub_event_type"): ("event_type", "sub_event_type"),
+    ("civilian_targeting",): ("event_type", "actors", "tags"),
+    ("actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction"): ("actors",),
+    ("iso", "region", "country"): ("country",),
+    ("admin1", "admin2", "admin3", "location"): ("admin1", "location", "location_note"),
+    ("latitude", "longitude"): ("geometry",),
+    ("geo_precision",): ("geo_precision",),
+    ("source", "source_scale"): ("sources",),
+    ("notes",): ("summary", "fatalities", "date_start", "date_end"),
+    ("fatalities",): ("fatalities",),
+    ("tags",): ("tags", "confidence", "date_start", "date_end", "date_precision"),
+}
+
+
+def _as_recorded(events: list[Mapping[str, Any]]) -> dict[int, tuple[dict[str, str], dict[str, Any]]]:
+    """For each event imported from ACLED (its ``original`` has ``event_id_cnty``): its record
+    and the event that record imports to today."""
+    at = [i for i, f in enumerate(events) if "event_id_cnty" in (f["properties"].get("original") or {})]
+    if not at:
+        return {}
+    import numpy as np
+    import pyarrow as pa
+
+    from bordermap.core.table import EventTable
+    from bordermap.dataset import _with_null_derived
+    from bordermap.importers import acled as importer
+    from bordermap.importers.source import TextTable
+
+    records = [dict(events[i]["properties"]["original"]) for i in at]
+    names = sorted({k for r in records for k in r})
+    text = pa.table({k: pa.array([r.get(k, "") for r in records], pa.string()) for k in names})
+    model, cells = importer.map_export(TextTable("<export>", "json", names, text, item="record"))
+    fresh = list(EventTable.from_arrow(_with_null_derived(model), np.arange(model.num_rows)).features(derived=False))
+    return {i: (records[k], fresh[k]) for k, i in enumerate(at) if not cells.bad[k]}
+
+
+def _restore(row: dict[str, Any], feature: Mapping[str, Any], record: dict[str, str],
+             fresh: Mapping[str, Any]) -> dict[str, Any]:
+    p, q = feature["properties"], fresh["properties"]
+
+    def same(field: str) -> bool:
+        if field == "geometry":
+            return feature.get("geometry") == fresh.get("geometry")
+        return p.get(field) == q.get(field)
+
+    out = dict(row)
+    untouched = True
+    for columns, fields in RESTORED_FROM.items():
+        if all(same(f) for f in fields):
+            out.update({c: record.get(c, "") for c in columns})
+        else:
+            untouched = False
+    if untouched and all(same(f) for f in ("title", "sub_event_type", "confidence_note", "date_note")):
+        out["timestamp"] = record.get("timestamp", row["timestamp"])
+    return out
 
 
 def _cell(column: str, value: Any) -> Any:

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from bordermap.core.columns import properties_schema
 from bordermap.errors import UnreadableFileError
 
-__all__ = ["write_events_parquet", "read_events_parquet", "read_events_parquet_meta", "parquet_bytes",
+__all__ = ["write_events_parquet", "read_events_parquet", "read_events_parquet_meta", "parquet_bytes", "parquet_blocks",
            "GEOPARQUET_VERSION", "is_parquet"]
 
 GEOPARQUET_VERSION = "1.1.0"
@@ -66,6 +66,28 @@ def parquet_bytes(table: pa.Table, article: dict[str, Any] | None = None,
     sink = pa.BufferOutputStream()
     pq.write_table(events_arrow(table, article, dataset), sink, compression="zstd", row_group_size=1 << 16)
     return sink.getvalue().to_pybytes()
+
+
+def parquet_blocks(path: str | os.PathLike) -> dict[str, Any]:
+    """The ``article`` and ``dataset`` blocks of a GeoParquet events file, from its footer only
+    ({} when it has none or cannot be read: the full read words that)."""
+    try:
+        meta = pq.read_schema(str(path)).metadata or {}
+    except (pa.ArrowInvalid, OSError):
+        return {}
+    return _blocks(meta)
+
+
+def _blocks(meta: dict[bytes, bytes]) -> dict[str, Any]:
+    if _KEY not in meta:
+        return {}
+    try:
+        found = json.loads(meta[_KEY])
+    except ValueError:
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if k in ("article", "dataset") and isinstance(v, dict)}
 
 
 def read_events_parquet(path: str | os.PathLike) -> tuple[pa.Table, dict[str, Any] | None]:
@@ -114,12 +136,4 @@ def read_events_parquet_meta(path: str | os.PathLike) -> tuple[pa.Table, dict[st
         columns.append(col)
     if problems:
         raise UnreadableFileError(str(p), "is not a bordermap events file: " + "; ".join(problems))
-    blocks: dict[str, Any] = {}
-    if _KEY in meta:
-        try:
-            found = json.loads(meta[_KEY])
-        except ValueError:
-            found = {}
-        if isinstance(found, dict):
-            blocks = {k: v for k, v in found.items() if k in ("article", "dataset") and isinstance(v, dict)}
-    return pa.table(columns, schema=pa.schema(want)), blocks
+    return pa.table(columns, schema=pa.schema(want)), _blocks(meta)

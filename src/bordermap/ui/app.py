@@ -24,6 +24,7 @@ from streamlit_folium import st_folium
 from bordermap.assets import APP_PREFIX, install_static
 from bordermap.dataset import Dataset, load_dataset
 from bordermap.errors import BordermapError, DataFileError
+from bordermap.export import article_line, dataset_line, geo_credit_line
 from bordermap.mapping.builder import MapOptions, build_map
 from bordermap.mapping.event_layer import FilterScript, filter_to_js
 from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
@@ -33,7 +34,7 @@ from bordermap.ui import chart, table
 from bordermap.ui.briefing import briefing
 from bordermap.ui.exports import export_menu
 from bordermap.ui.publish import published
-from bordermap.ui.style import PAGE_CSS
+from bordermap.ui.style import PAGE_CSS, escape_markdown
 
 __all__ = ["main"]
 
@@ -112,6 +113,24 @@ def _set_window(window: TimeWindow) -> None:
     """Python sets the window (a button, a step): the map takes it because the nonce changes."""
     st.session_state["win"] = (window.start, window.end)
     st.session_state["win_nonce"] = st.session_state.get("win_nonce", 0) + 1
+
+
+#: Warnings shown in the sidebar before the rest are counted (a large import can have thousands).
+SHOWN_WARNINGS = 5
+
+
+def _show_warnings(warnings: list[str]) -> None:
+    for w in warnings[:SHOWN_WARNINGS]:
+        st.warning(escape_markdown(w))
+    if len(warnings) > SHOWN_WARNINGS:
+        st.caption(f"… and {len(warnings) - SHOWN_WARNINGS:,} more warnings: run `bordermap validate` on the "
+                   "file to see them all.")
+
+
+def _title(ds) -> str:
+    if ds.info and not ds.article:
+        return f"{ds.info['name']} events: the Afghan–Tajik border region"
+    return "Afghan–Tajik border: the July 2012 Khorog clashes and their background"
 
 
 def _take_map_value(value: dict | None, ds: Dataset) -> None:
@@ -207,7 +226,8 @@ def _map_and_panel(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow)
 
     with panel_col:
         if selected:
-            st.html(render_panel(ds.table.feature(row), ds.article, crossings=ds.crossing_names()))
+            st.html(render_panel(ds.table.feature(row), ds.article, crossings=ds.crossing_names(),
+                                 dataset=ds.info))
             if not flt.mask(ds.table)[row]:
                 st.info("This event is outside the current time window or filters.")
         else:
@@ -280,14 +300,12 @@ def main(root: Path | None = None) -> None:
                              placeholder="Any actor")
         st.link_button("Briefing mode ▶", "?mode=brief", help="Step through the storyline on a shared screen "
                        "(→/← or PageDown/PageUp)", width="stretch")
-        for w in ds.warnings:
-            st.warning(w)
-        st.caption("Sources: the events are drawn from Thomas Ruttig, “Clashes in Eastern Tajikistan – with "
-                   "Afghan Participation?”, Afghanistan Analysts Network, July 2012, and the outlets it "
-                   "relays, with outside corrections. Border © OpenStreetMap contributors (ODbL).")
+        _show_warnings(ds.warnings)
+        credits = [article_line(ds.article), dataset_line(ds.info), geo_credit_line(ds)]
+        st.caption(escape_markdown(". ".join(c.rstrip(".") for c in credits if c) + "."))
 
     # ---- timeline buttons (the window itself moves in the map) ---------------------------
-    st.markdown("### Afghan–Tajik border: the July 2012 Khorog clashes and their background")
+    st.markdown("### " + escape_markdown(_title(ds)))
     win = TimeWindow(*st.session_state["win"])
     _window_to_url(win, whole)
     c1, c2, c3, c4, c5 = st.columns([1.1, 1.9, 1.3, 1.3, 3], vertical_alignment="center")

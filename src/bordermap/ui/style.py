@@ -1,4 +1,6 @@
-"""CSS for the page (panel typography, badges). Static text, no data."""
+"""CSS for the page (panel typography, badges), and escaping data for Streamlit's Markdown."""
+
+import re
 
 PAGE_CSS = """
 <style>
@@ -88,3 +90,13 @@ BRIEF_KEYS_JS = """
 })();
 </script>
 """
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=^&])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from data shown through Streamlit's Markdown (st.caption, st.warning ...) as it is:
+    every Markdown/LaTeX/emoji-code character backslash-escaped (CommonMark allows it for any
+    ASCII punctuation), so a value can neither format, link nor typeset."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
