@@ -34,6 +34,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     path = Path(args.path)
+    if path.suffix.lower() == ".toml":
+        return _cmd_validate_project(path)
     try:
         problems = unique_problems(validate_path(path, terminal_progress()))
     except UnreadableFileError as exc:
@@ -51,6 +53,64 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate_project(path: Path) -> int:
+    from bordermap.dataset import validate_path as validate_events
+    from bordermap.errors import DataFileError
+    from bordermap.project import load_project
+
+    try:
+        project = load_project(path)
+    except DataFileError as exc:
+        for p in exc.problems:
+            echo(p, sys.stderr)
+        echo(f"{path}: {len(exc.problems)} problem(s); the project is not valid", sys.stderr)
+        return 1
+    except UnreadableFileError as exc:
+        echo(f"error: {exc}", sys.stderr)
+        return 2
+    bad = 0
+    for spec in project.datasets:
+        try:
+            problems = unique_problems(validate_events(spec.path, terminal_progress()))
+        except UnreadableFileError as exc:
+            echo(f"error: {exc}", sys.stderr)
+            bad += 1
+            continue
+        for p in problems:
+            echo(p, sys.stderr if p.severity == "error" else sys.stdout)
+        bad += any(p.severity == "error" for p in problems)
+    if bad:
+        echo(f"{path}: {bad} of {len(project.datasets)} dataset(s) not valid", sys.stderr)
+        return 1
+    echo(f"{path}: valid ({len(project.datasets)} dataset(s))")
+    return 0
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    """Run the Streamlit app on a project or an events file."""
+    import os
+    import subprocess
+
+    from bordermap.project import is_project
+
+    app = Path.cwd() / "app.py"
+    if not app.exists():
+        app = Path(__file__).resolve().parents[2] / "app.py"
+    if not app.exists():
+        echo("error: app.py not found; run `bordermap app` in the bordermap folder", sys.stderr)
+        return 2
+    env = dict(os.environ)
+    if args.path:
+        target = Path(args.path).resolve()
+        if not target.exists():
+            echo(f"error: {terminal_safe(args.path)}: no such file", sys.stderr)
+            return 2
+        env.pop("BORDERMAP_EVENTS" if is_project(target) else "BORDERMAP_PROJECT", None)
+        env["BORDERMAP_PROJECT" if is_project(target) else "BORDERMAP_EVENTS"] = str(target)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    return subprocess.call(cmd, env=env)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="bordermap",
@@ -59,11 +119,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p_val = sub.add_parser("validate", help="check an events file against the model and its rules",
-                           description="Check an events file (GeoJSON or GeoParquet); print one line per problem. "
+                           description="Check an events file (GeoJSON or GeoParquet) or a project (.toml, "
+                                       "with every dataset it names); print one line per problem. "
                                        "Never writes to the file.")
     p_val.add_argument("path", nargs="?", default=str(DEFAULT_EVENTS),
                        help=f"events file (default: {DEFAULT_EVENTS})")
     p_val.set_defaults(func=_cmd_validate)
+
+    p_app = sub.add_parser("app", help="open the map app on a project or an events file",
+                           description="Run the Streamlit app on PATH: a project (.toml) or an events file "
+                                       "(GeoJSON or GeoParquet); default: the bundled project.toml.")
+    p_app.add_argument("path", nargs="?", help="project.toml or events file")
+    p_app.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    p_app.set_defaults(func=_cmd_app)
 
     add_export_parser(sub)  # the export command lives with the export code
     add_import_parser(sub)

@@ -11,10 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from bordermap.project import Project
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from bordermap.core.columns import table_schema
@@ -26,7 +30,7 @@ from bordermap.io.files import read_json
 from bordermap.io.geoparquet import is_parquet, parquet_blocks, read_events_parquet
 from bordermap.validate import duplicate_id_problem, validate_collection, validate_file
 
-__all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "DEFAULT_EVENTS", "DEFAULT_GEO",
+__all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "load_project_dataset", "DEFAULT_EVENTS", "DEFAULT_GEO",
            "Progress", "parquet_problems", "validate_path", "VALIDATE_BATCH"]
 
 DEFAULT_EVENTS = Path("data/events.geojson")
@@ -54,6 +58,14 @@ class Dataset:
     #: The collection's ``dataset`` block (where imported events come from, their citation and
     #: terms); None for a hand-made file.
     info: dict[str, Any] | None = None
+    #: The project the events were opened through (None for a plain file).
+    project: Any = None
+    #: Project dataset name -> its file's ``dataset`` block, for a project of several datasets.
+    infos: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+
+    def info_of(self, name: str | None) -> dict[str, Any] | None:
+        """The dataset block of project dataset ``name`` (or of the file, for a plain file)."""
+        return self.infos.get(name, self.info) if name else self.info
 
     @property
     def reference(self) -> dict[str, dict[str, Any] | None]:
@@ -221,3 +233,54 @@ def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path =
     return Dataset(table=table, article=article, layers=layers,
                    warnings=layer_warnings + warnings, key=key or "uncached-" + str(id(table)), info=info)
 
+
+def load_project_dataset(project: "Project", *, progress: Progress | None = None,
+                         use_cache: bool = True) -> Dataset:
+    """Every dataset of a project as one :class:`Dataset`: each file loaded (and cached) on its
+    own, its rows marked with the dataset's name (the derived ``dataset`` column), the tables
+    joined in story order. Event ids must be unique across the project's datasets."""
+    progress = progress or _quiet
+    parts: list[Dataset] = []
+    n = len(project.datasets)
+    for i, spec in enumerate(project.datasets):
+        def part_progress(fraction: float, message: str, i=i, spec=spec) -> None:
+            progress((i + fraction) / n, f"{spec.title}: {message}" if n > 1 else message)
+
+        try:
+            part = load_dataset(spec.path, project.layers, progress=part_progress, use_cache=use_cache)
+        except DataFileError:
+            raise
+        parts.append(part)
+    tables = []
+    for spec, part in zip(project.datasets, parts):
+        t = part.table.table
+        t = t.set_column(t.schema.get_field_index("dataset"), "dataset", pa.repeat(pa.scalar(spec.name), t.num_rows))
+        tables.append(t)
+    if n == 1:
+        table = EventTable.from_arrow(tables[0], parts[0].table.source_index)
+    else:
+        joined = pa.concat_tables(tables).combine_chunks()
+        order = pc.sort_indices(joined, sort_keys=[("date_start", "ascending"), ("date_end", "ascending"),
+                                                   ("id", "ascending")]).to_numpy()
+        table = EventTable(joined.take(order).combine_chunks(), np.asarray(order, dtype=np.int64))
+        ids = table.ids
+        _, counts = np.unique(ids, return_counts=True)
+        if (counts > 1).any():
+            dup = str(np.unique(ids)[counts > 1][0])
+            owners = [spec.name for spec, part in zip(project.datasets, parts) if part.table.row_of(dup) is not None]
+            raise DataFileError(str(project.path), [Problem(str(project.path), None, None, "datasets",
+                                f"the event id {dup!r} is in the datasets {', '.join(owners)}; ids must be unique "
+                                f"across a project ({int((counts > 1).sum()):,} shared ids in all)")])
+    warnings = [w if n == 1 else f"{spec.name}: {w}" for spec, part in zip(project.datasets, parts) for w in part.warnings]
+    article = next((p.article for p in parts if p.article), None)
+    infos = {spec.name: part.info for spec, part in zip(project.datasets, parts)}
+    key = files_key([p.key for p in parts] + [s.name for s in project.datasets])
+    progress(1.0, "Loaded")
+    return Dataset(table=table, article=article, layers=parts[0].layers, warnings=list(dict.fromkeys(warnings)),
+                   key=key, info=parts[0].info if n == 1 else None,
+                   project=project, infos=infos)
+
+
+def files_key(keys: list[str]) -> str:
+    import hashlib
+    return hashlib.sha256("\0".join(keys).encode()).hexdigest()[:32]

@@ -56,10 +56,13 @@ def add_export_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
     # A presentation is a storyline rather than a filtered view, so it is listed apart.
     p.add_argument("format", choices=[*FORMATS, PRESENTATION], help="what to write")
     p.add_argument("-o", "--output", required=True, metavar="PATH", help="file to write")
-    p.add_argument("--events", default=str(DEFAULT_EVENTS), metavar="PATH",
-                   help=f"events file (default: {DEFAULT_EVENTS})")
-    p.add_argument("--geo", default=str(DEFAULT_GEO), metavar="DIR",
-                   help=f"reference layers folder (default: {DEFAULT_GEO})")
+    p.add_argument("--events", metavar="PATH",
+                   help=f"events file (GeoJSON or GeoParquet) instead of a project (default: {DEFAULT_EVENTS} "
+                        "when there is no project.toml)")
+    p.add_argument("--project", metavar="PATH",
+                   help="project file naming the datasets (default: project.toml when it exists)")
+    p.add_argument("--geo", metavar="DIR",
+                   help=f"reference layers folder (default: the project's, or {DEFAULT_GEO})")
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
                    help="first day of the time window (events overlapping it are kept)")
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day of the time window")
@@ -185,13 +188,33 @@ def _warn(warnings: list[str]) -> None:
         echo(f"warning: {w}", sys.stderr)
 
 
+def open_data(args: argparse.Namespace):
+    """The events a command works on: ``--events FILE``, else ``--project FILE``, else the
+    project.toml of the current folder, else data/events.geojson (``--geo`` overrides the
+    layers in every case)."""
+    from dataclasses import replace
+
+    from bordermap.dataset import load_project_dataset
+    from bordermap.project import DEFAULT_PROJECT, load_project, project_for_events
+
+    if args.events and args.project:
+        raise UsageError("give --events or --project, not both")
+    if args.events or not (args.project or DEFAULT_PROJECT.exists()):
+        project = project_for_events(args.events or DEFAULT_EVENTS, args.geo or DEFAULT_GEO)
+    else:
+        project = load_project(args.project or DEFAULT_PROJECT)
+        if args.geo:
+            project = replace(project, layers=Path(args.geo))
+    return load_project_dataset(project, progress=terminal_progress())
+
+
 def _export(args: argparse.Namespace) -> str:
     size = _size(args.size)
     for value, option in ((args.date_from, "--from"), (args.date_to, "--to")):
         _date(value, option)
     out = Path(args.output)
     _check_output(out, args.force, "map" + FORMATS[args.format].suffix)
-    ds = load_dataset(args.events, args.geo, progress=terminal_progress())
+    ds = open_data(args)
     _warn(ds.warnings)
     whole = span(ds.table)
     flt = filter_from_args(args, whole.start if whole else None, whole.end if whole else None)
@@ -210,7 +233,7 @@ def _presentation(args: argparse.Namespace) -> str:
     if unused:
         echo(f"warning: {', '.join(unused)} not used: a presentation shows every event and its "
              "storyline picks the steps", sys.stderr)
-    ds = load_dataset(args.events, args.geo, progress=terminal_progress())
+    ds = open_data(args)
     _warn(ds.warnings)
     story = load_storyline(args.storyline, list(ds.table.ids))
     data = export_presentation(ds, story, title=args.title).encode("utf-8")

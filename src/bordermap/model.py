@@ -101,6 +101,7 @@ DERIVED_FIELDS: tuple[str, ...] = (
     "distance_to_border_km",
     "nearest_crossing",
     "nearest_crossing_km",
+    "dataset",
 )
 
 

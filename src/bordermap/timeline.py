@@ -75,10 +75,12 @@ class EventFilter:
     confidence: frozenset[str] = field(default_factory=frozenset)
     sides: frozenset[str] = field(default_factory=frozenset)
     actor: str | None = None
+    #: project dataset names (the derived ``dataset`` column)
+    datasets: frozenset[str] = field(default_factory=frozenset)
 
     def without_window(self) -> "EventFilter":
         return EventFilter(event_types=self.event_types, confidence=self.confidence, sides=self.sides,
-                           actor=self.actor)
+                           actor=self.actor, datasets=self.datasets)
 
     def category_mask(self, table: EventTable) -> np.ndarray:
         """Everything but the time window: type, confidence, side, actor."""
@@ -93,6 +95,8 @@ class EventFilter:
             mask &= np.isin(table.side_code, [side_codes[s] for s in self.sides if s in side_codes])
         if self.actor:
             mask &= table.rows_with_actor(self.actor)
+        if self.datasets:
+            mask &= table.rows_in_datasets(self.datasets)
         return mask
 
     def mask(self, table: EventTable) -> np.ndarray:
@@ -120,6 +124,8 @@ class EventFilter:
             parts.append("side: " + ", ".join(sorted(self.sides)))
         if self.actor:
             parts.append(f"actor: {self.actor}")
+        if self.datasets:
+            parts.append("datasets: " + ", ".join(sorted(self.datasets)))
         return "; ".join(parts) if parts else "all events"
 
 

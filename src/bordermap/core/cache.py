@@ -26,7 +26,7 @@ __all__ = ["cache_dir", "file_digest", "files_digest", "cache_key", "read_cached
            "TABLE_FORMAT", "prune", "KEEP"]
 
 #: Bump when the table's columns or the derivation rules change.
-TABLE_FORMAT = "events-table-3"
+TABLE_FORMAT = "events-table-4"
 _META = b"bordermap"
 
 

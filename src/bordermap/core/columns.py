@@ -50,6 +50,7 @@ _DERIVED_TYPES: dict[str, pa.DataType] = {
     "distance_to_border_km": pa.float64(),
     "nearest_crossing": pa.string(),
     "nearest_crossing_km": pa.float64(),
+    "dataset": pa.string(),
 }
 assert set(_DERIVED_TYPES) == set(DERIVED_FIELDS)
 

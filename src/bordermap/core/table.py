@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -282,6 +282,16 @@ class EventTable:
         alias_rows = parents[pc.list_parent_indices(aliases).to_numpy()] if len(alias_names) else np.zeros(0, int)
         return (np.concatenate([names, alias_names]).astype(object),
                 np.concatenate([parents, alias_rows]).astype(np.int64))
+
+    def rows_in_datasets(self, names: Iterable[str]) -> np.ndarray:
+        """Boolean mask: rows from any of the project datasets ``names``."""
+        hit = pc.is_in(self.table["dataset"], value_set=pa.array(sorted(names), pa.string()))
+        return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+    @cached_property
+    def dataset_names(self) -> list[str]:
+        """The project datasets present, in first-seen order ([] for a plain file)."""
+        return [v for v in pc.unique(self.table["dataset"]).to_pylist() if v is not None]
 
     def rows_with_actor(self, name: str) -> np.ndarray:
         """Boolean mask: events with an actor called ``name`` (its name or an alias)."""

@@ -22,7 +22,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from bordermap.assets import APP_PREFIX, install_static
-from bordermap.dataset import Dataset, load_dataset
+from dataclasses import replace
+
+from bordermap.dataset import Dataset, load_project_dataset
+from bordermap.project import Project, load_project, project_for_events
 from bordermap.errors import BordermapError, DataFileError
 from bordermap.export import article_line, dataset_line, geo_credit_line
 from bordermap.mapping.builder import MapOptions, build_map
@@ -38,7 +41,6 @@ from bordermap.ui.style import PAGE_CSS, escape_markdown
 
 __all__ = ["main"]
 
-SIDE_LABELS = {"TJK": "Tajik side", "AFG": "Afghan side", "both": "Across the border"}
 
 # One loaded dataset per (file, layers, mtimes) for the whole server process: every session
 # shares it (it is never modified). Loaded under a lock so two first visitors load it once.
@@ -46,24 +48,24 @@ _LOADED: dict[tuple, Dataset] = {}
 _LOCK = threading.Lock()
 
 
-def _load(version: tuple, slot) -> Dataset:
-    """The dataset, loaded on the first visit with its progress shown in ``slot`` (an
-    ``st.empty`` that every run creates, so the page's elements keep their places)."""
+def _load(version: tuple, project: Project, slot) -> Dataset:
+    """The project's events, loaded on the first visit with their progress shown in ``slot``
+    (an ``st.empty`` that every run creates, so the page's elements keep their places)."""
     with _LOCK:
         if version in _LOADED:
             return _LOADED[version]
-        events_path, geo_dir = version[0], version[1]
         try:
-            with slot.status(f"Opening {Path(events_path).name}…", expanded=True):
+            names = ", ".join(d.path.name for d in project.datasets)
+            with slot.status(f"Opening {names}…", expanded=True):
                 bar = st.progress(0.0)
 
                 def progress(fraction: float, message: str) -> None:
                     bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
-                ds = load_dataset(events_path, geo_dir, progress=progress)
+                ds = load_project_dataset(project, progress=progress)
         finally:
             slot.empty()  # after the status block, which redraws itself when it closes
-        _LOADED.clear()  # the previous version of the file, if any
+        _LOADED.clear()  # the previous version of the files, if any
         _LOADED[version] = ds
         return ds
 
@@ -83,11 +85,23 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def _paths(root: Path) -> tuple[Path, Path]:
-    """The bundled data next to app.py, unless BORDERMAP_EVENTS / BORDERMAP_GEO say otherwise."""
-    events = Path(os.environ.get("BORDERMAP_EVENTS", root / "data" / "events.geojson"))
-    geo = Path(os.environ.get("BORDERMAP_GEO", root / "geo"))
-    return events, geo
+def _project(root: Path) -> Project:
+    """What the app opens: ``BORDERMAP_EVENTS`` (a plain events file, with ``BORDERMAP_GEO``'s
+    layers), else ``BORDERMAP_PROJECT``, else the bundled project.toml next to app.py."""
+    events = os.environ.get("BORDERMAP_EVENTS")
+    if events:
+        return project_for_events(events, os.environ.get("BORDERMAP_GEO", root / "geo"))
+    project = load_project(os.environ.get("BORDERMAP_PROJECT", root / "project.toml"))
+    if os.environ.get("BORDERMAP_GEO"):
+        project = replace(project, layers=Path(os.environ["BORDERMAP_GEO"]))
+    return project
+
+
+def _version(project: Project) -> tuple:
+    files = [project.path] if project.path else []
+    files += [d.path for d in project.datasets]
+    return (str(project.path), str(project.layers), tuple((str(f), _mtime(Path(f))) for f in files),
+            _mtime(project.layers))
 
 
 def map_options(root: Path, ds: Dataset, **kw: Any) -> MapOptions:
@@ -127,9 +141,11 @@ def _show_warnings(warnings: list[str]) -> None:
                    "file to see them all.")
 
 
-def _title(ds) -> str:
-    if ds.info and not ds.article:
-        return f"{ds.info['name']} events: the Afghan–Tajik border region"
+def _title(ds: Dataset, project: Project) -> str:
+    if project.path is not None:
+        return project.title
+    if ds.info and not ds.article:  # a plain imported file
+        return f"{ds.info['name']} events: {project.datasets[0].path.name}"
     return "Afghan–Tajik border: the July 2012 Khorog clashes and their background"
 
 
@@ -226,8 +242,9 @@ def _map_and_panel(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow)
 
     with panel_col:
         if selected:
-            st.html(render_panel(ds.table.feature(row), ds.article, crossings=ds.crossing_names(),
-                                 dataset=ds.info))
+            feature = ds.table.feature(row)
+            st.html(render_panel(feature, ds.article, crossings=ds.crossing_names(),
+                                 dataset=ds.info_of(feature["properties"].get("dataset"))))
             if not flt.mask(ds.table)[row]:
                 st.info("This event is outside the current time window or filters.")
         else:
@@ -255,17 +272,17 @@ def main(root: Path | None = None) -> None:
     st.html(PAGE_CSS)
     _install_static(str(root / "static" / "vendor"))
 
-    events_path, geo_dir = _paths(root)
-    version = (str(events_path), str(geo_dir), _mtime(events_path), _mtime(geo_dir))
     loading = st.empty()
     try:
-        ds = _load(version, loading)
+        project = _project(root)
+        ds = _load(_version(project), project, loading)
     except BordermapError as exc:
-        _show_load_error(exc, events_path)
+        where = os.environ.get("BORDERMAP_EVENTS") or os.environ.get("BORDERMAP_PROJECT") or root / "project.toml"
+        _show_load_error(exc, Path(where))
         st.stop()
         return
     if not len(ds):
-        st.warning(f"{events_path} has no events to show.")
+        st.warning(escape_markdown(f"{', '.join(str(d.path) for d in project.datasets)} has no events to show."))
         st.stop()
 
     if brief:
@@ -294,18 +311,26 @@ def main(root: Path | None = None) -> None:
         sel_conf = st.multiselect("Confidence", list(CONFIDENCE_LEVELS), key="conf", bind="query-params",
                                   placeholder="All levels")
         sel_sides = st.multiselect("Side of the border", _present(tbl.side_code, ["TJK", "AFG", "both"]),
-                                   key="side", bind="query-params", format_func=lambda s: SIDE_LABELS.get(s, s),
+                                   key="side", bind="query-params", format_func=project.side_label,
                                    placeholder="Both sides")
+        sel_sets: list[str] = []
+        if len(project.datasets) > 1:
+            titles = {d.name: d.title for d in project.datasets}
+            sel_sets = st.multiselect("Dataset", [d.name for d in project.datasets], key="dataset",
+                                      bind="query-params", format_func=lambda n: titles.get(n, n),
+                                      placeholder="All datasets")
         actor = st.selectbox("Actor", tbl.actors(), index=None, key="actor", bind="query-params",
                              placeholder="Any actor")
         st.link_button("Briefing mode ▶", "?mode=brief", help="Step through the storyline on a shared screen "
                        "(→/← or PageDown/PageUp)", width="stretch")
         _show_warnings(ds.warnings)
-        credits = [article_line(ds.article), dataset_line(ds.info), geo_credit_line(ds)]
+        credits = [project.credit, article_line(ds.article)]
+        credits += [dataset_line(ds.info_of(d.name)) or d.credit for d in project.datasets]
+        credits.append(geo_credit_line(ds))
         st.caption(escape_markdown(". ".join(c.rstrip(".") for c in credits if c) + "."))
 
     # ---- timeline buttons (the window itself moves in the map) ---------------------------
-    st.markdown("### " + escape_markdown(_title(ds)))
+    st.markdown("### " + escape_markdown(_title(ds, project)))
     win = TimeWindow(*st.session_state["win"])
     _window_to_url(win, whole)
     c1, c2, c3, c4, c5 = st.columns([1.1, 1.9, 1.3, 1.3, 3], vertical_alignment="center")
@@ -320,7 +345,7 @@ def main(root: Path | None = None) -> None:
               help="Select the next event in time")
 
     flt = EventFilter(window=win, event_types=frozenset(sel_types), confidence=frozenset(sel_conf),
-                      sides=frozenset(sel_sides), actor=actor)
+                      sides=frozenset(sel_sides), actor=actor, datasets=frozenset(sel_sets))
     shown = flt.rows(tbl)
     c5.caption(f"**{len(shown):,} of {len(tbl):,} events** · {flt.describe()}")
     with c5:

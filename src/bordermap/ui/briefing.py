@@ -35,15 +35,22 @@ def _go(story: Storyline, delta: int) -> None:
     st.session_state["brief_step"] = story.clamp(st.session_state.get("brief_step", 0) + delta)
 
 
-def _storyline_path(root: Path) -> Path:
-    name = st.query_params.get("story", "khorog-2012")
+def _storyline_path(root: Path, ds: Dataset) -> Path:
+    """The storyline ``?story=NAME`` names among the project's (its first by default); without
+    a project, a file of that name in data/storylines/."""
+    project = ds.project
+    stories = dict(project.storylines) if project is not None else {}
+    name = st.query_params.get("story")
+    if stories:
+        return stories.get(name or "", next(iter(stories.values())))
+    name = name or "khorog-2012"
     safe = "".join(ch for ch in name if ch.isalnum() or ch in "-_") or "khorog-2012"
     return root / "data" / "storylines" / f"{safe}.json"
 
 
 def briefing(root: Path, ds: Dataset, options: MapOptions) -> None:
     st.html(BRIEF_CSS)
-    path = _storyline_path(root)
+    path = _storyline_path(root, ds)
     try:
         story = _story(str(path), path.stat().st_mtime if path.exists() else 0.0,
                        ds.key, ds.table.ids)

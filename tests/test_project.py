@@ -1,0 +1,144 @@
+"""Projects: the file and its checks, several datasets as one, the CLI and the app on a project."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bordermap.cli import main
+from bordermap.dataset import load_project_dataset
+from bordermap.errors import DataFileError, UnreadableFileError
+from bordermap.importers.run import import_file
+from bordermap.project import load_project, load_project_schema
+from bordermap.timeline import EventFilter
+
+ROOT = Path(__file__).resolve().parents[1]
+IMPORTS = ROOT / "tests" / "data" / "import"
+
+
+def test_the_bundled_project_is_the_article():
+    project = load_project(ROOT / "project.toml")
+    assert [d.name for d in project.datasets] == ["article"]
+    assert project.storyline == ROOT / "data" / "storylines" / "khorog-2012.json"
+    ds = load_project_dataset(project)
+    assert len(ds) == 36 and ds.table.dataset_names == ["article"]
+    assert ds.article["title"].startswith("Clashes in Eastern Tajikistan")
+
+
+@pytest.fixture(scope="module")
+def three(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("proj")
+    import_file("acled", IMPORTS / "acled_current.csv", folder / "acled.parquet")
+    import_file("ucdp", IMPORTS / "ged231.csv", folder / "ucdp.geojson")
+    (folder / "project.toml").write_text(f'''
+title = "Three datasets"
+layers = "{ROOT / 'geo'}"
+credit = "Compiled for a test."
+[region]
+bbox = [55.0, 25.0, 85.0, 45.0]
+sides = ["TJK", "AFG"]
+[[datasets]]
+name = "article"
+path = "{ROOT / 'data' / 'events.geojson'}"
+[[datasets]]
+name = "acled"
+title = "ACLED"
+path = "acled.parquet"
+shape = "square"
+[[datasets]]
+name = "ucdp"
+title = "UCDP GED"
+path = "ucdp.geojson"
+''', "utf-8")
+    return folder / "project.toml"
+
+
+def test_several_datasets_open_as_one_and_filter(three):
+    ds = load_project_dataset(load_project(three))
+    assert len(ds) == 36 + 6 + 8
+    assert sorted(ds.table.dataset_names) == ["acled", "article", "ucdp"]
+    t0 = ds.table.t0
+    assert (t0[:-1] <= t0[1:]).all(), "one story order across datasets"
+    for name, n in (("article", 36), ("acled", 6), ("ucdp", 8)):
+        rows = EventFilter(datasets=frozenset({name})).rows(ds.table)
+        assert len(rows) == n
+        assert {ds.table.feature(int(r))["properties"]["dataset"] for r in rows} == {name}
+    assert ds.info_of("acled")["name"] == "ACLED" and ds.info_of("article") is None
+    both = EventFilter(datasets=frozenset({"acled", "ucdp"}), event_types=frozenset({"Battles"}))
+    assert set(both.rows(ds.table)) == set(EventFilter(datasets=frozenset({"acled"}), event_types=frozenset({"Battles"})).rows(ds.table)) | set(EventFilter(datasets=frozenset({"ucdp"}), event_types=frozenset({"Battles"})).rows(ds.table))
+
+
+def test_ids_must_be_unique_across_datasets(tmp_path):
+    import_file("acled", IMPORTS / "acled_current.csv", tmp_path / "a.geojson")
+    import_file("acled", IMPORTS / "acled_current.csv", tmp_path / "b.parquet")
+    (tmp_path / "p.toml").write_text('title = "t"\n[[datasets]]\nname = "a"\npath = "a.geojson"\n'
+                                     '[[datasets]]\nname = "b"\npath = "b.parquet"\n')
+    with pytest.raises(DataFileError) as err:
+        load_project_dataset(load_project(tmp_path / "p.toml"))
+    assert "in the datasets a, b; ids must be unique" in str(err.value)
+
+
+def test_project_problems_one_line_each(tmp_path):
+    p = tmp_path / "p.toml"
+    p.write_text('title = ""\ncolour = "red"\n[region]\nbbox = [80.0, 25.0, 55.0, 45.0]\nsides = ["TJK", "afg"]\n'
+                 '[[datasets]]\nname = "a"\npath = "missing.geojson"\n[[datasets]]\nname = "a"\npath = "x.geojson"\n'
+                 'shape = "star"\n')
+    with pytest.raises(DataFileError) as err:
+        load_project(p)
+    lines = [str(x) for x in err.value.problems]
+    fields = [x.field for x in err.value.problems]
+    for f in ("title", "", "region.sides[1]", "datasets[1].shape", "datasets[1].name", "datasets[0].path", "region.bbox"):
+        assert f in fields, (f, lines)
+    assert any("unknown key(s) 'colour'" in line for line in lines)
+    assert all("\n" not in line and line.startswith(str(p)) for line in lines)
+    p.write_text("title = [unclosed")
+    with pytest.raises(UnreadableFileError, match="not valid TOML"):
+        load_project(p)
+
+
+def test_every_project_key_is_documented():
+    doc = (ROOT / "docs" / "projects.md").read_text("utf-8")
+    schema = load_project_schema()
+
+    def keys(node, prefix=""):
+        for k, v in node.get("properties", {}).items():
+            yield prefix + k
+            if v.get("type") == "object":
+                yield from keys(v, prefix + k + ".")
+            if v.get("type") == "array" and isinstance(v.get("items"), dict) and v["items"].get("type") == "object":
+                yield from keys(v["items"], prefix + k + "[].")
+
+    for key in keys(schema):
+        assert f"`{key.split('.')[-1].split('[]')[-1]}`" in doc, key
+
+
+def test_cli_validate_and_export_a_project(three, tmp_path, capsys):
+    assert main(["validate", str(three)]) == 0
+    assert "valid (3 dataset(s))" in capsys.readouterr().out
+    out = tmp_path / "e.geojson"
+    assert main(["export", "geojson", "--project", str(three), "-o", str(out)]) == 0
+    fc = json.loads(out.read_text())
+    assert len(fc["features"]) == 50
+    assert main(["export", "csv", "--project", str(three), "--events", "x.geojson", "-o", str(tmp_path / "x.csv")]) == 2
+    assert "not both" in capsys.readouterr().err
+
+
+def test_the_app_on_a_project(three, monkeypatch):
+    monkeypatch.setenv("BORDERMAP_PROJECT", str(three))
+    monkeypatch.delenv("BORDERMAP_EVENTS", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert any("Three datasets" in m.value for m in at.markdown)
+    picker = next(w for w in at.multiselect if w.label == "Dataset")
+    assert picker.options == ["The article", "ACLED", "UCDP GED"] or len(picker.options) == 3
+    picker.select("acled").run()
+    assert not at.exception
+    caption = next(c.value for c in at.caption if "of 50 events" in c.value)
+    assert re.search(r"\*\*6 of 50 events\*\*", caption)
+    credits = " ".join(c.value.replace("\\", "") for c in at.sidebar.caption)
+    assert "Compiled for a test" in credits and "Events from ACLED" in credits and "Cite: Sundberg" in credits
