@@ -142,3 +142,25 @@ def test_the_app_on_a_project(three, monkeypatch):
     assert re.search(r"\*\*6 of 50 events\*\*", caption)
     credits = " ".join(c.value.replace("\\", "") for c in at.sidebar.caption)
     assert "Compiled for a test" in credits and "Events from ACLED" in credits and "Cite: Sundberg" in credits
+
+
+def test_each_dataset_draws_with_its_shape(three):
+    from bordermap.export import export_bytes
+    from bordermap.mapping.payload import decode_events, encode_events, inline_source_of
+    from bordermap.mapping.style import SHAPES, event_styles
+
+    ds = load_project_dataset(load_project(three))
+    assert ds.layer_specs == (("article", "article", "circle"), ("ACLED", "acled", "square"),
+                              ("UCDP GED", "ucdp", "circle"))
+    header, arrays = decode_events(encode_events(ds.table, {n: s for _, n, s in ds.layer_specs}))
+    styles = header["styles"]
+    names = ds.table.table["dataset"].to_pylist()
+    types = ds.table.table["event_type"].to_pylist()
+    for code, name, event_type in zip(arrays["style"], names, types):
+        assert styles[int(code)]["shape"] == ("square" if name == "acled" else "circle")
+        assert styles[int(code)]["type"] == event_type
+    assert {s["shape"] for s in event_styles() if s} == set(SHAPES)
+    page = export_bytes("html", ds).decode("utf-8")
+    assert "Datasets (marker shape)" in page
+    inline = inline_source_of(page)
+    assert inline  # the export carries the shapes in its own payload

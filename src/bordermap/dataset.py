@@ -63,6 +63,15 @@ class Dataset:
     #: Project dataset name -> its file's ``dataset`` block, for a project of several datasets.
     infos: dict[str, dict[str, Any] | None] = field(default_factory=dict)
 
+    @property
+    def layer_specs(self) -> tuple[tuple[str, str, str], ...]:
+        """(title, name, marker shape) of the project's datasets when it has several (each is a
+        layer of the map, with its own shape and legend entry); () otherwise."""
+        project = self.project
+        if project is None or len(project.datasets) < 2:
+            return ()
+        return tuple((d.title, d.name, d.shape) for d in project.datasets)
+
     def info_of(self, name: str | None) -> dict[str, Any] | None:
         """The dataset block of project dataset ``name`` (or of the file, for a plain file)."""
         return self.infos.get(name, self.info) if name else self.info

@@ -347,8 +347,9 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     reference["countries"] = export_basemap(reference.get("countries"))
     # The file carries only the selected events, so no initial filter is needed (filtering 10k
     # events once more on load costs ~0.2 s); the slider applies the exported window on load.
-    options = MapOptions(asset_prefix="vendor/", details=True, online_tiles=online_tiles,
-                         initial_filter=None, legend_open=True, attribution=events_attribution(ds.article, ds.info))
+    options = MapOptions(asset_prefix="vendor/", datasets=ds.layer_specs, details=True,
+                         online_tiles=online_tiles, initial_filter=None, legend_open=True,
+                         attribution=events_attribution(ds.article, ds.info))
     m = build_map(events, reference, options=options, article=ds.article)
     _fit_to_events(m, events)
     TitleBox(title, _subtitle(events, flt)).add_to(m)

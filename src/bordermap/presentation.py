@@ -152,8 +152,8 @@ def export_presentation(data: EventData, storyline: StorylineSource, *, title: s
     when = export_time(generated_at)
     reference = dict(ds.reference)
     reference["countries"] = export_basemap(reference.get("countries"))
-    options = MapOptions(asset_prefix="vendor/", details=True, online_tiles=False, initial_filter=None,
-                         legend_open=False, attribution=events_attribution(ds.article, ds.info))
+    options = MapOptions(asset_prefix="vendor/", datasets=ds.layer_specs, details=True, online_tiles=False,
+                         initial_filter=None, legend_open=False, attribution=events_attribution(ds.article, ds.info))
     m = build_map(ds.table, reference, options=options, article=ds.article)
     Footer(_credit_lines(ds, story, when)).add_to(m)
     StorylinePlayer(presentation_steps(story, ds), label=story.title).add_to(m)

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from bordermap.dataset import Dataset, load_dataset, prepare_events
+from bordermap.model import DERIVED_FIELDS
 from bordermap.export import export_csv, export_geojson, export_html, export_kml
 from bordermap.geo import ReferenceLayers, load_reference_layers
 from bordermap.io.files import read_json
@@ -264,7 +265,6 @@ def test_csv_and_geojson_keep_hostile_text_verbatim(data_name, request):
     source = {f["properties"]["id"]: f for f in ds.events}
     for f in out["features"]:
         original = {k: v for k, v in source[f["properties"]["id"]]["properties"].items()
-                    if k not in ("fatalities_low", "fatalities_high", "side", "distance_to_border_km",
-                                 "nearest_crossing", "nearest_crossing_km")}
+                    if k not in DERIVED_FIELDS}
         assert f["properties"] == original
     assert out["article"] == ds.article

@@ -35,6 +35,12 @@ class Legend(MacroElement):
 {%- for name, color in types %}
 <div class="bm-row"><span class="bm-sw" style="background:{{ color|e }}"></span>{{ name|e }}</div>
 {%- endfor %}
+{%- if datasets %}
+<div class="bm-sec">Datasets (marker shape)</div>
+{%- for title, shape in datasets %}
+<div class="bm-row"><svg width="18" height="14">{% if shape == 'square' %}<rect x="4" y="2" width="10" height="10"{% elif shape == 'diamond' %}<path d="M9 1 L15 7 L9 13 L3 7 Z"{% elif shape == 'triangle' %}<path d="M9 1 L15 12 L3 12 Z"{% else %}<circle cx="9" cy="7" r="5.5"{% endif %} fill="#bbb" stroke="#333" stroke-width="1.5"/></svg>{{ title|e }}</div>
+{%- endfor %}
+{%- endif %}
 <div class="bm-sec">Confidence (outline)</div>
 {%- for name, color, dash in confidence %}
 <div class="bm-row"><svg width="18" height="14"><circle cx="9" cy="7" r="5.5" fill="#bbb" stroke="{{ color|e }}" stroke-width="2"{% if dash %} stroke-dasharray="{{ dash|e }}"{% endif %}{% if name == 'unconfirmed' %} fill-opacity="0.4"{% endif %}/></svg>{{ name|e }}</div>
@@ -50,14 +56,15 @@ class Legend(MacroElement):
 {%- endif %}</details>"""
     )
 
-    def __init__(self, *, position: str = "bottomright", reference: bool = True, open: bool = True):
+    def __init__(self, *, position: str = "bottomright", reference: bool = True, open: bool = True,
+                 datasets: list[tuple[str, str]] | None = None):
         super().__init__()
         self._name = "Legend"
         self.position = position
         self.html = self._body.render(
             types=list(TYPE_COLORS.items()), confidence=CONFIDENCE_LEGEND, ring2=f"{RING_KM[2]:g}",
             ring3=f"{RING_KM[3]:g}",
-            border=BORDER_COLOR, reference=reference, open=open)
+            border=BORDER_COLOR, reference=reference, open=open, datasets=datasets or [])
 
 
 class _TextBox(MacroElement):

@@ -26,7 +26,7 @@ from folium.template import tojavascript
 from bordermap.core.columns import CONFIDENCE_CODES, DATE_PRECISION_CODES, GEOMETRY_KINDS, SIDES, TYPE_CODES
 from bordermap.core.table import EventTable
 from bordermap.mapping.text import CHUNK, chunk_rows, text_chunks, text_columns
-from bordermap.mapping.style import (DENSITY_RAMP, POINT_RADIUS, RING_KM, SELECTED_RADIUS, event_styles,
+from bordermap.mapping.style import (DENSITY_RAMP, shape_codes, POINT_RADIUS, RING_KM, SELECTED_RADIUS, event_styles,
                                      style_code)
 from bordermap.model import claim_figure, claim_parts
 
@@ -35,7 +35,7 @@ __all__ = ["encode_events", "decode_events", "decode_inline", "inline_source_of"
 
 #: Names the layout of the payload and the chunks: served files are kept under it, so a browser
 #: or a static folder never mixes two layouts. Bump it when either changes.
-PAYLOAD_FORMAT = "p3"
+PAYLOAD_FORMAT = "p4"
 _MAGIC = b"BMEV"
 
 
@@ -89,8 +89,9 @@ def _pack(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> bytes:
     return _MAGIC + len(head).to_bytes(4, "little") + head + b"".join(blobs)
 
 
-def encode_events(table: EventTable) -> bytes:
-    """The events of ``table`` (in its order) as the browser's binary payload (see module doc)."""
+def encode_events(table: EventTable, marker_shapes: dict[str, str] | None = None) -> bytes:
+    """The events of ``table`` (in its order) as the browser's binary payload (see module doc).
+    ``marker_shapes`` maps a project dataset's name to its marker shape (circles when absent)."""
     n = len(table)
     lonlat = table.lonlat
     finite = np.isfinite(lonlat).all(axis=1) if n else np.zeros(0, bool)
@@ -133,7 +134,8 @@ def encode_events(table: EventTable) -> bytes:
         "y": _quantise(lonlat[:, 1], lat0, lat1),
         "t0": rel.astype(day_type),
         "dur": dur.astype(day_type),
-        "style": style_code(table.type_code, table.confidence_code, hollow),
+        "style": style_code(table.type_code, table.confidence_code, hollow,
+                            shape_codes(table.table["dataset"].to_pylist(), marker_shapes) if marker_shapes else 0),
         "flags": flags.astype(np.uint8),
     }
     return _pack(header, arrays)

@@ -7,7 +7,11 @@ import numpy as np
 from bordermap.model import EVENT_TYPES
 
 __all__ = ["TYPE_COLORS", "RING_KM", "CONFIDENCE_LEGEND", "CONFIDENCE_STYLE", "COUNTRY_FILL", "OTHER_COUNTRY_FILL",
-           "BORDER_COLOR", "DENSITY_RAMP", "POINT_RADIUS", "SELECTED_RADIUS", "style_code", "event_styles"]
+           "BORDER_COLOR", "DENSITY_RAMP", "POINT_RADIUS", "SELECTED_RADIUS", "style_code", "event_styles",
+           "SHAPES", "shape_codes"]
+
+#: Marker outlines a project's datasets can have (project.toml ``shape``), in code order.
+SHAPES: tuple[str, ...] = ("circle", "square", "diamond", "triangle")
 
 #: Okabe–Ito colours (safe for the common colour-vision deficiencies), one per ACLED event type.
 TYPE_COLORS: dict[str, str] = {
@@ -55,23 +59,36 @@ POINT_RADIUS = 8
 SELECTED_RADIUS = 12
 
 
-def style_code(type_code, confidence_code, hollow):
+_PER_SHAPE = len(EVENT_TYPES) * 8
+
+
+def style_code(type_code, confidence_code, hollow, shape=0):
     """The style of each event as one small integer (numpy arrays in, uint8 array out):
-    type × confidence × hollow (a date known only to the month or year)."""
-    return (np.asarray(type_code, dtype=np.int64) * 8 + np.asarray(confidence_code, dtype=np.int64) * 2
-            + np.asarray(hollow, dtype=np.int64)).astype(np.uint8)
+    shape × type × confidence × hollow (a date known only to the month or year)."""
+    return (np.asarray(shape, dtype=np.int64) * _PER_SHAPE + np.asarray(type_code, dtype=np.int64) * 8
+            + np.asarray(confidence_code, dtype=np.int64) * 2 + np.asarray(hollow, dtype=np.int64)).astype(np.uint8)
+
+
+def shape_codes(datasets, shapes) -> np.ndarray | int:
+    """Each row's marker shape code from its dataset name and the project's ``name -> shape``."""
+    if not shapes:
+        return 0
+    lookup = {name: SHAPES.index(shape) for name, shape in shapes.items() if shape in SHAPES}
+    return np.array([lookup.get(d, 0) for d in datasets], dtype=np.int64)
 
 
 def event_styles() -> list[dict[str, object] | None]:
     """The drawing style of every style code (index = :func:`style_code`): what the browser draws
     a point, a movement line or an area with. Hollow markers (imprecise dates) take the type's
     colour as outline and a white fill."""
-    styles: list[dict[str, object] | None] = [None] * (len(EVENT_TYPES) * 8)
-    for t, ty in enumerate(EVENT_TYPES):
+    styles: list[dict[str, object] | None] = [None] * (len(SHAPES) * _PER_SHAPE)
+    assert len(styles) < 255  # 255 is NO_CODE
+    for (k, shape), (t, ty) in ((ks, ts) for ks in enumerate(SHAPES) for ts in enumerate(EVENT_TYPES)):
         colour = TYPE_COLORS[ty]
         for c, (conf, cs) in enumerate(CONFIDENCE_STYLE.items()):
             for hollow in (0, 1):
-                styles[t * 8 + c * 2 + hollow] = {
+                styles[k * _PER_SHAPE + t * 8 + c * 2 + hollow] = {
+                    "shape": shape,
                     "type": ty,
                     "confidence": conf,
                     "fill": "#ffffff" if hollow else colour,

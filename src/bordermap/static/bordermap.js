@@ -121,6 +121,15 @@
   }
 
   /* ---- sprites: one pre-rendered marker per style, blitted per point ---------------------- */
+  // The outline of a dataset's markers (project.toml `shape`, named by Python in the style table).
+  function markerPath(g, shape, x, y, r) {
+    g.beginPath();
+    if (shape === "square") { var a = r * 0.88; g.rect(x - a, y - a, 2 * a, 2 * a); }
+    else if (shape === "diamond") { g.moveTo(x, y - r * 1.15); g.lineTo(x + r * 1.15, y); g.lineTo(x, y + r * 1.15); g.lineTo(x - r * 1.15, y); g.closePath(); }
+    else if (shape === "triangle") { g.moveTo(x, y - r * 1.2); g.lineTo(x + r * 1.1, y + r * 0.8); g.lineTo(x - r * 1.1, y + r * 0.8); g.closePath(); }
+    else g.arc(x, y, r, 0, 2 * Math.PI);
+  }
+
   function sprite(st, radius, selected, dimmed, ratio) {
     var pad = 4, size = Math.ceil((radius + pad) * 2 * ratio);
     var c = document.createElement("canvas");
@@ -128,7 +137,7 @@
     var g = c.getContext("2d");
     g.scale(ratio, ratio);
     var mid = size / ratio / 2;
-    g.beginPath(); g.arc(mid, mid, radius, 0, 2 * Math.PI);
+    markerPath(g, st.shape, mid, mid, radius);
     g.globalAlpha = dimmed ? 0.12 : st.fillOpacity; g.fillStyle = st.fill; g.fill();
     g.globalAlpha = dimmed ? 0.25 : (selected ? 1 : st.opacity);
     g.lineWidth = st.weight + (selected ? 2 : 0);

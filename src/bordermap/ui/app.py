@@ -107,7 +107,7 @@ def _version(project: Project) -> tuple:
 def map_options(root: Path, ds: Dataset, **kw: Any) -> MapOptions:
     """Map options with the events and layers served as files (see :mod:`bordermap.ui.publish`)."""
     pub = published(ds, root / "static" / "vendor")
-    return MapOptions(data_urls=pub.layers, events_source=pub.events, **kw)
+    return MapOptions(data_urls=pub.layers, events_source=pub.events, datasets=ds.layer_specs, **kw)
 
 
 def _show_load_error(exc: BordermapError, events_path: Path) -> None:

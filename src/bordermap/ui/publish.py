@@ -58,13 +58,18 @@ class Published:
         return {"url": self.prefix + name}
 
 
+def dataset_shapes(ds: Dataset) -> dict[str, str] | None:
+    """Project dataset name -> marker shape, when the project has several datasets."""
+    return {name: shape for _, name, shape in ds.layer_specs} or None
+
+
 def _publish_events(ds: Dataset, folder: Path) -> None:
     if (folder / _DONE).exists():
         return
     folder.mkdir(parents=True, exist_ok=True)
     big = len(ds) > 50_000
     bar = st.progress(0.0, text="Preparing the map's data…") if big else None
-    _write(folder / "events.bin", encode_events(ds.table))
+    _write(folder / "events.bin", encode_events(ds.table, dataset_shapes(ds)))
     chunks = detail_chunks(ds.table, article=ds.article)
     for k, chunk in enumerate(chunks):
         _write(folder / f"c{k}.json", json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).encode())
