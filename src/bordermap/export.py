@@ -146,6 +146,12 @@ def selected_events(data: EventData, flt: EventFilter | None = None) -> list[Fea
     return list(selected_table(data, flt).features())
 
 
+def default_title(ds: Dataset) -> str:
+    """An export's title when none is given: the project's, else a plain one."""
+    project = ds.project
+    return project.title if project is not None and project.path is not None else _DEFAULT_TITLE
+
+
 def export_time(generated_at: datetime | None) -> datetime:
     if generated_at is None:
         return datetime.now(timezone.utc).replace(microsecond=0)
@@ -342,7 +348,7 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     ds = as_dataset(data)
     events = selected_table(ds, flt)
     when = export_time(generated_at)
-    title = title or _DEFAULT_TITLE
+    title = title or default_title(ds)
     reference = dict(ds.reference)
     reference["countries"] = export_basemap(reference.get("countries"))
     # The file carries only the selected events, so no initial filter is needed (filtering 10k
@@ -429,7 +435,7 @@ def export_kml(data: EventData, flt: EventFilter | None = None, *, title: str | 
     events = selected_table(ds, flt)
     credits = _credit_lines(ds, events, flt, export_time(generated_at))
     credits.append(events_attribution(ds.article, ds.info))
-    return to_kml(list(events.features()), name=title or _DEFAULT_TITLE, description="\n".join(credits))
+    return to_kml(list(events.features()), name=title or default_title(ds), description="\n".join(credits))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,11 +24,14 @@ from bordermap.io.files import max_input_bytes
 from bordermap.textsafe import terminal_safe
 
 __all__ = ["Project", "DatasetSpec", "load_project", "validate_project", "is_project", "DEFAULT_PROJECT",
-           "project_for_events", "DEFAULT_TITLE", "DEFAULT_SIDE_NAMES"]
+           "project_for_events", "DEFAULT_TITLE", "DEFAULT_SIDE_NAMES", "DEFAULT_CENTER", "DEFAULT_ZOOM"]
 
 DEFAULT_PROJECT = Path("project.toml")
 DEFAULT_TITLE = "bordermap"
 DEFAULT_SIDE_NAMES = {"TJK": "Tajik side", "AFG": "Afghan side", "both": "Across the border"}
+#: Where the map opens when a project does not say: the Panj between Badakhshan and GBAO.
+DEFAULT_CENTER: tuple[float, float] = (37.75, 70.9)
+DEFAULT_ZOOM = 7
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class Project:
     side_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SIDE_NAMES))
     storylines: tuple[tuple[str, Path], ...] = ()
     links: Path | None = None
+    center: tuple[float, float] = DEFAULT_CENTER
+    zoom: int = DEFAULT_ZOOM
 
     def dataset(self, name: str) -> DatasetSpec | None:
         return next((d for d in self.datasets if d.name == name), None)
@@ -151,6 +156,10 @@ def validate_project(obj: Any, file: str, base: Path | None = None) -> list[Prob
             problems.append(Problem(file, None, None, "region.bbox",
                                     f"{bbox} is not west, south, east, north with west < east and south < north"))
     links = obj.get("links")
+    center = region.get("center") if isinstance(region, dict) else None
+    if isinstance(center, list) and len(center) == 2 and all(isinstance(v, (int, float)) for v in center):
+        if not (-90 <= center[0] <= 90 and -180 <= center[1] <= 180):
+            problems.append(Problem(file, None, None, "region.center", f"{center} is not latitude, longitude"))
     if isinstance(links, str) and not (base / links).parent.is_dir():
         problems.append(Problem(file, None, None, "links", f"{links!r}: its folder does not exist"))
     return problems
@@ -178,6 +187,7 @@ def load_project(path: str | Path) -> Project:
         side_names={**DEFAULT_SIDE_NAMES, **region.get("side_names", {})},
         storylines=tuple((s.get("name", Path(s["path"]).stem), base / s["path"]) for s in obj.get("storylines", [])),
         links=base / obj["links"] if "links" in obj else None,
+        center=tuple(region.get("center", DEFAULT_CENTER)), zoom=region.get("zoom", DEFAULT_ZOOM),
     )
 
 

@@ -17,13 +17,14 @@ from bordermap.mapping.event_layer import EventLayer, Timeline, inline_source
 from bordermap.mapping.legend import Attribution, Legend
 from bordermap.mapping.reference import (OSM_ATTRIBUTION, REFERENCE_LAYERS, ReferenceLayer,
                                          add_online_tiles)
+from bordermap.project import DEFAULT_CENTER, DEFAULT_ZOOM
 from bordermap.timeline import TimeWindow
 
 __all__ = ["MapOptions", "build_map", "REGION_CENTER", "REGION_ZOOM"]
 
 #: The Afghan–Tajik border region, from Panji Poyon in the west to the Wakhan in the east.
-REGION_CENTER = (37.75, 70.9)
-REGION_ZOOM = 7
+REGION_CENTER = DEFAULT_CENTER  # a project's region.center / zoom take their place (project.toml)
+REGION_ZOOM = DEFAULT_ZOOM
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,10 @@ def _version(project: Project) -> tuple:
 def map_options(root: Path, ds: Dataset, **kw: Any) -> MapOptions:
     """Map options with the events and layers served as files (see :mod:`bordermap.ui.publish`)."""
     pub = published(ds, root / "static" / "vendor")
+    project = ds.project
+    if project is not None:
+        kw.setdefault("center", project.center)
+        kw.setdefault("zoom", project.zoom)
     return MapOptions(data_urls=pub.layers, events_source=pub.events, datasets=ds.layer_specs, **kw)
 
 
@@ -267,14 +271,20 @@ def main(root: Path | None = None) -> None:
     """Draw the page. ``root`` is the folder holding app.py, data/, geo/ and static/."""
     root = Path(root) if root is not None else Path.cwd()
     brief = st.query_params.get("mode") == "brief"
-    st.set_page_config(page_title="bordermap — Afghan–Tajik border", page_icon="🗺️", layout="wide",
-                       initial_sidebar_state="collapsed" if brief else "expanded")
+    try:
+        project: Project | None = _project(root)
+        failed: BordermapError | None = None
+    except BordermapError as exc:
+        project, failed = None, exc
+    st.set_page_config(page_title=f"bordermap — {project.title}" if project and project.path else "bordermap",
+                       page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed" if brief else "expanded")
     st.html(PAGE_CSS)
     _install_static(str(root / "static" / "vendor"))
 
     loading = st.empty()
     try:
-        project = _project(root)
+        if failed is not None:
+            raise failed
         ds = _load(_version(project), project, loading)
     except BordermapError as exc:
         where = os.environ.get("BORDERMAP_EVENTS") or os.environ.get("BORDERMAP_PROJECT") or root / "project.toml"
