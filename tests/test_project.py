@@ -164,3 +164,55 @@ def test_each_dataset_draws_with_its_shape(three):
     assert "Datasets (marker shape)" in page
     inline = inline_source_of(page)
     assert inline  # the export carries the shapes in its own payload
+
+
+# --- fuzz: any project file gives sentences, never a traceback ----------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from bordermap.errors import BordermapError  # noqa: E402
+
+_KEYS = ["title", "subtitle", "description", "credit", "layers", "links", "region", "datasets", "storylines",
+         "name", "path", "shape", "visible", "bbox", "sides", "side_names", "center", "zoom", "x"]
+_scalars = st.one_of(st.text(max_size=12), st.integers(-10**20, 10**20), st.floats(allow_nan=True),
+                     st.booleans())
+_values = st.recursive(_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(_KEYS), inner, max_size=4)), max_leaves=12)
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return {"nan": "nan", "inf": "inf", "-inf": "-inf"}.get(repr(v), repr(v))
+    if isinstance(v, str):
+        return json.dumps(v)  # a JSON string is a TOML basic string for these characters
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return "{" + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + "}"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=st.dictionaries(st.sampled_from(_KEYS), _values, max_size=6))
+def test_any_project_document_gives_sentences(doc, tmp_path):
+    text = "\n".join(f"{k} = {_toml_value(v)}" for k, v in doc.items())
+    p = tmp_path / "p.toml"
+    p.write_text(text, "utf-8")
+    try:
+        project = load_project(p)
+    except BordermapError as exc:
+        for line in str(exc).splitlines():
+            assert line.strip()
+        return
+    assert project.title and project.datasets
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=200))
+def test_any_bytes_as_a_project_give_one_sentence(data, tmp_path):
+    p = tmp_path / "p.toml"
+    p.write_bytes(data)
+    with pytest.raises(BordermapError) as err:
+        load_project(p)
+    assert "\n" not in str(err.value) or isinstance(err.value, DataFileError)
