@@ -109,9 +109,9 @@ def encode_events(table: EventTable, marker_shapes: dict[str, str] | None = None
     kind = table.geometry_kind
     flags = (table.geo_precision & 3) | ((kind & 3) << 2)
     shapes = []
-    for row in np.flatnonzero(kind != 0):
-        g = table.geometry(int(row)).__geo_interface__
-        shapes.append([int(row), int(kind[row]), _round(g["coordinates"])])
+    others = np.flatnonzero(kind != 0)
+    for row, geom in zip(others, table.geometries(others) if len(others) else []):  # decoded in one call
+        shapes.append([int(row), int(kind[row]), _round(geom.__geo_interface__["coordinates"])])
     header = {
         "version": 1,
         "n": n,

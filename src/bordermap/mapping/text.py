@@ -140,10 +140,14 @@ def _correction_lines(corrections: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def _offsets(lists: pa.Array) -> pa.Array:
-    """Offsets of a list array with nulls read as empty lists (and a zero base)."""
-    lists = pc.fill_null(lists, pa.scalar([], lists.type)) if lists.null_count else lists
-    off = lists.offsets.to_numpy()
-    return pa.array((off - off[0]).astype(np.int32)) if len(off) else pa.array([0], pa.int32())
+    """Offsets of a list array with nulls read as empty lists (and a zero base), matching
+    ``pc.list_flatten`` (which skips null lists). From the lengths: filling nulls with empty
+    lists would copy every nested value."""
+    if not lists.null_count:
+        off = lists.offsets.to_numpy()
+        return pa.array((off - off[0]).astype(np.int32)) if len(off) else pa.array([0], pa.int32())
+    lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
+    return pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
 
 
 def _refs(refs: pa.Array, title: str | None) -> pa.Array:
