@@ -10,12 +10,10 @@ import resource
 import signal
 import subprocess
 import sys
-import textwrap
-import time
 from pathlib import Path
 
 import pytest
-from write_faults import appears_at_fsync
+from write_faults import appears_at_fsync, signal_during_write
 
 from bordermap import cli
 from bordermap.cli import main
@@ -168,38 +166,12 @@ def test_a_file_that_appears_during_the_export_survives(capsys, tmp_path, monkey
     assert out.read_text() == "someone else's" and [p.name for p in tmp_path.iterdir()] == ["e.csv"]
 
 
-SLOW_CLI = textwrap.dedent("""
-    import os, sys, time
-    from bordermap.cli import main
-    from bordermap.io import files
-
-    real_write, started = os.write, os.environ["STARTED"]
-
-    def slow_write(fd, data):  # 16 bytes every 20 ms once the export writes its file
-        if not os.path.exists(started):
-            open(started, "w").close()
-        time.sleep(0.02)
-        return real_write(fd, bytes(data[:16]))
-
-    files.os.write = slow_write
-    sys.exit(main(sys.argv[1:]))
-""")
-
-
 def test_sigterm_during_an_export(tmp_path):
     out, started = tmp_path / "e.csv", tmp_path / "started"
     out.write_text("the older export")
-    child = subprocess.Popen([sys.executable, "-c", SLOW_CLI, "export", "csv", "-o", str(out), "--force",
-                              "--events", str(GOOD), "--geo", GEO], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env={**os.environ, "STARTED": str(started)})
-    deadline = time.monotonic() + 60
-    while not started.exists():
-        assert child.poll() is None, child.communicate()
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    child.send_signal(signal.SIGTERM)
-    stdout, err = child.communicate(timeout=30)
-    assert child.returncode == 128 + signal.SIGTERM and stdout == ""
+    code, stdout, err = signal_during_write(["export", "csv", "-o", str(out), "--force", "--events", str(GOOD),
+                                             "--geo", GEO], started, signal.SIGTERM)
+    assert code == 128 + signal.SIGTERM and stdout == ""
     assert err == (f"error: {out}: not written: interrupted by SIGTERM; an earlier file of that name "
                    "is unchanged\n")
     assert out.read_text() == "the older export" and sorted(p.name for p in tmp_path.iterdir()) == ["e.csv", "started"]

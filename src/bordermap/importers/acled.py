@@ -21,7 +21,7 @@ import shapely
 from bordermap.core.columns import properties_schema
 from bordermap.importers.columns import (Cells, concat_lists, join_text, null_if_empty, one_item_lists,
                                          split_names, struct_list, truncate)
-from bordermap.importers.common import country_alpha3, parse_date_text
+from bordermap.importers.common import FIRST_DAY, ID_MAX, LAST_DAY, country_alpha3, id_problem, parse_date_text
 from bordermap.importers.source import TextTable
 from bordermap.io.acled import ACLED_COLUMNS, ACLED_INTER_CODES
 from bordermap.model import EVENT_TYPES, date_label
@@ -135,7 +135,7 @@ def json_records(doc: Any) -> list[Any] | None:
     return None
 
 
-def header_problem(names: set[str]) -> str | None:
+def header_problem(names: set[str], fmt: str = "csv") -> str | None:
     """What is wrong with a header as an ACLED one, or None."""
     if sum(m in names for m in _UCDP_MARKERS) >= 2:
         return "a UCDP GED file (it has where_prec, type_of_violence ...); use `bordermap import ucdp`"
@@ -144,8 +144,8 @@ def header_problem(names: set[str]) -> str | None:
         missing.append("country")
     if missing:
         if len(missing) >= len(REQUIRED) - 1:
-            return ("a CSV without ACLED's columns (expected a header with event_id_cnty, event_date, "
-                    "event_type, ... )")
+            return (f"{'a CSV' if fmt == 'csv' else 'JSON records'} without ACLED's columns (expected "
+                    f"{'a header' if fmt == 'csv' else 'keys'} such as event_id_cnty, event_date, event_type, ... )")
         return "an ACLED file missing the column(s) " + ", ".join(missing)
     return None
 
@@ -163,6 +163,7 @@ def _day_label(days: int) -> str:
 
 
 EPOCH = date(1970, 1, 1).toordinal()
+_FIRST_DAY, _LAST_DAY = FIRST_DAY.toordinal() - EPOCH, LAST_DAY.toordinal() - EPOCH
 
 
 def map_table(cells: Cells) -> pa.Table:
@@ -171,6 +172,7 @@ def map_table(cells: Cells) -> pa.Table:
     table: the caller drops them with ``cells.bad``)."""
     n = cells.n
     schema = properties_schema()
+    cells.check_cells()
     for name in ("event_id_cnty", "location", "actor1", "event_type", "sub_event_type"):
         cells.required(name)
     raw_id = cells.text("event_id_cnty")
@@ -197,6 +199,11 @@ def map_table(cells: Cells) -> pa.Table:
     months = ordinals.astype("datetime64[D]").astype("datetime64[M]")
     d0[month] = months[month].astype("datetime64[D]").astype(np.int64)
     d1[month] = ((months[month] + 1).astype("datetime64[D]") - np.timedelta64(1, "D")).astype(np.int64)
+    # a week around 1 January of year 1 (or 31 December 9999) has days no date can name
+    beyond = day_ok & ((d0 < _FIRST_DAY) | (d1 > _LAST_DAY))
+    cells.problem(beyond, "event_date", lambda r: f"{cells.value('event_date', r)} with time_precision {prec[r]}: "
+                                                  "the period around it goes beyond the years 1 to 9999")
+    d0[beyond], d1[beyond] = ordinals[beyond], ordinals[beyond]
     precision = pa.array(np.array(["day", "day", "week", "month"], dtype=object)[np.where(prec_ok, prec, 0)],
                          pa.string())
     label = pa.array(cells.by_value(pa.array(ordinals), _day_label), pa.string())
@@ -254,7 +261,10 @@ def map_table(cells: Cells) -> pa.Table:
     key = join_text(cells.text("iso"), "\x1f", cells.text("country"), "\x1f", cells.text("iso3"))
 
     def country_of(k: str) -> str | None:
-        iso, name, iso3 = k.split("\x1f")
+        parts = k.split("\x1f")
+        if len(parts) != 3:  # a cell holds the separator itself: no country's code or name does
+            return None
+        iso, name, iso3 = parts
         code = country_alpha3(name, iso) if (iso or name) else None
         if code is None and len(iso3) == 3 and iso3.isalpha():
             code = iso3.upper()
@@ -336,6 +346,10 @@ def map_table(cells: Cells) -> pa.Table:
 
     ids = pc.binary_join_element_wise(ID_PREFIX, pc.utf8_trim(
         pc.replace_substring_regex(pc.utf8_lower(raw_id), r"[^a-z0-9]+", "-"), "-"), "-")
+    no_id = np.asarray(pc.or_(pc.equal(ids, ID_PREFIX + "-"), pc.greater(pc.utf8_length(ids), ID_MAX)), dtype=bool)
+    cells.problem(no_id & ~cells.empty("event_id_cnty"), "event_id_cnty",
+                  lambda r: id_problem("an ACLED event id", raw_id[r].as_py(), ids[r].as_py(), "AFG12345")
+                  or "is not an ACLED event id")
     const = lambda v: pa.repeat(pa.scalar(v, pa.string()), n)  # noqa: E731
     columns: dict[str, Any] = {
         "id": ids, "title": title, "summary": summary,

@@ -15,13 +15,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bordermap.errors import Problem
-from bordermap.importers.source import TextTable
+from bordermap.importers.common import DECIMAL_COMMA_PATTERN, INTEGER_PATTERN, NUL_MESSAGE, NUMBER_PATTERN
+from bordermap.importers.source import FIELD_LIMIT, LONG_CELL, TextTable
 
 __all__ = ["Cells", "concat_lists", "struct_list", "one_item_lists", "split_names", "join_text",
            "null_if_empty", "truncate"]
-
-_INT_RE = r"^[+-]?\d{1,15}(\.0+)?$"
-_FLOAT_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$"
 
 
 class Cells:
@@ -85,6 +83,18 @@ class Cells:
                for r, column, msg, sev in items]
         return sorted(out, key=lambda p: (p.feature_index, p.field))
 
+    def check_cells(self) -> None:
+        """A problem for every cell holding a NUL (looked for only when the file has one) or longer
+        than :data:`~bordermap.importers.source.FIELD_LIMIT` (as the row-by-row reader says)."""
+        for name in self.source.table.column_names:
+            raw = self.raw(name)
+            if self.source.may_hold_nul:
+                found = np.asarray(pc.fill_null(pc.match_substring(raw, "\x00"), False), dtype=bool)
+                self.problem(found, name, lambda r: NUL_MESSAGE)
+            if len(raw) and pc.max(pc.binary_length(raw)).as_py() > FIELD_LIMIT:  # bytes >= characters
+                long = np.asarray(pc.fill_null(pc.greater(pc.utf8_length(raw), FIELD_LIMIT), False), dtype=bool)
+                self.problem(long, name, lambda r: LONG_CELL)
+
     # --- typed values ------------------------------------------------------------------------
     def required(self, name: str) -> None:
         self.problem(self.empty(name), name, lambda r: "is empty; a value is required")
@@ -94,8 +104,9 @@ class Cells:
         """(values, present): whole numbers; bad cells are problems (and not present)."""
         col = self.text(name)
         empty = self.empty(name)
-        ok = np.asarray(pc.fill_null(pc.match_substring_regex(col, _INT_RE), False), dtype=bool)
-        clean = pc.replace_substring_regex(pc.if_else(pa.array(ok), col, "0"), r"\.0+$", "")
+        ok = np.asarray(pc.fill_null(pc.match_substring_regex(col, INTEGER_PATTERN), False), dtype=bool)
+        # Arrow's cast takes neither a plus sign nor a spreadsheet's "3.0"
+        clean = pc.replace_substring_regex(pc.if_else(pa.array(ok), col, "0"), r"^\+|\.0+$", "")
         values = np.asarray(pc.cast(clean, pa.int64()), dtype=np.int64)
         if required:
             self.problem(empty, name, lambda r: "is empty; expected a whole number")
@@ -114,8 +125,10 @@ class Cells:
     def floats(self, name: str, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
         col = self.text(name)
         empty = self.empty(name)
-        ok = np.asarray(pc.fill_null(pc.match_substring_regex(col, _FLOAT_RE), False), dtype=bool)
-        values = np.asarray(pc.cast(pc.if_else(pa.array(ok), col, "0"), pa.float64()), dtype=np.float64)
+        comma = pc.fill_null(pc.match_substring_regex(col, DECIMAL_COMMA_PATTERN), False)
+        number = pc.if_else(comma, pc.replace_substring(col, ",", "."), col)
+        ok = np.asarray(pc.fill_null(pc.match_substring_regex(number, NUMBER_PATTERN), False), dtype=bool)
+        values = np.asarray(pc.cast(pc.if_else(pa.array(ok), number, "0"), pa.float64()), dtype=np.float64)
         self.problem(empty, name, lambda r: "is empty; expected a number")
         self.problem(~ok & ~empty, name, lambda r: f"{self.value(name, r)} is not a number")
         out = ok & ~((values >= low) & (values <= high))

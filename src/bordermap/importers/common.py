@@ -15,7 +15,9 @@ from typing import Iterable
 
 from bordermap.errors import Problem
 
-__all__ = ["Row", "slug_id", "country_alpha3", "parse_date_text", "split_list", "month_range", "DATE_FORMATS"]
+__all__ = ["Row", "slug_id", "country_alpha3", "parse_date_text", "split_list", "month_range", "DATE_FORMATS",
+           "INTEGER_PATTERN", "NUMBER_PATTERN", "DECIMAL_COMMA_PATTERN", "ID_MAX", "NUL_MESSAGE", "ascii_int",
+           "id_problem", "FIRST_DAY", "LAST_DAY"]
 
 #: Date forms exports use: ISO, ACLED's export tool ("24 July 2012"), the old codebook's
 #: day-first forms, and UCDP's timestamps ("2012-07-24 00:00:00.000").
@@ -23,7 +25,26 @@ DATE_FORMATS: tuple[str, ...] = ("%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y",
                                  "%d.%m.%Y", "%Y/%m/%d", "%B %d, %Y", "%b %d, %Y")
 _TIME_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _SLUG = re.compile(r"[^a-z0-9]+")
-_INT = re.compile(r"^[+-]?\d{1,15}$")
+
+# Numbers as exports write them, for Python's ``re`` (UCDP, row by row) and Arrow's RE2 (ACLED, on
+# columns) alike, so both importers take and refuse the same text: ASCII digits only (Python's
+# ``int``/``float`` would also take '٣', '1_000', 'NaN' and 'inf').
+#: A whole number; a spreadsheet's ``3.0`` too.
+INTEGER_PATTERN = r"^[+-]?[0-9]{1,15}(\.0+)?$"
+#: A decimal number, with an optional exponent.
+NUMBER_PATTERN = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$"
+#: A decimal number written with a comma, as a spreadsheet in many European locales saves it.
+DECIMAL_COMMA_PATTERN = r"^[+-]?[0-9]+,[0-9]+$"
+_INT = re.compile(INTEGER_PATTERN)
+_NUMBER = re.compile(NUMBER_PATTERN)
+_DECIMAL_COMMA = re.compile(DECIMAL_COMMA_PATTERN)
+
+#: The longest event id the model takes (``events.schema.json``), prefix included.
+ID_MAX = 80
+#: The days the model's dates can name (``YYYY-MM-DD``).
+FIRST_DAY, LAST_DAY = date(1, 1, 1), date(9999, 12, 31)
+#: What a NUL in a cell means: zero bytes are no text; a download cut off or a damaged disk leaves them.
+NUL_MESSAGE = "holds a NUL character (a zero byte), which is not text; the file may be damaged: download it again"
 
 #: Names the ISO standard does not use, as ACLED and UCDP write them (UCDP adds a former name in
 #: brackets, which is dropped before looking up).
@@ -52,9 +73,9 @@ def country_alpha3(name: str = "", numeric: str = "") -> str | None:
     neither is known. Uses pycountry's ISO tables, which ship inside the package."""
     import pycountry
 
-    num = numeric.strip()
-    if num.isdigit() and int(num) > 0:
-        hit = pycountry.countries.get(numeric=f"{int(num):03d}")
+    num = ascii_int(numeric, 4)
+    if num is not None and num > 0:
+        hit = pycountry.countries.get(numeric=f"{num:03d}")
         if hit is not None:
             return hit.alpha_3
     text = name.strip()
@@ -76,10 +97,32 @@ def country_alpha3(name: str = "", numeric: str = "") -> str | None:
     return None
 
 
+def ascii_int(text: str, digits: int) -> int | None:
+    """``text`` as a whole number of at most ``digits`` ASCII digits, else None (``'٣'`` and
+    ``'²'`` are digits to ``str.isdigit``, and not every such digit is one to ``int``)."""
+    value = text.strip()
+    if 0 < len(value) <= digits and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def id_problem(what: str, raw: str, model_id: str, example: str) -> str | None:
+    """What is wrong with a dataset's own id (``what``: "an ACLED event id") as the source of the
+    model's id ``model_id``, or None."""
+    if not _SLUG.sub("", raw.lower()):
+        return f"{raw[:40]!r} is not {what}: it has no ASCII letter or digit (expected e.g. {example})"
+    if len(model_id) > ID_MAX:
+        return (f"is {len(raw):,} characters long, too long for {what} (expected e.g. {example}); "
+                f"the event's id can have at most {ID_MAX} characters")
+    return None
+
+
 @lru_cache(maxsize=65536)
 def parse_date_text(text: str) -> date | None:
     """A date in any of :data:`DATE_FORMATS` (or ISO, with or without a time), else None."""
     value = text.strip()
+    if len(value) > 40:  # no date form is this long; and the cache keeps only short text
+        return None
     m = _TIME_PART.match(value)
     if m:
         try:
@@ -135,11 +178,10 @@ class Row:
             if required:
                 self.problem(column, "is empty; expected a whole number")
             return None
-        text = raw[:-2] if raw.endswith(".0") else raw  # 3.0 from a spreadsheet
-        if not _INT.match(text):
+        if not _INT.fullmatch(raw):
             self.problem(column, f"{raw[:40]!r} is not a whole number")
             return None
-        value = int(text)
+        value = int(raw.split(".", 1)[0])  # 3.0 from a spreadsheet
         if allowed is not None and value not in allowed:
             self.problem(column, f"{value} is not one of {', '.join(map(str, allowed))}")
             return None
@@ -154,11 +196,11 @@ class Row:
         if not raw:
             self.problem(column, "is empty; expected a number")
             return None
-        try:
-            value = float(raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw)
-        except ValueError:
+        text = raw.replace(",", ".") if _DECIMAL_COMMA.fullmatch(raw) else raw
+        if not _NUMBER.fullmatch(text):
             self.problem(column, f"{raw[:40]!r} is not a number")
             return None
+        value = float(text)
         if not (low <= value <= high):  # also NaN
             self.problem(column, f"{raw[:40]} is out of range; expected {low:g} to {high:g}")
             return None

@@ -6,32 +6,80 @@ column, what was expected) and nothing is written. With ``skip_invalid`` the goo
 written and the bad ones reported. The same input gives the same bytes. An update keeps each
 event whose source record did not change exactly as it is in OUTPUT (with any edit made there),
 replaces the ones whose record changed, adds the new ones and drops (and names) the ones the
-export no longer has; events that did not come from this dataset are kept as they are.
+export no longer has; events that did not come from this dataset are kept as they are, and so is
+an event whose record is invalid in the new export (with ``skip_invalid``: the record is still
+there, so its event is not dropped). OUTPUT must be a valid events file, and not an import of the
+other dataset (one file has one dataset block, with that dataset's citation and terms).
+
+An export with no records (only a header, or an empty JSON list) is refused with a sentence
+rather than written as an empty events file: it is what an export whose filters match nothing
+looks like, and as an update it would drop every event imported before.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bordermap.errors import DataFileError, Problem, UnreadableFileError
+from bordermap.errors import DataFileError, Problem, UnreadableFileError, UnwritableFileError
 from bordermap.importers import acled, ucdp
+from bordermap.importers.common import Row, slug_id
 from bordermap.importers.source import WrongFileError, file_sha256, read_records, read_text_table
-from bordermap.io.files import FileExistsRefusal, check_destination, read_json, write_bytes_atomic
+from bordermap.io.files import FileExistsRefusal, check_destination, max_input_bytes, read_json, write_bytes_atomic
 from bordermap.io.geoparquet import is_parquet, parquet_bytes, read_events_parquet_meta
+from bordermap.textsafe import terminal_safe
 
-__all__ = ["ImportReport", "import_file", "SOURCES", "collection_bytes", "OUTPUT_SUFFIXES"]
+__all__ = ["ImportReport", "import_file", "SOURCES", "collection_bytes", "OUTPUT_SUFFIXES", "Mapped",
+           "NoRecordsError", "UpdateRefusal"]
 
 Progress = Callable[[float, str], None]
 
 #: ``bordermap import`` sources: name -> (module, dataset block).
 SOURCES = {"acled": acled, "ucdp": ucdp}
+#: The dataset block kinds an import of each source writes (``--update`` adds only to these).
+KINDS = {"acled": {acled.DATASET["kind"]}, "ucdp": {ucdp.DATASET["kind"], ucdp.CANDIDATE["kind"]}}
+
+
+class NoRecordsError(WrongFileError):
+    """The export has a header (or an empty JSON list) but no record."""
+
+    def __init__(self, path: str, fmt: str):
+        what = ("an export with no records (a header and nothing else)" if fmt == "csv"
+                else "an export with no records (an empty list)")
+        super().__init__(path, f"{what}; there is nothing to import and nothing was written (an export "
+                               "whose filters match no event looks like this)")
+
+
+class UpdateRefusal(UnwritableFileError):
+    """OUTPUT cannot be updated: not an events file, not valid, or an import of another dataset."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(path, f"{reason}; nothing was written")
+
+
+@dataclass
+class Mapped:
+    """An export read and mapped."""
+
+    #: model columns of the valid records, in file order
+    model: pa.Table
+    #: every error and warning of every record
+    problems: list[Problem]
+    dataset: dict[str, Any]
+    #: records read
+    records: int
+    #: ``csv`` or ``json``
+    format: str
+    #: model ids of the records with errors (an update keeps their earlier events)
+    invalid_ids: set[str] = field(default_factory=set)
 OUTPUT_SUFFIXES = (".geojson", ".json", ".parquet", ".geoparquet")
 
 
@@ -48,6 +96,8 @@ class ImportReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     kept_other: int = 0
+    #: events kept as they were because their record is invalid in this export (``skip_invalid``)
+    kept_invalid: int = 0
     warnings: list[Problem] = field(default_factory=list)
     skipped_problems: list[Problem] = field(default_factory=list)
     update: bool = False
@@ -61,6 +111,8 @@ class ImportReport:
                     f"{self.unchanged:,} unchanged")
             if self.kept_other:
                 text += f"; {self.kept_other:,} events from elsewhere kept"
+            if self.kept_invalid:
+                text += f"; {self.kept_invalid:,} kept as they were (their record is invalid in this export)"
         else:
             text = f"{self.output}: {self.written:,} events from {self.records:,} records"
         if self.skipped:
@@ -72,9 +124,9 @@ def _quiet(fraction: float, message: str) -> None:
     return None
 
 
-def _check_header(kind: str, path: Path, header: list[str], module) -> None:
+def _check_header(kind: str, path: Path, header: list[str], module, fmt: str) -> None:
     names = {h.strip().lower() for h in header}
-    problem = module.header_problem(names)
+    problem = module.header_problem(names, fmt)
     if problem:
         raise WrongFileError(str(path), problem)
 
@@ -96,17 +148,19 @@ def _is_candidate(path: Path, names: set[str]) -> bool:
     return "candidate" in path.name.lower() or ("code_status" in names and "active_year" not in names)
 
 
-def _map_acled(path: Path, progress: Progress) -> tuple[pa.Table, list[Problem], dict[str, Any], int]:
+def _map_acled(path: Path, progress: Progress) -> Mapped:
     source = read_text_table(path, is_header=acled.looks_like_header, json_records=acled.json_records)
     if source.header or source.format == "csv":
-        _check_header("acled", path, source.header, acled)
+        _check_header("acled", path, source.header, acled, source.format)
     progress(0.3, f"Mapping {source.table.num_rows:,} records")
     model, cells = acled.map_export(source)
     problems = cells.problems(str(path))
     for line, message in source.bad_records:
         problems.append(Problem(str(path), line, None, "", message, "error", source.item))
     keep = ~cells.bad
+    invalid: set[str] = set()
     if cells.bad.any():
+        invalid = set(model["id"].filter(pa.array(cells.bad)).to_pylist())
         model = model.filter(pa.array(keep))
     kept_rows = np.flatnonzero(keep)
     dup_problems, repeats = _duplicates(path, model["id"], kept_rows, cells.text("event_id_cnty"), "event_id_cnty",
@@ -115,7 +169,7 @@ def _map_acled(path: Path, progress: Progress) -> tuple[pa.Table, list[Problem],
     if len(repeats):  # the first record with an id is kept (with --skip-invalid)
         model = model.filter(pa.array(~np.isin(np.arange(model.num_rows), repeats)))
     block = _dataset_block("acled", acled, path, source.format, source.header, source.headerless, False)
-    return model, problems, block, source.table.num_rows + len(source.bad_records)
+    return Mapped(model, problems, block, source.table.num_rows + len(source.bad_records), source.format, invalid)
 
 
 def _duplicates(path: Path, ids: pa.ChunkedArray, rows: np.ndarray, raw_ids, column: str,
@@ -138,24 +192,29 @@ def _duplicates(path: Path, ids: pa.ChunkedArray, rows: np.ndarray, raw_ids, col
             for i in range(k)], repeat
 
 
-def _map_ucdp(path: Path, progress: Progress) -> tuple[pa.Table, list[Problem], dict[str, Any], int]:
+def _map_ucdp(path: Path, progress: Progress) -> Mapped:
     from bordermap.core.table import model_columns
 
     records = read_records(path, default_header=ucdp.COLUMNS, is_header=ucdp.looks_like_header,
                            json_records=ucdp.json_records, progress=progress)
     if records.header or records.format == "csv":
-        _check_header("ucdp", path, records.header, ucdp)
+        _check_header("ucdp", path, records.header, ucdp, records.format)
     names = {h.strip().lower() for h in records.header}
     candidate = _is_candidate(path, names)
     problems: list[Problem] = []
     features: list[dict[str, Any]] = []
     lines: list[int] = []
+    invalid: set[str] = set()
     count = 0
-    for line, feature in ucdp.map_records(str(path), records.rows, problems, records.item, candidate=candidate):
+    for line, cells in records.rows:
         count += 1
+        row = Row(str(path), line, cells, problems, records.item)
+        feature = ucdp.map_record(row, candidate=candidate)
         if feature is not None:
             features.append(feature)
             lines.append(line)
+        elif row.event_id:
+            invalid.add(slug_id(ucdp.ID_PREFIX, row.event_id))
     model = model_columns(features)
     raw = pa.array([f["properties"]["original"].get("id", "") for f in features], pa.string())
 
@@ -171,18 +230,23 @@ def _map_ucdp(path: Path, progress: Progress) -> tuple[pa.Table, list[Problem], 
     if len(repeats):
         model = model.filter(pa.array(~np.isin(np.arange(model.num_rows), repeats)))
     block = _dataset_block("ucdp", ucdp, path, records.format, records.header, records.headerless, candidate)
-    return model, problems, block, count
+    return Mapped(model, problems, block, count, records.format, invalid)
 
 
-def map_file(kind: str, path: Path, *, progress: Progress | None = None) -> tuple[pa.Table, list[Problem], dict[str, Any], int]:
-    """Read and map an export: ``(model columns of the valid records in file order, problems
-    (every error and warning of every record), dataset block, records read)``."""
+def map_file(kind: str, path: Path, *, progress: Progress | None = None) -> Mapped:
+    """Read and map an export (see :class:`Mapped`); raises :class:`NoRecordsError` when it
+    has no record."""
     progress = progress or _quiet
     progress(0.0, f"Reading {path.name}")
     mapper = _map_acled if kind == "acled" else _map_ucdp
-    model, problems, block, count = mapper(path, progress)
-    problems.sort(key=lambda p: (p.feature_index or 0, p.field))
-    return model, problems, block, count
+    try:
+        mapped = mapper(path, progress)
+    except OSError as exc:  # opened after the checks: a file without read permission, a disk error
+        raise UnreadableFileError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+    if mapped.records == 0:
+        raise NoRecordsError(str(path), mapped.format)
+    mapped.problems.sort(key=lambda p: (p.feature_index or 0, p.field))
+    return mapped
 
 
 def collection_bytes(features, dataset: dict[str, Any] | None, name: str,
@@ -199,17 +263,52 @@ def collection_bytes(features, dataset: dict[str, Any] | None, name: str,
     return (first + ("\n" + body + "\n" if body else "") + "]}\n").encode("utf-8")
 
 
-def _existing(path: Path) -> tuple[pa.Table, dict[str, Any] | None, dict[str, Any] | None]:
-    """The model columns, dataset and article blocks of an earlier import at ``path``."""
-    from bordermap.core.table import model_columns
+def _regular_file(path: Path) -> None:
+    """Refuse an OUTPUT to update that is not a regular file (a named pipe would block Parquet's
+    reader for ever) or is over the size limit, before opening it."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise UnreadableFileError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise UpdateRefusal(str(path), "it is not a regular file (a named pipe or a device), so it cannot be updated")
+    limit = max_input_bytes(path)
+    if st.st_size > limit:
+        raise UnreadableFileError(str(path), f"is {st.st_size:,} bytes; the most bordermap reads is {limit:,} bytes "
+                                             "(set BORDERMAP_MAX_INPUT_BYTES to change it)")
 
+
+def _existing(kind: str, path: Path) -> tuple[pa.Table, dict[str, Any] | None, dict[str, Any] | None]:
+    """The model columns, dataset and article blocks of an earlier import at ``path``; raises
+    :class:`UpdateRefusal` when it is not one that an import of ``kind`` can update."""
+    from bordermap.core.table import model_columns
+    from bordermap.validate import validate_collection
+
+    _regular_file(path)
     if is_parquet(path):
         model, blocks = read_events_parquet_meta(path)
-        return model, blocks.get("dataset"), blocks.get("article")
-    fc = read_json(path)
-    if not isinstance(fc, dict) or not isinstance(fc.get("features"), list):
-        raise UnreadableFileError(str(path), "is not an events FeatureCollection, so it cannot be updated")
-    return model_columns(fc["features"]), fc.get("dataset"), fc.get("article")
+        dataset, article = blocks.get("dataset"), blocks.get("article")
+        ids = model["id"]
+        if ids.null_count or pc.count_distinct(ids).as_py() != len(ids):
+            raise UpdateRefusal(str(path), "it is not a valid events file (an event without an id, or two with "
+                                           "one id); `bordermap validate` names them")
+    else:
+        fc = read_json(path)
+        if not isinstance(fc, dict) or fc.get("type") != "FeatureCollection" or not isinstance(fc.get("features"), list):
+            raise UpdateRefusal(str(path), "it is not an events FeatureCollection, so it cannot be updated")
+        errors = [p for p in validate_collection(fc, str(path)) if p.severity == "error"]
+        if errors:
+            first = str(errors[0]).removeprefix(terminal_safe(path) + ": ")
+            raise UpdateRefusal(str(path), f"it is not a valid events file ({len(errors):,} problem(s); the first: "
+                                           f"{first}); fix it first (`bordermap validate` lists them all), "
+                                           "or import into a new file")
+        model, dataset, article = model_columns(fc["features"]), fc.get("dataset"), fc.get("article")
+    if isinstance(dataset, dict) and dataset.get("kind") not in KINDS[kind]:
+        raise UpdateRefusal(str(path), f"it is an import of {dataset.get('name') or dataset.get('kind')!s}, not of "
+                                       f"{SOURCES[kind].DATASET['name']}; an update adds to an import of the same "
+                                       "dataset (one file has one dataset block, with its citation and terms): "
+                                       "import into a new file")
+    return model, dataset, article
 
 
 def _digest(model: pa.Table, columns: list[str]) -> np.ndarray:
@@ -261,7 +360,8 @@ def _edited_here(kind: str, old: pa.Table, path: Path) -> list[bool]:
     return [x != y for x, y in zip(a, b)]
 
 
-def _merge(new: pa.Table, old: pa.Table, prefix: str, report: ImportReport) -> pa.Table:
+def _merge(new: pa.Table, old: pa.Table, prefix: str, report: ImportReport,
+           invalid_ids: Collection[str] = ()) -> pa.Table:
     """New import + earlier OUTPUT -> the updated events (see the module docstring)."""
     columns = _record_columns(new, old)
     new_ids = np.asarray(new["id"].to_numpy(zero_copy_only=False), dtype=object)
@@ -290,7 +390,11 @@ def _merge(new: pa.Table, old: pa.Table, prefix: str, report: ImportReport) -> p
     for j, fid in enumerate(old_ids):
         if fid in seen:
             continue
-        if str(fid).startswith(prefix + "-") and old_digest[j] is not None:
+        if fid in invalid_ids:  # the export still has the record, but it is invalid there now
+            report.kept_invalid += 1
+            order.append((1, len(take_old)))
+            take_old.append(j)
+        elif str(fid).startswith(prefix + "-") and old_digest[j] is not None:
             report.removed.append(str(fid))
         else:
             report.kept_other += 1
@@ -324,20 +428,24 @@ def import_file(kind: str, input_path: str | Path, output_path: str | Path, *, u
         update = False  # the first import of a series: nothing to update yet
     if not update:
         check_destination(out, force=force)
-    model, problems, dataset, count = map_file(kind, src, progress=progress)
+    else:  # before the slow work: an OUTPUT that cannot be updated costs nothing
+        check_destination(out, force=True)
+        old, _, article = _existing(kind, out)
+    mapped = map_file(kind, src, progress=progress)
+    model, problems, dataset = mapped.model, mapped.problems, mapped.dataset
     errors = [p for p in problems if p.severity == "error"]
-    report = ImportReport(output=out, records=count, written=0, update=update, kind=kind,
+    report = ImportReport(output=out, records=mapped.records, written=0, update=update, kind=kind,
                           warnings=[p for p in problems if p.severity != "error"])
     if errors and not skip_invalid:
         raise DataFileError(str(src), problems)
     if errors:
         report.skipped = len({p.feature_index for p in errors})
         report.skipped_problems = errors
-    article = None
-    if update:
+    if not update:
+        article = None
+    else:
         progress(0.8, f"Comparing with {out.name}")
-        old, _, article = _existing(out)
-        model = _merge(model, old, SOURCES[kind].ID_PREFIX, report)
+        model = _merge(model, old, SOURCES[kind].ID_PREFIX, report, mapped.invalid_ids)
     report.written = model.num_rows
     progress(0.85, f"Writing {out.name}")
     if is_parquet(out):  # the export's order (readers sort on load)

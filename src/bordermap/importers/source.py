@@ -15,10 +15,12 @@ is refused as for events files.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,8 @@ __all__ = ["Records", "WrongFileError", "read_records", "sniff", "file_sha256"]
 #: Longest CSV cell read (csv's default limit is 128 kB; ACLED notes are far shorter, but a
 #: source list can be long). Longer cells are a problem of that line, not a crash.
 FIELD_LIMIT = 1 << 20
+#: What a record with a longer cell is told.
+LONG_CELL = f"is longer than {FIELD_LIMIT:,} characters, the most a cell can hold"
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive, not CSV; open it and save it "
@@ -53,7 +57,7 @@ class WrongFileError(BordermapError):
 
     def __init__(self, path: str, looks_like: str):
         self.path = path
-        super().__init__(f"{terminal_safe(path)}: this looks like {looks_like}")
+        super().__init__(f"{terminal_safe(path)}: this looks like {terminal_safe(looks_like)}")
 
 
 @dataclass
@@ -110,8 +114,8 @@ def sniff(path: str | os.PathLike, head: bytes) -> str:
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if not text:
         raise WrongFileError(str(path), "an empty file (no header, no rows)")
-    if b"\x00" in head[:4096]:
-        what = ("UTF-16 text; save it as UTF-8" if head[:2] in (b"\xff\xfe", b"\xfe\xff")
+    if b"\x00" in head[:4096] and _binary(head[:4096]):
+        what = ("UTF-16 text; save it as UTF-8" if head[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16(head[:4096])
                 else "a binary file, not CSV text")
         raise WrongFileError(str(path), what)
     lower = text[:512].lower()
@@ -124,6 +128,61 @@ def sniff(path: str | os.PathLike, head: bytes) -> str:
     if text[:1] in (b"{", b"["):
         return "json"
     return "csv"
+
+
+def _utf16(head: bytes) -> bool:
+    """Text in UTF-16 without a byte-order mark: every other byte a zero (and not the others)."""
+    even, odd, half = head[0::2].count(0), head[1::2].count(0), len(head) // 2
+    return max(even, odd) > half // 2 and min(even, odd) < half // 8
+
+
+def _binary(head: bytes) -> bool:
+    """Whether the first bytes, holding a NUL, are of a binary file rather than of text with a
+    stray zero byte (reported then as a problem of its line and column)."""
+    if head.count(0) > max(2, len(head) // 64) or _utf16(head):
+        return True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end is fine
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _check_utf8(path: Path) -> bool:
+    """Raise the error naming the line of the first byte that is not UTF-8, if there is one, before
+    Arrow's reader meets it (it would fail far from the byte, or inside a callback); return
+    whether the file holds a NUL byte."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    nul = False
+    with open(path, "rb") as fh:
+        try:
+            while block := fh.read(1 << 24):
+                decoder.decode(block)
+                nul = nul or b"\x00" in block
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise _first_bad_byte(path) from None
+    return nul
+
+
+def _column_names(path: Path, header: list[str]) -> list[str]:
+    """The header's names normalised (stripped, lower case); a name twice, or a name holding a
+    NUL, is refused: which of two cells is the column's value cannot be told."""
+    names = [h.strip().lower() for h in header]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        if "\x00" in name:
+            raise UnreadableFileError(str(path), f"line 1: column {i} of the header holds a NUL character (a zero "
+                                                 "byte); the file may be damaged: download it again")
+        if "\n" in name or "\r" in name:
+            raise UnreadableFileError(str(path), f"line 1: column {i} of the header, {header[i - 1][:40]!r}, holds a "
+                                                 "line break; a column name is one line: fix the header")
+        if name in seen:
+            raise UnreadableFileError(str(path), f"line 1: the column {name!r} appears twice in the header "
+                                                 f"(columns {seen[name]} and {i}); which one holds the value "
+                                                 "cannot be told: remove or rename one")
+        seen[name] = i
+    return names
 
 
 def _decode_error(path: str, data: bytes, exc: UnicodeDecodeError) -> UnreadableFileError:
@@ -178,26 +237,78 @@ def read_records(path: str | os.PathLike, *, default_header: tuple[str, ...] | N
 
 
 def _json_records(path: str, text: str, json_records) -> Records:
+    duplicated: dict[int, str] = {}  # id() of an object -> a key it has twice
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) < len(items):
+            seen: set[str] = set()
+            duplicated[id(obj)] = next(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        return obj
+
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise UnreadableFileError(path, f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from None
-    except RecursionError:
-        raise UnreadableFileError(path, "JSON nested too deeply to be an export") from None
+    except (RecursionError, ValueError):  # nested too deeply; an integer too long to convert
+        from bordermap.io.files import read_json
+
+        read_json(path)  # words it, with the line and column
+        raise UnreadableFileError(path, "is not JSON that can be read") from None
     records = json_records(doc) if json_records else None
     if records is None:
         keys = ", ".join(sorted(doc)[:8]) if isinstance(doc, dict) else type(doc).__name__
         raise WrongFileError(path, f"JSON that is not an export this importer reads (top level: {keys})")
-    header: list[str] = list(records[0]) if records and isinstance(records[0], dict) else []
+    header: list[str] = list(next((r for r in records if isinstance(r, dict)), {}))
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         for n, rec in enumerate(records, start=1):
             if not isinstance(rec, dict):
-                yield n, {"\0": f"record {n} is a JSON {type(rec).__name__}, not an object"}
+                yield n, {"\0": f"is a JSON {_json_type(rec)}, not an object"}
                 continue
-            yield n, {str(k).strip().lower(): _json_text(v) for k, v in rec.items()}
+            yield n, _json_cells(rec, duplicated.get(id(rec)))
 
     return Records(path, "json", header, rows(), item="record")
+
+
+def _json_type(value: Any) -> str:
+    return {str: "string", int: "number", float: "number", bool: "boolean", list: "array",
+            type(None): "null"}.get(type(value), type(value).__name__)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_cells(rec: dict[str, Any], duplicated: str | None) -> dict[str, str]:
+    """One JSON record as cells; what makes it unreadable is a message under the key ``"\0"``."""
+    cells: dict[str, str] = {}
+    faults: list[str] = []
+    if duplicated is not None:
+        faults.append(f"the key {duplicated!r} appears twice; which value holds cannot be told")
+    for key, value in rec.items():
+        name = str(key).strip().lower()
+        if name in cells:
+            faults.append(f"the keys {name!r} and {key!r} are one column; which value holds cannot be told")
+            continue
+        try:
+            text = _json_text(value)
+        except (RecursionError, ValueError):
+            faults.append(f"the value of {key!r} is nested too deeply")
+            continue
+        if _SURROGATE.search(key + text):
+            faults.append(f"{key!r} holds an escape such as \\ud800 that is half of a UTF-16 surrogate pair, "
+                          "not a character")
+            continue
+        if "\x00" in name:
+            faults.append(f"the key {key!r} holds a NUL character")
+            continue
+        if len(text) > FIELD_LIMIT:
+            faults.append(f"the value of {key!r} {LONG_CELL}")
+            continue
+        cells[name] = text
+    if faults:
+        return {"\0": "; ".join(faults)}
+    return cells
 
 
 def _json_text(value: Any) -> str:
@@ -212,6 +323,15 @@ def _json_text(value: Any) -> str:
     return str(value)
 
 
+def _delimiter(first_line: str) -> str:
+    """``,``; or ``;`` (a spreadsheet in a locale that writes decimal commas) or a tab, when the
+    header has more of those than commas."""
+    for other in (";", "\t"):
+        if first_line.count(other) > first_line.count(",") and first_line.count(other) >= 3:
+            return other
+    return ","
+
+
 def _csv_records(path: Path, size: int, default_header, is_header, progress) -> Records:
     csv.field_size_limit(FIELD_LIMIT)
     raw = open(path, "rb")
@@ -222,11 +342,7 @@ def _csv_records(path: Path, size: int, default_header, is_header, progress) -> 
     except UnicodeDecodeError:
         raw.close()
         raise _first_bad_byte(path) from None
-    delimiter = ","
-    if first_line.count(";") > first_line.count(",") and first_line.count(";") >= 3:
-        delimiter = ";"  # a spreadsheet in a locale that writes semicolons
-    elif first_line.count("\t") > first_line.count(",") and first_line.count("\t") >= 3:
-        delimiter = "\t"
+    delimiter = _delimiter(first_line)
     reader = csv.reader(stream, delimiter=delimiter, strict=False)
     try:
         first = next(reader)
@@ -244,7 +360,11 @@ def _csv_records(path: Path, size: int, default_header, is_header, progress) -> 
         header, headerless, pending = list(default_header), True, [(1, first)]
     else:
         header, pending = first, []
-    names = [h.strip().lower() for h in header]
+    try:
+        names = _column_names(path, header)
+    except UnreadableFileError:
+        raw.close()
+        raise
     total = max(size, 1)
     width = len(names)
 
@@ -259,7 +379,8 @@ def _csv_records(path: Path, size: int, default_header, is_header, progress) -> 
                 except StopIteration:
                     return
                 except csv.Error as exc:
-                    yield start, {"\0": f"not readable as CSV ({exc})"}
+                    what = f"has a cell that {LONG_CELL}" if "field larger" in str(exc) else f"not readable as CSV ({exc})"
+                    yield start, {"\0": what}
                     start = reader.line_num + 1
                     continue
                 except UnicodeDecodeError:
@@ -304,11 +425,13 @@ class TextTable:
     headerless: bool = False
     #: records the parser could not read: ``(line, message)``
     bad_records: list[tuple[int, str]] = field(default_factory=list)
+    #: whether a cell may hold a NUL (false when the file has no zero byte at all)
+    may_hold_nul: bool = True
     _lines: list[int] | None = None
 
     def lines(self, rows) -> list[int]:
         """The line (CSV; a record's first line) or record number (JSON) of each row index."""
-        if self.format != "csv":
+        if self.format != "csv" and self._lines is None:
             return [int(r) + 1 for r in rows]
         if self._lines is None:
             self._lines, self.bad_records = _scan_lines(Path(self.path), self._delimiter, len(self.header),
@@ -323,21 +446,26 @@ def _scan_lines(path: Path, delimiter: str, width: int, headerless: bool) -> tup
     the records it skipped (wrong number of cells) with their lines."""
     lines: list[int] = []
     bad: list[tuple[int, str]] = []
-    csv.field_size_limit(FIELD_LIMIT)
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter, strict=False)
-        if not headerless:
-            next(reader, None)
-        start = reader.line_num + 1
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            if not cells or (len(cells) == 1 and not cells[0].strip() and width > 1):
-                continue
-            if len(cells) != width:
-                what = "a comma or quote out of place" if len(cells) > width else "the line is cut short"
-                bad.append((line, f"has {len(cells)} cells, the header {width}: {what}"))
-                continue
-            lines.append(line)
+    # Arrow kept records with cells of any length (a long one is a problem of its cell, see
+    # Cells.check_cells): this scan must see them all to count the lines
+    csv.field_size_limit(max(FIELD_LIMIT, path.stat().st_size + 1))
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, delimiter=delimiter, strict=False)
+            if not headerless:
+                next(reader, None)
+            start = reader.line_num + 1
+            for cells in reader:
+                line, start = start, reader.line_num + 1
+                if not cells or (len(cells) == 1 and not cells[0].strip() and width > 1):
+                    continue
+                if len(cells) != width:
+                    what = "a comma or quote out of place" if len(cells) > width else "the line is cut short"
+                    bad.append((line, f"has {len(cells)} cells, the header {width}: {what}"))
+                    continue
+                lines.append(line)
+    finally:
+        csv.field_size_limit(FIELD_LIMIT)
     return lines, bad
 
 
@@ -356,32 +484,38 @@ def read_text_table(path: str | os.PathLike, *, default_header: tuple[str, ...] 
     kind = sniff(p, head)
     if kind == "json":
         records = read_records(p, json_records=json_records)
-        rows = [cells for _, cells in records.rows]
+        rows, numbers, bad = [], [], []
+        for n, cells in records.rows:
+            if "\0" in cells:  # not a record: not in the table, a problem of its number
+                bad.append((n, cells["\0"]))
+            else:
+                rows.append(cells)
+                numbers.append(n)
+        # every key of every record (they need not all have the same), first seen first
         names = list(dict.fromkeys(k for r in rows for k in r))
         table = pa.table({k: pa.array([r.get(k, "") for r in rows], pa.string()) for k in names}) if names \
             else pa.table({})
-        return TextTable(str(p), "json", records.header, table, item="record")
-    try:
-        with open(p, encoding="utf-8-sig", newline="") as fh:
-            first_line = fh.readline()
-    except UnicodeDecodeError:
-        raise _first_bad_byte(p) from None
-    delimiter = ","
-    if first_line.count(";") > first_line.count(",") and first_line.count(";") >= 3:
-        delimiter = ";"
-    elif first_line.count("\t") > first_line.count(",") and first_line.count("\t") >= 3:
-        delimiter = "\t"
-    try:
-        first = next(csv.reader([first_line], delimiter=delimiter))
-    except (csv.Error, StopIteration):
-        raise WrongFileError(str(p), "an empty file (no header, no rows)") from None
+        return TextTable(str(p), "json", names or records.header, table, item="record", bad_records=bad,
+                         _lines=numbers)
+    nul = _check_utf8(p)
+    csv.field_size_limit(FIELD_LIMIT)
+    with open(p, encoding="utf-8-sig", newline="") as fh:
+        delimiter = _delimiter(fh.readline())
+        fh.seek(0)
+        try:
+            first = next(csv.reader(fh, delimiter=delimiter, strict=False))
+        except StopIteration:
+            raise WrongFileError(str(p), "an empty file (no header, no rows)") from None
+        except csv.Error as exc:
+            raise UnreadableFileError(str(p), f"line 1: not CSV ({exc})") from None
+        only_header = not fh.read(1 << 16).strip()
     headerless = bool(is_header is not None and not is_header(first) and default_header is not None
                       and len(first) == len(default_header))
     header = list(default_header) if headerless else first
-    names = [h.strip().lower() for h in header]
-    if len(set(names)) != len(names):
-        dup = next(n for n in names if names.count(n) > 1)
-        raise UnreadableFileError(str(p), f"line 1: the column {dup!r} appears twice in the header")
+    names = _column_names(p, header)
+    if only_header and not headerless:  # Arrow refuses to skip the header of a file that has nothing else
+        table = pa.table({n: pa.array([], pa.string()) for n in names})
+        return TextTable(str(p), "csv", header, table, item="line", may_hold_nul=nul, _lines=[])
     skipped = [0]
 
     def on_invalid(row) -> str:
@@ -401,7 +535,7 @@ def read_text_table(path: str | os.PathLike, *, default_header: tuple[str, ...] 
         if "UTF8" in str(exc) or "utf8" in str(exc).lower():
             raise _first_bad_byte(p) from None
         raise UnreadableFileError(str(p), f"not readable as CSV ({str(exc).splitlines()[0][:160]})") from None
-    out = TextTable(str(p), "csv", header, table, item="line", headerless=headerless)
+    out = TextTable(str(p), "csv", header, table, item="line", headerless=headerless, may_hold_nul=nul)
     out._delimiter = delimiter
     if skipped[0]:
         out.lines([])  # the scan finds the skipped records and their lines

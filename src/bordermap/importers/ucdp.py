@@ -11,11 +11,12 @@ breakdown. The mapping column by column: :data:`COLUMN_RULES`, and ``docs/import
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
-from typing import Any, Iterator
+from typing import Any
 
-from bordermap.errors import Problem
-from bordermap.importers.common import GW_ALPHA3, Row, country_alpha3, month_range, slug_id, split_list
+from bordermap.importers.common import (GW_ALPHA3, NUL_MESSAGE, Row, ascii_int, country_alpha3, id_problem,
+                                        month_range, slug_id, split_list)
 
 __all__ = ["COLUMNS", "COLUMN_RULES", "REQUIRED", "DATASET", "CANDIDATE", "map_record", "looks_like_header",
            "json_records", "header_problem", "ID_PREFIX", "SOURCE_NAME", "WHERE_PREC", "DATE_PREC"]
@@ -134,6 +135,8 @@ COLUMN_RULES: dict[str, str] = {
 assert set(COLUMNS) == set(COLUMN_RULES)
 
 _ACLED_MARKERS = ("event_id_cnty", "sub_event_type", "geo_precision", "time_precision")
+#: UCDP's ids are numbers; letters and hyphens are let through (some Candidate releases have them)
+_ID = re.compile(r"[0-9A-Za-z-]+")
 _TITLE_MAX = 160
 
 
@@ -153,13 +156,14 @@ def json_records(doc: Any) -> list[Any] | None:
     return None
 
 
-def header_problem(names: set[str]) -> str | None:
+def header_problem(names: set[str], fmt: str = "csv") -> str | None:
     if sum(m in names for m in _ACLED_MARKERS) >= 2:
         return "an ACLED file (it has event_id_cnty, sub_event_type ...); use `bordermap import acled`"
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         if len(missing) >= len(REQUIRED) - 1:
-            return "a CSV without UCDP GED's columns (expected a header with id, relid, type_of_violence, ...)"
+            return (f"{'a CSV' if fmt == 'csv' else 'JSON records'} without UCDP GED's columns (expected "
+                    f"{'a header' if fmt == 'csv' else 'keys'} such as id, relid, type_of_violence, ...)")
         return "a UCDP GED file missing the column(s) " + ", ".join(missing)
     return None
 
@@ -182,12 +186,17 @@ def _dates(row: Row) -> tuple[str, str, str, str] | None:
     precision, words = DATE_PREC[prec]
     note = f"UCDP date precision {prec}: {words}"
     if start == end and prec >= 3:  # never a single day: widen to the period UCDP names
-        if prec == 3:
-            start, end = start - timedelta(days=3), start + timedelta(days=3)
-        elif prec == 4:
-            start, end = month_range(start)
-        else:
-            start, end = date(start.year, 1, 1), date(start.year, 12, 31)
+        try:
+            if prec == 3:
+                start, end = start - timedelta(days=3), start + timedelta(days=3)
+            elif prec == 4:
+                start, end = month_range(start)
+            else:
+                start, end = date(start.year, 1, 1), date(start.year, 12, 31)
+        except OverflowError:  # a week around 1 January of year 1, or a month after December 9999
+            row.problem("date_start", f"{start.isoformat()} with date_prec {prec}: the period around it goes "
+                                      "beyond the years 1 to 9999")
+            return None
         note += f"; UCDP gives the single day {row.text('date_start')[:10]}, shown as the whole period"
     return start.isoformat(), end.isoformat(), precision, note
 
@@ -255,12 +264,18 @@ def map_record(row: Row, *, candidate: bool = False) -> dict[str, Any] | None:
     if "\0" in cells:
         row.problem("", cells["\0"])
         return None
+    mark = len(row.problems)
     raw_id = row.text("id", required=True)
     if raw_id:
         row.event_id = raw_id
-        if not raw_id.replace("-", "").isalnum():
-            row.problem("id", f"{raw_id[:40]!r} is not a UCDP event id (a number)")
-    mark = len(row.problems)
+        wrong = id_problem("a UCDP event id", raw_id, slug_id(ID_PREFIX, raw_id), "244657")
+        if not wrong and not _ID.fullmatch(raw_id):
+            wrong = f"{raw_id[:40]!r} is not a UCDP event id (a number such as 244657)"
+        if wrong:
+            row.problem("id", wrong)
+    for column, value in cells.items():
+        if "\x00" in value:
+            row.problem(column, NUL_MESSAGE)
     tov = row.int("type_of_violence", allowed=tuple(TYPES_OF_VIOLENCE))
     side_a, side_b = row.text("side_a", True), row.text("side_b")
     wp = row.int("where_prec", allowed=tuple(WHERE_PREC))
@@ -270,8 +285,9 @@ def map_record(row: Row, *, candidate: bool = False) -> dict[str, Any] | None:
     claim = _claim(row, side_a, side_b)
     country_name, country_id = row.text("country", True), row.text("country_id")
     country = country_alpha3(country_name) if country_name else None
-    if country is None and country_id.isdigit():
-        country = GW_ALPHA3.get(int(country_id))
+    gw = ascii_int(country_id, 4)
+    if country is None and gw is not None:
+        country = GW_ALPHA3.get(gw)
     if country is None and country_name:
         row.problem("country", f"{country_name[:60]!r} is not a country bordermap knows (ISO 3166)")
     clarity = row.int("event_clarity", allowed=(1, 2), required=False)
@@ -346,9 +362,3 @@ def map_record(row: Row, *, candidate: bool = False) -> dict[str, Any] | None:
         "original": {k: v for k, v in cells.items() if v != ""},
     })
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
-
-
-def map_records(file: str, rows: Iterator[tuple[int, dict[str, str]]], problems: list[Problem],
-                item: str = "line", candidate: bool = False) -> Iterator[tuple[int, dict[str, Any] | None]]:
-    for line, cells in rows:
-        yield line, map_record(Row(file, line, cells, problems, item), candidate=candidate)
