@@ -111,6 +111,36 @@ def _cmd_app(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, env=env)
 
 
+def _cmd_links(args: argparse.Namespace) -> int:
+    """The project's candidate links (decisions applied) as CSV."""
+    from bordermap.errors import DataFileError
+    from bordermap.export_cli import open_data
+    from bordermap.io.files import check_destination, write_bytes_atomic
+    from bordermap.io.links_csv import links_csv
+    from bordermap.links.project import project_links
+
+    out = Path(args.output)
+    try:
+        check_destination(out, force=args.force)
+        args.events, args.geo = None, None
+        ds = open_data(args)
+        found = project_links(ds)
+        for p in found.problems:
+            echo(p, sys.stderr)
+        if ds.project is None or len(ds.project.datasets) < 2:
+            echo("error: links join the datasets of a project; this one has a single dataset", sys.stderr)
+            return 2
+        pairs = [p.best_only() if args.best else p for p in found.pairs]
+        text = "".join(links_csv(p) if i == 0 else links_csv(p).split("\n", 1)[1] for i, p in enumerate(pairs))
+        write_bytes_atomic(out, text.encode("utf-8"), force=args.force)
+    except DataFileError as exc:
+        return report_error(exc)
+    except BordermapError as exc:
+        return report_error(exc)
+    echo(f"{out}: {sum(len(p) for p in pairs):,} links between {len(ds.project.datasets)} datasets")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="bordermap",
@@ -125,6 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_val.add_argument("path", nargs="?", default=str(DEFAULT_EVENTS),
                        help=f"events file (default: {DEFAULT_EVENTS})")
     p_val.set_defaults(func=_cmd_validate)
+
+    p_links = sub.add_parser("links", help="write a project's candidate links between datasets as CSV",
+                             description="Link records of the same event across a project's datasets (dates "
+                                         "within their precision, places within their precision's radius, "
+                                         "compatible types), apply the analysts' decisions from the project's "
+                                         "links file, and write one CSV row per link. See docs/links.md.")
+    p_links.add_argument("-o", "--output", required=True, metavar="PATH", help="CSV file to write")
+    p_links.add_argument("--project", metavar="PATH", help="project file (default: project.toml)")
+    p_links.add_argument("--best", action="store_true", help="only mutual best matches")
+    p_links.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    p_links.set_defaults(func=_cmd_links)
 
     p_app = sub.add_parser("app", help="open the map app on a project or an events file",
                            description="Run the Streamlit app on PATH: a project (.toml) or an events file "

@@ -128,7 +128,8 @@ def validate_project(obj: Any, file: str, base: Path | None = None) -> list[Prob
         return problems
     base = base or Path(".")
     seen: dict[str, int] = {}
-    for i, d in enumerate(obj.get("datasets") or []):
+    datasets, storylines = obj.get("datasets"), obj.get("storylines")
+    for i, d in enumerate(datasets if isinstance(datasets, list) else []):
         if not isinstance(d, dict):
             continue
         name = d.get("name")
@@ -141,7 +142,7 @@ def validate_project(obj: Any, file: str, base: Path | None = None) -> list[Prob
         if isinstance(p, str) and not (base / p).is_file():
             problems.append(Problem(file, None, None, f"datasets[{i}].path",
                                     f"{p!r}: no such events file (paths are relative to the project file)"))
-    for i, s in enumerate(obj.get("storylines") or []):
+    for i, s in enumerate(storylines if isinstance(storylines, list) else []):
         if isinstance(s, dict) and isinstance(s.get("path"), str) and not (base / s["path"]).is_file():
             problems.append(Problem(file, None, None, f"storylines[{i}].path", f"{s['path']!r}: no such storyline file"))
     layers = obj.get("layers")

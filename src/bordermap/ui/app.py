@@ -36,6 +36,7 @@ from bordermap.timeline import EventFilter, TimeWindow, dense_period, span, step
 from bordermap.ui import chart, table
 from bordermap.ui.briefing import briefing
 from bordermap.ui.exports import export_menu
+from bordermap.ui.links import links_section
 from bordermap.ui.publish import published
 from bordermap.ui.style import PAGE_CSS, escape_markdown
 
@@ -251,6 +252,7 @@ def _map_and_panel(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow)
                                  dataset=ds.info_of(feature["properties"].get("dataset"))))
             if not flt.mask(ds.table)[row]:
                 st.info("This event is outside the current time window or filters.")
+            links_section(ds, selected)
         else:
             st.info("Pick an event on the map or in the table below to see its whole story: "
                     "when, where, who, the casualty claims side by side, how sure anyone is, and the sources.")
