@@ -96,3 +96,15 @@ def test_the_panel_shows_links_and_saves_a_decision(project, monkeypatch):
     assert not at.exception
     saved = json.loads((project.parent / "links.json").read_text())
     assert saved[0]["status"] == "confirmed" and saved[0]["by"] == "panel-tester" and saved[0]["a_id"] == EVENT
+
+
+def test_the_panel_names_every_events_dataset(project):
+    from bordermap.panel import render_panel
+
+    ds = load_project_dataset(load_project(project), use_cache=False)
+    titles = {n: t for t, n, _ in ds.layer_specs}
+    for name in ("article", "acled"):
+        row = int(next(r for r in range(len(ds)) if ds.table.feature(r)["properties"]["dataset"] == name))
+        f = ds.table.feature(row)
+        html = render_panel(f, ds.article, dataset=ds.info_of(name), dataset_title=titles[name])
+        assert "<h4>Dataset</h4>" in html and titles[name] in html

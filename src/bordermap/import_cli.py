@@ -47,7 +47,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     try:
         if out.suffix.lower() not in OUTPUT_SUFFIXES:
             raise UsageError(f"-o {args.output!r}: give a .geojson or a .parquet file name, e.g. "
-                             f"events{'.parquet' if args.source else '.geojson'}")
+                             "events.parquet or events.geojson")
         if out.is_dir():
             raise UsageError(f"{out} is a folder; give a file name, e.g. {out / 'events.geojson'}")
         report = import_file(args.source, args.input, out, update=args.update, skip_invalid=args.skip_invalid,

@@ -98,13 +98,16 @@ def original_rows(p: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def render_panel(feature: dict[str, Any], article: dict[str, Any] | None = None,
-                 crossings: dict[str, str] | None = None, dataset: dict[str, Any] | None = None) -> str:
+                 crossings: dict[str, str] | None = None, dataset: dict[str, Any] | None = None,
+                 dataset_title: str = "") -> str:
     """HTML for the detail panel; every value from data is escaped, only http(s) URLs link.
-    ``dataset`` is the collection's dataset block (credit and terms of imported events)."""
+    ``dataset`` is the collection's dataset block (credit and terms of imported events);
+    ``dataset_title`` the project's name for the event's dataset (shown when it has several)."""
     p = feature["properties"]
     return _env().get_template("panel.html").render(
         p=p, when=date_label(p), geo_precision=place_precision_label(p),
         border=border_label(p, crossings), claims=claims_rows(p), claims_note=claims_note(p),
         refs=refs_line(p.get("article_refs", []), article), article=article, dataset=dataset,
+        dataset_title=dataset_title,
         original=original_rows(p), color=TYPE_COLORS.get(p.get("event_type"), "#777"))
 

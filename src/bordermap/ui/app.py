@@ -248,8 +248,10 @@ def _map_and_panel(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow)
     with panel_col:
         if selected:
             feature = ds.table.feature(row)
-            st.html(render_panel(feature, ds.article, crossings=ds.crossing_names(),
-                                 dataset=ds.info_of(feature["properties"].get("dataset"))))
+            name = feature["properties"].get("dataset")
+            titles = {n: title for title, n, _ in ds.layer_specs}
+            st.html(render_panel(feature, ds.article, crossings=ds.crossing_names(), dataset=ds.info_of(name),
+                                 dataset_title=titles.get(name, "")))
             if not flt.mask(ds.table)[row]:
                 st.info("This event is outside the current time window or filters.")
             links_section(ds, selected)
