@@ -229,6 +229,22 @@ def _map_and_panel(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow)
     if row is None:
         selected = None
     map_col, panel_col = st.columns([5, 3], gap="medium")
+    # The panel first: its deltas reach the page before the map component's, so a pick shows its
+    # story without waiting for the map frame to take its new arguments and redraw.
+    with panel_col:
+        if selected:
+            feature = ds.table.feature(row)
+            name = feature["properties"].get("dataset")
+            titles = {n: title for title, n, _ in ds.layer_specs}
+            st.html(render_panel(feature, ds.article, crossings=ds.crossing_names(), dataset=ds.info_of(name),
+                                 dataset_title=titles.get(name, "")))
+            if not flt.mask(ds.table)[row]:
+                st.info("This event is outside the current time window or filters.")
+            links_section(ds, selected)
+        else:
+            st.info("Pick an event on the map or in the table below to see its whole story: "
+                    "when, where, who, the casualty claims side by side, how sure anyone is, and the sources.")
+
     with map_col:
         m = build_map(ds.table, ds.reference,
                       options=map_options(root, ds, legend_open=False, report_picks=True, timeline=whole),
@@ -244,20 +260,6 @@ def _map_and_panel(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow)
         # The user moved the window in the map: the count, chart, table and exports outside this
         # fragment follow (a pick alone redraws only the map and the panel).
         st.rerun(scope="app")
-
-    with panel_col:
-        if selected:
-            feature = ds.table.feature(row)
-            name = feature["properties"].get("dataset")
-            titles = {n: title for title, n, _ in ds.layer_specs}
-            st.html(render_panel(feature, ds.article, crossings=ds.crossing_names(), dataset=ds.info_of(name),
-                                 dataset_title=titles.get(name, "")))
-            if not flt.mask(ds.table)[row]:
-                st.info("This event is outside the current time window or filters.")
-            links_section(ds, selected)
-        else:
-            st.info("Pick an event on the map or in the table below to see its whole story: "
-                    "when, where, who, the casualty claims side by side, how sure anyone is, and the sources.")
 
     if selected != st.query_params.get("event"):
         if selected:
