@@ -35,6 +35,8 @@ bench: setup browser
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_export.py
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_links.py
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache
