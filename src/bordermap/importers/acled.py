@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import shapely
 
 from bordermap.core.columns import properties_schema
-from bordermap.importers.columns import (Cells, concat_lists, join_text, null_if_empty, one_item_lists,
-                                         split_names, struct_list, truncate)
-from bordermap.importers.common import FIRST_DAY, ID_MAX, LAST_DAY, country_alpha3, id_problem, parse_date_text
+from bordermap.importers.columns import (EPOCH, Cells, concat_lists, join_text, null_if_empty, one_item_lists,
+                                         model_table, original_cells, slug_ids, split_names, struct_list,
+                                         truncate)
+from bordermap.importers.common import FIRST_DAY, ID_MAX, LAST_DAY, country_alpha3, id_problem
 from bordermap.importers.source import TextTable
 from bordermap.io.acled import ACLED_COLUMNS, ACLED_INTER_CODES
 from bordermap.model import EVENT_TYPES, date_label
@@ -162,7 +162,6 @@ def _day_label(days: int) -> str:
     return date_label(d, d, "day")
 
 
-EPOCH = date(1970, 1, 1).toordinal()
 _FIRST_DAY, _LAST_DAY = FIRST_DAY.toordinal() - EPOCH, LAST_DAY.toordinal() - EPOCH
 
 
@@ -178,14 +177,7 @@ def map_table(cells: Cells) -> pa.Table:
     raw_id = cells.text("event_id_cnty")
 
     # dates
-    day_idx, day_values = cells.mapped(cells.text("event_date"), parse_date_text)
-    day_ok = np.array([v is not None for v in day_values], dtype=bool)[day_idx]
-    ordinals = np.array([(v.toordinal() - EPOCH) if v is not None else 0 for v in day_values],
-                        dtype=np.int64)[day_idx] if day_values else np.zeros(n, dtype=np.int64)
-    empty_date = cells.empty("event_date")
-    cells.problem(empty_date, "event_date", lambda r: "is empty; expected a date such as 2012-07-24 or 24 July 2012")
-    cells.problem(~day_ok & ~empty_date, "event_date",
-                  lambda r: f"{cells.value('event_date', r)} is not a date; expected e.g. 2012-07-24 or 24 July 2012")
+    ordinals, day_ok = cells.dates("event_date")
     prec, prec_ok = cells.integers("time_precision", allowed=(1, 2, 3))
     year, year_ok = cells.integers("year", required=False)
     years = (ordinals.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970)
@@ -342,10 +334,9 @@ def map_table(cells: Cells) -> pa.Table:
 
     # the whole record
     header = [h.strip().lower() for h in cells.source.header]
-    original = _original(cells, header)
+    original = original_cells(cells, header)
 
-    ids = pc.binary_join_element_wise(ID_PREFIX, pc.utf8_trim(
-        pc.replace_substring_regex(pc.utf8_lower(raw_id), r"[^a-z0-9]+", "-"), "-"), "-")
+    ids = slug_ids(ID_PREFIX, raw_id)
     no_id = np.asarray(pc.or_(pc.equal(ids, ID_PREFIX + "-"), pc.greater(pc.utf8_length(ids), ID_MAX)), dtype=bool)
     cells.problem(no_id & ~cells.empty("event_id_cnty"), "event_id_cnty",
                   lambda r: id_problem("an ACLED event id", raw_id[r].as_py(), ids[r].as_py(), "AFG12345")
@@ -365,28 +356,7 @@ def map_table(cells: Cells) -> pa.Table:
         "confidence_note": const("As ACLED codes it from the sources it names; not checked against them here."),
         "tags": tags, "original": original,
     }
-    out = [columns[f.name] if f.name in columns else pa.nulls(n, f.type) for f in schema]
-    out = [c if c.type.equals(f.type) else c.cast(f.type) for c, f in zip(out, schema)]
-    geometry = shapely.to_wkb(shapely.points(np.where(lon_ok, lon, 0.0), np.where(lat_ok, lat, 0.0)))
-    out += [pa.array(geometry, pa.binary()), pa.nulls(n, pa.string())]
-    return pa.table(out, names=[f.name for f in schema] + ["geometry", "feature_id"])
-
-
-def _original(cells: Cells, header: list[str]) -> pa.MapArray:
-    """Every non-empty cell of every record, row by row, as a map column -> text (an empty cell
-    says nothing the header does not; the dataset block names the layout)."""
-    n, k = cells.n, len(header)
-    if not k or not n:
-        return pa.MapArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), pa.array([], pa.string()),
-                                       pa.array([], pa.string()))
-    columns = [cells.raw(h).cast(pa.string()) for h in header]
-    filled = np.stack([np.asarray(pc.not_equal(c, ""), dtype=bool) for c in columns], axis=1)  # n x k
-    values = pa.concat_arrays(columns)  # column-major
-    rows, cols = np.nonzero(filled)  # row-major order of the kept cells
-    items = values.take(pa.array(cols.astype(np.int64) * n + rows))
-    keys = pa.array(header, pa.string()).take(pa.array(cols.astype(np.int32)))
-    offsets = np.concatenate([[0], np.cumsum(filled.sum(axis=1))]).astype(np.int32)
-    return pa.MapArray.from_arrays(pa.array(offsets), keys, items)
+    return model_table(columns, np.where(lon_ok, lon, 0.0), np.where(lat_ok, lat, 0.0))
 
 
 def map_export(source: TextTable) -> tuple[pa.Table, Cells]:

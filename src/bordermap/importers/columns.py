@@ -1,25 +1,31 @@
 """Vectorised reading of an export's text columns into typed values, with a problem per bad cell.
 
-The columnar twin of :class:`bordermap.importers.common.Row`, for exports of a million rows:
-checks run on whole Arrow columns; a message (with the cell's value) is only built for the rows
+For exports of a million rows: checks run on whole Arrow columns; a message (with the cell's value) is only built for the rows
 that fail, and their line numbers are only looked up then. Values that repeat (dates, types,
 countries, actor types) are parsed once per distinct value.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import shapely
 
+from bordermap.core.columns import properties_schema
 from bordermap.errors import Problem
-from bordermap.importers.common import DECIMAL_COMMA_PATTERN, INTEGER_PATTERN, NUL_MESSAGE, NUMBER_PATTERN
+from bordermap.importers.common import (DECIMAL_COMMA_PATTERN, INTEGER_PATTERN, NUL_MESSAGE, NUMBER_PATTERN,
+                                        parse_date_text)
 from bordermap.importers.source import FIELD_LIMIT, LONG_CELL, TextTable
 
 __all__ = ["Cells", "concat_lists", "struct_list", "one_item_lists", "split_names", "join_text",
-           "null_if_empty", "truncate"]
+           "null_if_empty", "truncate", "original_cells", "slug_ids", "model_table", "EPOCH"]
+
+#: Day 0 of the day numbers the columns hold (Arrow's ``date32``).
+EPOCH = date(1970, 1, 1).toordinal()
 
 
 class Cells:
@@ -100,17 +106,21 @@ class Cells:
         self.problem(self.empty(name), name, lambda r: "is empty; a value is required")
 
     def integers(self, name: str, *, allowed: Sequence[int] | None = None, low: int | None = None,
-                 required: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """(values, present): whole numbers; bad cells are problems (and not present)."""
+                 required: bool = True, where: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(values, present): whole numbers; bad cells are problems (and not present). With
+        ``where``, only the cells of those rows are checked (a column read only when others hold)."""
         col = self.text(name)
         empty = self.empty(name)
         ok = np.asarray(pc.fill_null(pc.match_substring_regex(col, INTEGER_PATTERN), False), dtype=bool)
         # Arrow's cast takes neither a plus sign nor a spreadsheet's "3.0"
         clean = pc.replace_substring_regex(pc.if_else(pa.array(ok), col, "0"), r"^\+|\.0+$", "")
         values = np.asarray(pc.cast(clean, pa.int64()), dtype=np.int64)
+        checked = np.ones(self.n, dtype=bool) if where is None else where
+        ok = ok & checked
+        empty = empty & checked
         if required:
             self.problem(empty, name, lambda r: "is empty; expected a whole number")
-        self.problem(~ok & ~empty, name, lambda r: f"{self.value(name, r)} is not a whole number")
+        self.problem(~ok & ~empty & checked, name, lambda r: f"{self.value(name, r)} is not a whole number")
         present = ok.copy()
         if allowed is not None:
             out = ok & ~np.isin(values, list(allowed))
@@ -135,6 +145,19 @@ class Cells:
         self.problem(out, name, lambda r: f"{self.text(name)[r].as_py()[:40]} is out of range; expected "
                                           f"{low:g} to {high:g}")
         return values, ok & ~out
+
+    def dates(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(days since 1970-01-01, present): a required date column in any form
+        :func:`~bordermap.importers.common.parse_date_text` reads; bad cells are problems."""
+        idx, days = self.mapped(self.text(name), parse_date_text)
+        ok = np.array([d is not None for d in days], dtype=bool)[idx]
+        ordinals = np.array([(d.toordinal() - EPOCH) if d is not None else 0 for d in days],
+                            dtype=np.int64)[idx] if days else np.zeros(self.n, dtype=np.int64)
+        empty = self.empty(name)
+        self.problem(empty, name, lambda r: "is empty; expected a date such as 2012-07-24 or 24 July 2012")
+        self.problem(~ok & ~empty, name,
+                     lambda r: f"{self.value(name, r)} is not a date; expected e.g. 2012-07-24 or 24 July 2012")
+        return ordinals, ok
 
     def by_value(self, key: pa.Array, parse: Callable[[str], Any]) -> list[Any]:
         """``parse`` applied once per distinct value of ``key``; the result for every row."""
@@ -222,3 +245,36 @@ def struct_list(lists_type: pa.DataType, items: dict[str, pa.Array], offsets: np
             fields.append(pa.nulls(m, f.type))
     values = pa.StructArray.from_arrays(fields, fields=list(struct_type))
     return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), values)
+
+
+def original_cells(cells: Cells, header: list[str]) -> pa.MapArray:
+    """Every non-empty cell of every record, row by row, as a map column -> text (an empty cell
+    says nothing the header does not; the dataset block names the layout)."""
+    n, k = cells.n, len(header)
+    if not k or not n:
+        return pa.MapArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), pa.array([], pa.string()),
+                                       pa.array([], pa.string()))
+    columns = [cells.raw(h).cast(pa.string()) for h in header]
+    filled = np.stack([np.asarray(pc.not_equal(c, ""), dtype=bool) for c in columns], axis=1)  # n x k
+    values = pa.concat_arrays(columns)  # column-major
+    rows, cols = np.nonzero(filled)  # row-major order of the kept cells
+    items = values.take(pa.array(cols.astype(np.int64) * n + rows))
+    keys = pa.array(header, pa.string()).take(pa.array(cols.astype(np.int32)))
+    offsets = np.concatenate([[0], np.cumsum(filled.sum(axis=1))]).astype(np.int32)
+    return pa.MapArray.from_arrays(pa.array(offsets), keys, items)
+
+
+def slug_ids(prefix: str, raw: pa.Array) -> pa.Array:
+    """:func:`~bordermap.importers.common.slug_id` of every cell (the same for ASCII ids)."""
+    return pc.binary_join_element_wise(prefix, pc.utf8_trim(
+        pc.replace_substring_regex(pc.utf8_lower(raw), r"[^a-z0-9]+", "-"), "-"), "-")
+
+
+def model_table(columns: dict[str, Any], lon: np.ndarray, lat: np.ndarray) -> pa.Table:
+    """The model's columns (fields not in ``columns`` null) with Point geometries at ``lon``, ``lat``."""
+    n = len(lon)
+    schema = properties_schema()
+    out = [columns[f.name] if f.name in columns else pa.nulls(n, f.type) for f in schema]
+    out = [c if c.type.equals(f.type) else c.cast(f.type) for c, f in zip(out, schema)]
+    out += [pa.array(shapely.to_wkb(shapely.points(lon, lat)), pa.binary()), pa.nulls(n, pa.string())]
+    return pa.table(out, names=[f.name for f in schema] + ["geometry", "feature_id"])

@@ -1,21 +1,15 @@
-"""What the ACLED and UCDP importers share: reading one record's cells into typed values with a
-problem per bad cell, countries, dates, ids.
-
-A :class:`Row` wraps one record; each ``row.int(...)``/``row.date(...)`` either returns the value
-or records a :class:`~bordermap.errors.Problem` naming the file, the line and the column, and
-returns None, so that every bad cell of every row is reported in one run.
+"""What the ACLED and UCDP importers share: the forms of numbers and dates exports write,
+countries, ids. Reading whole columns with a problem per bad cell is
+:mod:`bordermap.importers.columns`.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
-from typing import Iterable
 
-from bordermap.errors import Problem
-
-__all__ = ["Row", "slug_id", "country_alpha3", "parse_date_text", "split_list", "month_range", "DATE_FORMATS",
+__all__ = ["slug_id", "country_alpha3", "parse_date_text", "split_list", "DATE_FORMATS",
            "INTEGER_PATTERN", "NUMBER_PATTERN", "DECIMAL_COMMA_PATTERN", "ID_MAX", "NUL_MESSAGE", "ascii_int",
            "id_problem", "FIRST_DAY", "LAST_DAY"]
 
@@ -26,18 +20,14 @@ DATE_FORMATS: tuple[str, ...] = ("%d %B %Y", "%d %b %Y", "%d-%B-%Y", "%d-%b-%Y",
 _TIME_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
-# Numbers as exports write them, for Python's ``re`` (UCDP, row by row) and Arrow's RE2 (ACLED, on
-# columns) alike, so both importers take and refuse the same text: ASCII digits only (Python's
-# ``int``/``float`` would also take '٣', '1_000', 'NaN' and 'inf').
+# Numbers as exports write them, for Arrow's RE2 (both importers read columns with them): ASCII
+# digits only (Python's ``int``/``float`` would also take '٣', '1_000', 'NaN' and 'inf').
 #: A whole number; a spreadsheet's ``3.0`` too.
 INTEGER_PATTERN = r"^[+-]?[0-9]{1,15}(\.0+)?$"
 #: A decimal number, with an optional exponent.
 NUMBER_PATTERN = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$"
 #: A decimal number written with a comma, as a spreadsheet in many European locales saves it.
 DECIMAL_COMMA_PATTERN = r"^[+-]?[0-9]+,[0-9]+$"
-_INT = re.compile(INTEGER_PATTERN)
-_NUMBER = re.compile(NUMBER_PATTERN)
-_DECIMAL_COMMA = re.compile(DECIMAL_COMMA_PATTERN)
 
 #: The longest event id the model takes (``events.schema.json``), prefix included.
 ID_MAX = 80
@@ -137,12 +127,6 @@ def parse_date_text(text: str) -> date | None:
     return None
 
 
-def month_range(day: date) -> tuple[date, date]:
-    first = day.replace(day=1)
-    nxt = (first + timedelta(days=32)).replace(day=1)
-    return first, nxt - timedelta(days=1)
-
-
 def slug_id(prefix: str, raw: str) -> str:
     """A model id from a dataset's own id: ``AFG12345`` -> ``acled-afg12345``."""
     return f"{prefix}-{_SLUG.sub('-', raw.lower()).strip('-')}"
@@ -151,68 +135,3 @@ def slug_id(prefix: str, raw: str) -> str:
 def split_list(text: str) -> list[str]:
     """``a; b;c`` -> ``['a', 'b', 'c']``, blanks dropped, order kept, repeats dropped."""
     return list(dict.fromkeys(part.strip() for part in text.split(";") if part.strip()))
-
-
-class Row:
-    """One record's cells, read into values; bad cells become problems of this row."""
-
-    __slots__ = ("file", "line", "cells", "problems", "item", "event_id")
-
-    def __init__(self, file: str, line: int, cells: dict[str, str], problems: list[Problem], item: str = "line"):
-        self.file, self.line, self.cells, self.problems, self.item = file, line, cells, problems, item
-        self.event_id: str | None = None
-
-    def problem(self, column: str, message: str, severity: str = "error") -> None:
-        self.problems.append(Problem(self.file, self.line, self.event_id, column, message, severity, self.item))
-
-    def text(self, column: str, required: bool = False) -> str:
-        value = self.cells.get(column, "").strip()
-        if required and not value:
-            self.problem(column, "is empty; a value is required")
-        return value
-
-    def int(self, column: str, *, low: int | None = None, high: int | None = None,
-            required: bool = True, allowed: Iterable[int] | None = None) -> int | None:
-        raw = self.cells.get(column, "").strip()
-        if not raw:
-            if required:
-                self.problem(column, "is empty; expected a whole number")
-            return None
-        if not _INT.fullmatch(raw):
-            self.problem(column, f"{raw[:40]!r} is not a whole number")
-            return None
-        value = int(raw.split(".", 1)[0])  # 3.0 from a spreadsheet
-        if allowed is not None and value not in allowed:
-            self.problem(column, f"{value} is not one of {', '.join(map(str, allowed))}")
-            return None
-        if (low is not None and value < low) or (high is not None and value > high):
-            span = f"{low} to {high}" if high is not None else f"at least {low}"
-            self.problem(column, f"{value} is out of range; expected {span}")
-            return None
-        return value
-
-    def float(self, column: str, *, low: float, high: float) -> float | None:
-        raw = self.cells.get(column, "").strip()
-        if not raw:
-            self.problem(column, "is empty; expected a number")
-            return None
-        text = raw.replace(",", ".") if _DECIMAL_COMMA.fullmatch(raw) else raw
-        if not _NUMBER.fullmatch(text):
-            self.problem(column, f"{raw[:40]!r} is not a number")
-            return None
-        value = float(text)
-        if not (low <= value <= high):  # also NaN
-            self.problem(column, f"{raw[:40]} is out of range; expected {low:g} to {high:g}")
-            return None
-        return value
-
-    def date(self, column: str, required: bool = True) -> date | None:
-        raw = self.cells.get(column, "").strip()
-        if not raw:
-            if required:
-                self.problem(column, "is empty; expected a date such as 2012-07-24 or 24 July 2012")
-            return None
-        value = parse_date_text(raw)
-        if value is None:
-            self.problem(column, f"{raw[:40]!r} is not a date; expected e.g. 2012-07-24 or 24 July 2012")
-        return value

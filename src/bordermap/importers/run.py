@@ -31,8 +31,7 @@ import pyarrow.compute as pc
 
 from bordermap.errors import DataFileError, Problem, UnreadableFileError, UnwritableFileError
 from bordermap.importers import acled, ucdp
-from bordermap.importers.common import Row, slug_id
-from bordermap.importers.source import WrongFileError, file_sha256, read_records, read_text_table
+from bordermap.importers.source import WrongFileError, file_sha256, read_text_table
 from bordermap.io.files import FileExistsRefusal, check_destination, max_input_bytes, read_json, write_bytes_atomic
 from bordermap.io.geoparquet import is_parquet, parquet_bytes, read_events_parquet_meta
 from bordermap.textsafe import terminal_safe
@@ -148,12 +147,15 @@ def _is_candidate(path: Path, names: set[str]) -> bool:
     return "candidate" in path.name.lower() or ("code_status" in names and "active_year" not in names)
 
 
-def _map_acled(path: Path, progress: Progress) -> Mapped:
-    source = read_text_table(path, is_header=acled.looks_like_header, json_records=acled.json_records)
+def _map_export(kind: str, path: Path, progress: Progress) -> Mapped:
+    module = SOURCES[kind]
+    source = read_text_table(path, is_header=module.looks_like_header, json_records=module.json_records,
+                             default_header=ucdp.COLUMNS if kind == "ucdp" else None)  # Candidate files without one
     if source.header or source.format == "csv":
-        _check_header("acled", path, source.header, acled, source.format)
+        _check_header(kind, path, source.header, module, source.format)
+    candidate = kind == "ucdp" and _is_candidate(path, {h.strip().lower() for h in source.header})
     progress(0.3, f"Mapping {source.table.num_rows:,} records")
-    model, cells = acled.map_export(source)
+    model, cells = ucdp.map_export(source, candidate=candidate) if kind == "ucdp" else acled.map_export(source)
     problems = cells.problems(str(path))
     for line, message in source.bad_records:
         problems.append(Problem(str(path), line, None, "", message, "error", source.item))
@@ -163,12 +165,12 @@ def _map_acled(path: Path, progress: Progress) -> Mapped:
         invalid = set(model["id"].filter(pa.array(cells.bad)).to_pylist())
         model = model.filter(pa.array(keep))
     kept_rows = np.flatnonzero(keep)
-    dup_problems, repeats = _duplicates(path, model["id"], kept_rows, cells.text("event_id_cnty"), "event_id_cnty",
+    dup_problems, repeats = _duplicates(path, model["id"], kept_rows, cells.text(cells.id_column), cells.id_column,
                                         source)
     problems += dup_problems
     if len(repeats):  # the first record with an id is kept (with --skip-invalid)
         model = model.filter(pa.array(~np.isin(np.arange(model.num_rows), repeats)))
-    block = _dataset_block("acled", acled, path, source.format, source.header, source.headerless, False)
+    block = _dataset_block(kind, module, path, source.format, source.header, source.headerless, candidate)
     return Mapped(model, problems, block, source.table.num_rows + len(source.bad_records), source.format, invalid)
 
 
@@ -192,55 +194,13 @@ def _duplicates(path: Path, ids: pa.ChunkedArray, rows: np.ndarray, raw_ids, col
             for i in range(k)], repeat
 
 
-def _map_ucdp(path: Path, progress: Progress) -> Mapped:
-    from bordermap.core.table import model_columns
-
-    records = read_records(path, default_header=ucdp.COLUMNS, is_header=ucdp.looks_like_header,
-                           json_records=ucdp.json_records, progress=progress)
-    if records.header or records.format == "csv":
-        _check_header("ucdp", path, records.header, ucdp, records.format)
-    names = {h.strip().lower() for h in records.header}
-    candidate = _is_candidate(path, names)
-    problems: list[Problem] = []
-    features: list[dict[str, Any]] = []
-    lines: list[int] = []
-    invalid: set[str] = set()
-    count = 0
-    for line, cells in records.rows:
-        count += 1
-        row = Row(str(path), line, cells, problems, records.item)
-        feature = ucdp.map_record(row, candidate=candidate)
-        if feature is not None:
-            features.append(feature)
-            lines.append(line)
-        elif row.event_id:
-            invalid.add(slug_id(ucdp.ID_PREFIX, row.event_id))
-    model = model_columns(features)
-    raw = pa.array([f["properties"]["original"].get("id", "") for f in features], pa.string())
-
-    class _Lines:
-        item = records.item
-
-        @staticmethod
-        def lines(rows):
-            return [lines[int(r)] for r in rows]
-
-    dup_problems, repeats = _duplicates(path, model["id"], np.arange(len(features)), raw, "id", _Lines)
-    problems += dup_problems
-    if len(repeats):
-        model = model.filter(pa.array(~np.isin(np.arange(model.num_rows), repeats)))
-    block = _dataset_block("ucdp", ucdp, path, records.format, records.header, records.headerless, candidate)
-    return Mapped(model, problems, block, count, records.format, invalid)
-
-
 def map_file(kind: str, path: Path, *, progress: Progress | None = None) -> Mapped:
     """Read and map an export (see :class:`Mapped`); raises :class:`NoRecordsError` when it
     has no record."""
     progress = progress or _quiet
     progress(0.0, f"Reading {path.name}")
-    mapper = _map_acled if kind == "acled" else _map_ucdp
     try:
-        mapped = mapper(path, progress)
+        mapped = _map_export(kind, path, progress)
     except OSError as exc:  # opened after the checks: a file without read permission, a disk error
         raise UnreadableFileError(str(path), f"cannot be read ({exc.strerror or exc})") from None
     if mapped.records == 0:
@@ -331,19 +291,13 @@ def _record_columns(new: pa.Table, old: pa.Table) -> list[str]:
 
 def _as_imported(kind: str, old: pa.Table, path: Path) -> pa.Table:
     """What the records in ``old``'s ``original`` import to today (file order)."""
-    from bordermap.core.table import model_columns
-    from bordermap.importers.common import Row
     from bordermap.importers.source import TextTable
 
-    records = old["original"].to_pylist()
-    dicts = [dict(r or []) for r in records]
-    if kind == "acled":
-        names = sorted({k for d in dicts for k in d})
-        text = pa.table({k: pa.array([d.get(k, "") for d in dicts], pa.string()) for k in names})
-        model, _ = acled.map_export(TextTable(str(path), "json", names, text, item="record"))
-        return model
-    scratch: list[Problem] = []
-    return model_columns([ucdp.map_record(Row(str(path), 0, d, scratch)) or {} for d in dicts])
+    dicts = [dict(r or []) for r in old["original"].to_pylist()]
+    names = sorted({k for d in dicts for k in d})
+    text = pa.table({k: pa.array([d.get(k, "") for d in dicts], pa.string()) for k in names})
+    model, _ = SOURCES[kind].map_export(TextTable(str(path), "json", names, text, item="record"))
+    return model
 
 
 def _edited_here(kind: str, old: pa.Table, path: Path) -> list[bool]:

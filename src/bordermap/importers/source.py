@@ -1,10 +1,6 @@
-"""Reading an export's records: CSV (any of the layouts) or JSON, with line numbers, and saying
-what a wrong file looks like.
-
-An importer gets :class:`Records`: the header as found, the header normalised (lower case,
-stripped), and an iterator of ``(line, values)`` where ``line`` is the 1-based line of the file
-on which the record starts (a quoted note with line breaks spans several lines) and ``values``
-maps normalised column names to text exactly as the file has it.
+"""Reading an export: CSV (any of the layouts, as Arrow text columns: :func:`read_text_table`)
+or JSON (:func:`read_records`, one object a record), with the line or number of each record,
+and saying what a wrong file looks like.
 
 What is refused before any row is read, each with one sentence (:class:`WrongFileError`): an
 empty file, an Excel workbook (xlsx or xls), a zip or gzip archive, a Parquet file, an HTML page
@@ -17,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
 import os
 import re
@@ -62,20 +57,18 @@ class WrongFileError(BordermapError):
 
 @dataclass
 class Records:
-    """An export's records as text, from CSV or JSON."""
+    """A JSON export's records: ``rows`` yields ``(number, cells)``, the cells keyed by the
+    normalised (stripped, lower-case) key, as text; what makes a record unreadable is a message
+    under the key ``"\0"``."""
 
     path: str
-    #: ``csv`` or ``json``
+    #: ``json``
     format: str
-    #: column names as the file has them (CSV header, or the JSON keys of the first record)
+    #: the keys of the first record, as the file has them
     header: list[str]
     rows: Iterator[tuple[int, dict[str, str]]]
-    #: what to call a record's position in messages: ``line`` (CSV) or ``record`` (JSON)
-    item: str = "line"
-    #: the header was missing and the importer's default column list was used
-    headerless: bool = False
-    #: problems of the file's structure found while reading (too many cells on a line ...)
-    notes: list[str] = field(default_factory=list)
+    #: what to call a record's position in messages
+    item: str = "record"
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -203,37 +196,28 @@ def _first_bad_byte(path: Path) -> UnreadableFileError:
     return UnreadableFileError(str(path), "is not UTF-8 text")
 
 
-def read_records(path: str | os.PathLike, *, default_header: tuple[str, ...] | None = None,
-                 is_header: Callable[[list[str]], bool] | None = None,
-                 json_records: Callable[[Any], list[Any] | None] | None = None,
-                 progress: Callable[[float, str], None] | None = None) -> Records:
-    """Open an export and return its records.
+def read_records(path: str | os.PathLike, *,
+                 json_records: Callable[[Any], list[Any] | None] | None = None) -> Records:
+    """Open a JSON export and return its records, one object each (CSV is read as columns, by
+    :func:`read_text_table`).
 
     Parameters
     ----------
-    default_header
-        Column names to use when the first line is not a header (``is_header`` says), as in
-        some UCDP Candidate releases.
     json_records
         Takes a parsed JSON document and returns its list of record objects, or None when the
         document is not one the importer knows.
-    progress
-        ``progress(fraction, message)`` as records are read.
     """
     p = Path(path)
-    size = _check_file(p)
+    _check_file(p)
     with open(p, "rb") as fh:
-        head = fh.read(8192)
-    kind = sniff(p, head)
-    if kind == "json":
-        with open(p, "rb") as fh:
-            data = fh.read()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise _first_bad_byte(p) from None
-        return _json_records(str(p), text, json_records)
-    return _csv_records(p, size, default_header, is_header, progress)
+        data = fh.read()
+    if sniff(p, data[:8192]) != "json":
+        raise WrongFileError(str(p), "CSV, not JSON")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _first_bad_byte(p) from None
+    return _json_records(str(p), text, json_records)
 
 
 def _json_records(path: str, text: str, json_records) -> Records:
@@ -330,83 +314,6 @@ def _delimiter(first_line: str) -> str:
         if first_line.count(other) > first_line.count(",") and first_line.count(other) >= 3:
             return other
     return ","
-
-
-def _csv_records(path: Path, size: int, default_header, is_header, progress) -> Records:
-    csv.field_size_limit(FIELD_LIMIT)
-    raw = open(path, "rb")
-    stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-    try:
-        first_line = stream.readline()
-        stream.seek(0)
-    except UnicodeDecodeError:
-        raw.close()
-        raise _first_bad_byte(path) from None
-    delimiter = _delimiter(first_line)
-    reader = csv.reader(stream, delimiter=delimiter, strict=False)
-    try:
-        first = next(reader)
-    except StopIteration:
-        raw.close()
-        raise WrongFileError(str(path), "an empty file (no header, no rows)") from None
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raw.close()
-        if isinstance(exc, UnicodeDecodeError):
-            raise _first_bad_byte(path) from None
-        raise UnreadableFileError(str(path), f"line 1: not CSV ({exc})") from None
-    headerless = False
-    if is_header is not None and not is_header(first) and default_header is not None \
-            and len(first) == len(default_header):
-        header, headerless, pending = list(default_header), True, [(1, first)]
-    else:
-        header, pending = first, []
-    try:
-        names = _column_names(path, header)
-    except UnreadableFileError:
-        raw.close()
-        raise
-    total = max(size, 1)
-    width = len(names)
-
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        try:
-            yield from ((n, _cells(names, cells, width)) for n, cells in pending)
-            start = reader.line_num + 1
-            count = 0
-            while True:
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:
-                    what = f"has a cell that {LONG_CELL}" if "field larger" in str(exc) else f"not readable as CSV ({exc})"
-                    yield start, {"\0": what}
-                    start = reader.line_num + 1
-                    continue
-                except UnicodeDecodeError:
-                    raise _first_bad_byte(path) from None
-                line, start = start, reader.line_num + 1
-                if not cells or (len(cells) == 1 and not cells[0].strip()):
-                    continue  # a blank line
-                count += 1
-                if progress is not None and count % 50_000 == 0:
-                    progress(min(raw.tell() / total, 1.0), f"Read {count:,} rows")
-                yield line, _cells(names, cells, width)
-        finally:
-            raw.close()
-
-    return Records(str(path), "csv", header, rows(), item="line", headerless=headerless)
-
-
-def _cells(names: list[str], cells: list[str], width: int) -> dict[str, str]:
-    if len(cells) == width:
-        return dict(zip(names, cells))
-    out = dict(zip(names, cells))
-    if len(cells) > width:
-        out["\0"] = f"has {len(cells)} cells, the header {width}: a comma or quote out of place"
-    else:
-        out["\0"] = f"has {len(cells)} cells, the header {width}: the line is cut short"
-    return out
 
 
 # --- the columnar path: a whole export as an Arrow table of text -----------------------------------

@@ -11,15 +11,23 @@ breakdown. The mapping column by column: :data:`COLUMN_RULES`, and ``docs/import
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from bordermap.importers.common import (GW_ALPHA3, NUL_MESSAGE, Row, ascii_int, country_alpha3, id_problem,
-                                        month_range, slug_id, split_list)
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["COLUMNS", "COLUMN_RULES", "REQUIRED", "DATASET", "CANDIDATE", "map_record", "looks_like_header",
-           "json_records", "header_problem", "ID_PREFIX", "SOURCE_NAME", "WHERE_PREC", "DATE_PREC"]
+from bordermap.core.columns import properties_schema
+from bordermap.importers.columns import (EPOCH, Cells, concat_lists, join_text, model_table, null_if_empty,
+                                         one_item_lists, original_cells, slug_ids, struct_list, truncate)
+from bordermap.importers.common import (FIRST_DAY, GW_ALPHA3, ID_MAX, LAST_DAY, ascii_int, country_alpha3,
+                                        id_problem, slug_id, split_list)
+from bordermap.importers.source import TextTable
+
+__all__ = ["COLUMNS", "COLUMN_RULES", "REQUIRED", "DATASET", "CANDIDATE", "map_table", "map_export",
+           "looks_like_header", "json_records", "header_problem", "ID_PREFIX", "SOURCE_NAME", "WHERE_PREC",
+           "DATE_PREC"]
 
 ID_PREFIX = "ucdp"
 SOURCE_NAME = "UCDP GED"
@@ -136,8 +144,10 @@ assert set(COLUMNS) == set(COLUMN_RULES)
 
 _ACLED_MARKERS = ("event_id_cnty", "sub_event_type", "geo_precision", "time_precision")
 #: UCDP's ids are numbers; letters and hyphens are let through (some Candidate releases have them)
-_ID = re.compile(r"[0-9A-Za-z-]+")
+_ID = r"^[0-9A-Za-z-]+$"
 _TITLE_MAX = 160
+_SUMMARY_MAX = 2000
+_FIRST_DAY, _LAST_DAY = FIRST_DAY.toordinal() - EPOCH, LAST_DAY.toordinal() - EPOCH
 
 
 def looks_like_header(cells: list[str]) -> bool:
@@ -168,197 +178,274 @@ def header_problem(names: set[str], fmt: str = "csv") -> str | None:
     return None
 
 
-def _state(name: str) -> str | None:
-    return "State forces" if name.lower().startswith("government of") else None
+_CLARITY_TAG = "ucdp event clarity=2 (aggregated reporting)"
+_REPORTED_NOTE = "As UCDP codes it from the sources it consulted; not checked against them here."
+_CLARITY_NOTE = "UCDP codes this from aggregated reporting (event clarity 2), not one clearly identified event."
+_CANDIDATE_NOTE = "UCDP Candidate data: preliminary, not yet checked by UCDP"
 
 
-def _dates(row: Row) -> tuple[str, str, str, str] | None:
-    start, end = row.date("date_start"), row.date("date_end")
-    prec = row.int("date_prec", allowed=tuple(DATE_PREC))
-    if start is None or end is None or prec is None:
-        return None
-    if end < start:
-        row.problem("date_end", f"{end.isoformat()} is before date_start {start.isoformat()}")
-        return None
-    year = row.int("year", required=False)
-    if year is not None and year != start.year:
-        row.problem("year", f"{year} is not the year of date_start {start.isoformat()}", "warning")
-    precision, words = DATE_PREC[prec]
-    note = f"UCDP date precision {prec}: {words}"
-    if start == end and prec >= 3:  # never a single day: widen to the period UCDP names
-        try:
-            if prec == 3:
-                start, end = start - timedelta(days=3), start + timedelta(days=3)
-            elif prec == 4:
-                start, end = month_range(start)
-            else:
-                start, end = date(start.year, 1, 1), date(start.year, 12, 31)
-        except OverflowError:  # a week around 1 January of year 1, or a month after December 9999
-            row.problem("date_start", f"{start.isoformat()} with date_prec {prec}: the period around it goes "
-                                      "beyond the years 1 to 9999")
-            return None
-        note += f"; UCDP gives the single day {row.text('date_start')[:10]}, shown as the whole period"
-    return start.isoformat(), end.isoformat(), precision, note
+def _is_state(name: str) -> bool:
+    return name.lower().startswith("government of")
 
 
-def _claim(row: Row, side_a: str, side_b: str) -> dict[str, Any] | None:
-    best = row.int("best", low=0)
-    low = row.int("low", low=0, required=False)
-    high = row.int("high", low=0, required=False)
-    parts = [(side_a or "side A", row.int("deaths_a", low=0, required=False)),
-             (side_b or "side B", row.int("deaths_b", low=0, required=False)),
-             ("civilians", row.int("deaths_civilians", low=0, required=False)),
-             ("unknown", row.int("deaths_unknown", low=0, required=False))]
-    if best is None:
-        return None
-    claim: dict[str, Any] = {"source": SOURCE_NAME, "total": best}
-    notes = ["UCDP's best estimate"]
-    if low is not None and high is not None:
-        lo, hi = min(low, best, high), max(low, best, high)
-        claim["low"], claim["high"] = lo, hi
-        if not (low <= best <= high):
-            notes.append(f"UCDP gives low {low}, best {best}, high {high}, not in order; shown as {lo}-{hi}")
-            row.problem("low", f"low {low}, best {best}, high {high} are not in order; kept as {lo}-{hi}", "warning")
-    breakdown: dict[str, int] = {}
-    for name, value in parts:
-        if value is not None:
-            key = "civilians" if name.lower() == "civilians" else name  # one-sided violence: side B is civilians
-            breakdown[key] = breakdown.get(key, 0) + value
-    if breakdown:
-        if sum(breakdown.values()) > best:
-            row.problem("best", f"the deaths by side add up to {sum(breakdown.values())}, more than best {best}",
-                        "warning")
-            notes.append(f"the deaths by side add up to {sum(breakdown.values())}")
-        else:
-            claim["breakdown"] = breakdown
-    claim["note"] = "; ".join(notes)
-    return claim
+def _part_name(name: str, default: str) -> str:
+    """The key of a side's deaths in a claim's breakdown (one-sided violence: side B is civilians)."""
+    name = name or default
+    return "civilians" if name.lower() == "civilians" else name
 
 
-def _sources(row: Row, raw_id: str) -> list[dict[str, Any]]:
-    n = row.text("number_of_sources")
-    bits = [f"UCDP GED event {raw_id}"]
-    if row.text("relid"):
-        bits.append(f"relid {row.text('relid')}")
-    if n and n != "-1":
-        bits.append(f"{n} source(s) consulted")
-    if row.text("source_original"):
-        bits.append(f"information from: {row.text('source_original')}")
-    own = {"name": SOURCE_NAME, "kind": "academic", "note": "; ".join(bits)}
-    offices = [o for o in split_list(row.text("source_office")) if o != SOURCE_NAME]
-    dates = [d.strip() for d in row.text("source_date").split(";")] if row.text("source_date") else []
-    out = [own]
-    for i, office in enumerate(offices):
-        src: dict[str, Any] = {"name": office, "kind": "other", "relayed_by": SOURCE_NAME}
-        if len(dates) == len(offices):
-            day = dates[i][:10]
-            if len(day) == 10 and day[4] == "-" and day[7] == "-" and day.replace("-", "").isdigit():
-                src["date"] = day
-        out.append(src)
-    return out
+def _relayed(offices: str, dates: str) -> list[tuple[str, str | None]]:
+    """The sources UCDP cites, one per office (UCDP itself left out), each with its day when
+    ``source_date`` lists one date per office."""
+    names = [o for o in split_list(offices) if o != SOURCE_NAME]
+    days = [d.strip()[:10] for d in dates.split(";")] if dates else []
+    if len(days) != len(names):
+        return [(o, None) for o in names]
+    return [(o, d if len(d) == 10 and d[4] == "-" and d[7] == "-" and d.replace("-", "").isdigit() else None)
+            for o, d in zip(names, days)]
 
 
-def map_record(row: Row, *, candidate: bool = False) -> dict[str, Any] | None:
-    """One GED record -> an event Feature, or None when it has errors (on ``row.problems``)."""
-    cells = row.cells
-    if "\0" in cells:
-        row.problem("", cells["\0"])
-        return None
-    mark = len(row.problems)
-    raw_id = row.text("id", required=True)
-    if raw_id:
-        row.event_id = raw_id
-        wrong = id_problem("a UCDP event id", raw_id, slug_id(ID_PREFIX, raw_id), "244657")
-        if not wrong and not _ID.fullmatch(raw_id):
-            wrong = f"{raw_id[:40]!r} is not a UCDP event id (a number such as 244657)"
-        if wrong:
-            row.problem("id", wrong)
-    for column, value in cells.items():
-        if "\x00" in value:
-            row.problem(column, NUL_MESSAGE)
-    tov = row.int("type_of_violence", allowed=tuple(TYPES_OF_VIOLENCE))
-    side_a, side_b = row.text("side_a", True), row.text("side_b")
-    wp = row.int("where_prec", allowed=tuple(WHERE_PREC))
-    lat = row.float("latitude", low=-90, high=90)
-    lon = row.float("longitude", low=-180, high=180)
-    dates = _dates(row)
-    claim = _claim(row, side_a, side_b)
-    country_name, country_id = row.text("country", True), row.text("country_id")
-    country = country_alpha3(country_name) if country_name else None
-    gw = ascii_int(country_id, 4)
-    if country is None and gw is not None:
-        country = GW_ALPHA3.get(gw)
-    if country is None and country_name:
-        row.problem("country", f"{country_name[:60]!r} is not a country bordermap knows (ISO 3166)")
-    clarity = row.int("event_clarity", allowed=(1, 2), required=False)
-    if any(p.severity == "error" for p in row.problems[mark:]) or not raw_id:
-        return None
+def _if(mask: np.ndarray, then: Any, otherwise: Any) -> pa.Array:
+    return pc.if_else(pa.array(mask, pa.bool_()), then, otherwise)
 
-    start, end, precision, date_note = dates  # type: ignore[misc]
-    violence, et, st = TYPES_OF_VIOLENCE[tov]  # type: ignore[index]
-    geo_precision, where_words = WHERE_PREC[wp]  # type: ignore[index]
-    location = row.text("where_coordinates") or row.text("adm_2") or row.text("adm_1") or country_name
-    location_bits = [f"UCDP location precision {wp}: {where_words}"]
-    if row.text("where_description"):
-        location_bits.append(row.text("where_description"))
-    if row.text("adm_2"):
-        location_bits.append(f"adm_2: {row.text('adm_2')}")
-    actors: list[dict[str, Any]] = []
-    if side_a:
-        a: dict[str, Any] = {"name": side_a, "role": "actor1"}
-        if _state(side_a):
-            a["inter"] = "State forces"
-        actors.append(a)
-    if side_b:
-        b: dict[str, Any] = {"name": side_b, "role": "actor2"}
-        inter = "Civilians" if side_b.lower() == "civilians" else _state(side_b)
-        if inter:
-            b["inter"] = inter
-        actors.append(b)
-    dyad = row.text("dyad_name") or " - ".join(x for x in (side_a, side_b) if x)
-    title = f"{dyad}, {location}"
-    if len(title) > _TITLE_MAX:
-        title = title[:_TITLE_MAX - 1].rstrip() + "…"
-    conflict = row.text("conflict_name")
-    summary = (f"UCDP GED records {violence} between {side_a} and {side_b or 'an unnamed side'}"
-               + (f" in the conflict '{conflict}'" if conflict else "")
-               + f", at {location}, with a best estimate of {claim['total']} death(s).")  # type: ignore[index]
-    status = row.text("code_status")
-    tags = [f"ucdp type of violence={tov} ({violence})"]
-    confidence, confidence_note = "reported", "As UCDP codes it from the sources it consulted; not checked against them here."
-    if clarity == 2:
-        tags.append("ucdp event clarity=2 (aggregated reporting)")
-        confidence = "unconfirmed"
-        confidence_note = "UCDP codes this from aggregated reporting (event clarity 2), not one clearly identified event."
-    if candidate or (status and status.lower() != "clear"):
-        confidence = "unconfirmed"
-        confidence_note = ("UCDP Candidate data: preliminary, not yet checked by UCDP"
-                           + (f" (code status: {status})" if status else "") + ".")
-    props: dict[str, Any] = {
-        "id": slug_id(ID_PREFIX, raw_id),
-        "title": title,
-        "summary": summary[:2000],
-        "date_start": start,
-        "date_end": end,
-        "date_precision": precision,
-        "date_note": date_note,
-        "location": location,
+
+def _text_of(values: np.ndarray) -> pa.Array:
+    return pa.array(values, pa.int64()).cast(pa.string())
+
+
+def _per_value(cells: Cells, key: pa.Array, parse, typ: pa.DataType = pa.string()) -> pa.Array:
+    """``parse`` once per distinct cell of ``key``, as a column."""
+    idx, results = cells.mapped(key, parse)
+    return pa.array(results, typ).take(pa.array(idx))
+
+
+def _iso(days: int) -> str:
+    return date.fromordinal(EPOCH + int(days)).isoformat()
+
+
+def _dates(cells: Cells) -> tuple[np.ndarray, np.ndarray, pa.Array, pa.Array]:
+    """(first days, last days, date precision, date note); a single day with ``date_prec`` 3 to 5
+    widened to the week, month or year UCDP names."""
+    start, start_ok = cells.dates("date_start")
+    end, end_ok = cells.dates("date_end")
+    prec, prec_ok = cells.integers("date_prec", allowed=tuple(DATE_PREC))
+    ok = start_ok & end_ok & prec_ok
+    before = ok & (end < start)
+    cells.problem(before, "date_end", lambda r: f"{_iso(end[r])} is before date_start {_iso(start[r])}")
+    ok &= ~before
+    year, year_ok = cells.integers("year", required=False, where=ok)
+    days = start.astype("datetime64[D]")
+    cells.problem(year_ok & (year != days.astype("datetime64[Y]").astype(np.int64) + 1970), "year",
+                  lambda r: f"{year[r]} is not the year of date_start {_iso(start[r])}", "warning")
+    code = np.where(prec_ok, prec, 0)
+    widen = ok & (start == end) & (code >= 3)
+    week, month, whole_year = widen & (code == 3), widen & (code == 4), widen & (code == 5)
+    d0, d1 = start.copy(), end.copy()
+    d0[week], d1[week] = start[week] - 3, start[week] + 3
+    for mask, unit in ((month, "M"), (whole_year, "Y")):
+        period = days[mask].astype(f"datetime64[{unit}]")
+        d0[mask] = period.astype("datetime64[D]").astype(np.int64)
+        d1[mask] = (period + 1).astype("datetime64[D]").astype(np.int64) - 1
+    # a week around 1 January of year 1 or 31 December 9999; and, as the row-by-row importer
+    # found it (its month arithmetic went through the next month's first day), December 9999
+    beyond = (week & ((d0 < _FIRST_DAY) | (d1 > _LAST_DAY))) | (month & (start >= _LAST_DAY - 30))
+    cells.problem(beyond, "date_start", lambda r: f"{_iso(start[r])} with date_prec {prec[r]}: the period around "
+                                                  "it goes beyond the years 1 to 9999")
+    d0[beyond], d1[beyond] = start[beyond], end[beyond]
+    words = np.array([""] + [f"UCDP date precision {k}: {w}" for k, (_, w) in DATE_PREC.items()], dtype=object)
+    note = pa.array(words[code], pa.string())
+    note = _if(widen & ~beyond, join_text(note, "; UCDP gives the single day ",
+                                          pc.utf8_slice_codeunits(cells.text("date_start"), 0, 10),
+                                          ", shown as the whole period"), note)
+    precision = np.array([None] + [p for p, _ in DATE_PREC.values()], dtype=object)[code]
+    return d0, d1, pa.array(precision, pa.string()), note
+
+
+def _claims(cells: Cells, part_names: list[pa.Array]) -> tuple[pa.ListArray, np.ndarray]:
+    """(the one claim of every record, best): UCDP's best, low and high, and the deaths by side
+    A, side B, civilians and unknown as its breakdown, keyed by ``part_names``."""
+    n = cells.n
+    best, best_ok = cells.integers("best", low=0)
+    low, low_ok = cells.integers("low", low=0, required=False)
+    high, high_ok = cells.integers("high", low=0, required=False)
+    parts = [cells.integers(c, low=0, required=False)
+             for c in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")]
+    ranged = best_ok & low_ok & high_ok
+    lo, hi = np.minimum(np.minimum(low, best), high), np.maximum(np.maximum(low, best), high)
+    disorder = ranged & ~((low <= best) & (best <= high))
+    cells.problem(disorder, "low", lambda r: f"low {low[r]}, best {best[r]}, high {high[r]} are not in order; kept "
+                                             f"as {lo[r]}-{hi[r]}", "warning")
+    present = np.stack([ok for _, ok in parts], axis=1)
+    deaths = np.stack([np.where(ok, v, 0) for v, ok in parts], axis=1)
+    # the deaths of two parts with one name (side B "Civilians" and the civilians) go to the first
+    kept, summed = present.copy(), deaths.copy()
+    for j in range(1, len(parts)):
+        free = present[:, j].copy()
+        for i in range(j):
+            same = free & kept[:, i] & np.asarray(pc.equal(part_names[i], part_names[j]), dtype=bool)
+            summed[same, i] += deaths[same, j]
+            kept[same, j] = False
+            free &= ~same
+    total = deaths.sum(axis=1)
+    over = best_ok & present.any(axis=1) & (total > best)
+    cells.problem(over, "best", lambda r: f"the deaths by side add up to {total[r]}, more than best {best[r]}",
+                  "warning")
+    listed = kept & ~over[:, None]
+    rows, cols = np.nonzero(listed)
+    breakdown = pa.MapArray.from_arrays(
+        pa.array(np.concatenate([[0], np.cumsum(listed.sum(axis=1))]).astype(np.int32)),
+        pa.concat_arrays(part_names).take(pa.array(cols.astype(np.int64) * n + rows)),
+        pa.array(summed[rows, cols], pa.int64()), mask=pa.array(~listed.any(axis=1)))
+    note = join_text("UCDP's best estimate",
+                     _if(disorder, join_text("; UCDP gives low ", _text_of(low), ", best ", _text_of(best), ", high ",
+                                             _text_of(high), ", not in order; shown as ", _text_of(lo), "-",
+                                             _text_of(hi)), ""),
+                     _if(over, join_text("; the deaths by side add up to ", _text_of(total)), ""))
+    claims = struct_list(properties_schema().field("fatalities").type, {
+        "source": pa.repeat(pa.scalar(SOURCE_NAME), n), "total": pa.array(best, pa.int64()),
+        "low": pa.array(lo, pa.int64(), mask=~ranged), "high": pa.array(hi, pa.int64(), mask=~ranged),
+        "breakdown": breakdown, "note": note}, np.arange(n + 1))
+    return claims, best
+
+
+def _sources(cells: Cells, raw_id: pa.Array) -> pa.ListArray:
+    """UCDP GED's own entry, then one per office it cites."""
+    n = cells.n
+    text, filled = cells.text, (lambda name: ~cells.empty(name))
+    count = text("number_of_sources")
+    note = join_text("UCDP GED event ", raw_id,
+                     _if(filled("relid"), join_text("; relid ", text("relid")), ""),
+                     _if(filled("number_of_sources") & np.asarray(pc.not_equal(count, "-1"), dtype=bool),
+                         join_text("; ", count, " source(s) consulted"), ""),
+                     _if(filled("source_original"), join_text("; information from: ", text("source_original")), ""))
+    typ = properties_schema().field("sources").type
+    own = struct_list(typ, {"name": pa.repeat(pa.scalar(SOURCE_NAME), n), "kind": pa.repeat(pa.scalar("academic"), n),
+                            "note": note}, np.arange(n + 1))
+    # once per distinct pair of cells: offices and dates repeat
+    office_idx, offices = cells.mapped(text("source_office"), lambda v: v)
+    date_idx, dates = cells.mapped(text("source_date"), lambda v: v)
+    pairs, row_pair = np.unique(office_idx * max(len(dates), 1) + date_idx, return_inverse=True)
+    cited = [_relayed(offices[k // len(dates)], dates[k % len(dates)]) for k in pairs]
+    names = [name for c in cited for name, _ in c]
+    m = len(names)
+    relayed = struct_list(typ, {"name": pa.array(names, pa.string()), "kind": pa.repeat(pa.scalar("other"), m),
+                                "relayed_by": pa.repeat(pa.scalar(SOURCE_NAME), m),
+                                "date": pa.array([day for c in cited for _, day in c], pa.string())},
+                          np.concatenate([[0], np.cumsum([len(c) for c in cited])]).astype(np.int64))
+    return concat_lists([own, relayed.take(pa.array(row_pair.ravel()))])
+
+
+def map_table(cells: Cells, *, candidate: bool = False) -> pa.Table:
+    """Every record of a UCDP GED export (as text columns) -> the model's columns, one row per
+    record in file order; problems are recorded on ``cells`` (rows with errors stay in the
+    table: the caller drops them with ``cells.bad``). ``candidate``: the export is of UCDP's
+    Candidate dataset, preliminary data."""
+    n = cells.n
+    text, filled = cells.text, (lambda name: ~cells.empty(name))
+    const = lambda v: pa.repeat(pa.scalar(v, pa.string()), n)  # noqa: E731
+    schema = properties_schema()
+
+    raw_id = text("id")
+    cells.required("id")
+    ids = slug_ids(ID_PREFIX, raw_id)
+    usable = (np.asarray(pc.fill_null(pc.match_substring_regex(raw_id, _ID), False), dtype=bool)
+              & np.asarray(pc.not_equal(ids, ID_PREFIX + "-"), dtype=bool)
+              & (np.asarray(pc.utf8_length(ids), dtype=np.int64) <= ID_MAX))
+    cells.problem(filled("id") & ~usable, "id", lambda r: _id_problem(raw_id[r].as_py()))
+    cells.check_cells()
+    tov, tov_ok = cells.integers("type_of_violence", allowed=tuple(TYPES_OF_VIOLENCE))
+    cells.required("side_a")
+    wp, wp_ok = cells.integers("where_prec", allowed=tuple(WHERE_PREC))
+    lat, lat_ok = cells.floats("latitude", -90, 90)
+    lon, lon_ok = cells.floats("longitude", -180, 180)
+    d0, d1, precision, date_note = _dates(cells)
+    side_a, side_b = text("side_a"), text("side_b")
+    fatalities, best = _claims(cells, [_per_value(cells, side_a, lambda v: _part_name(v, "side A")),
+                                       _per_value(cells, side_b, lambda v: _part_name(v, "side B")),
+                                       const("civilians"), const("unknown")])
+    country_name = text("country")
+    cells.required("country")
+    country = pc.coalesce(_per_value(cells, country_name, lambda v: country_alpha3(v) if v else None),
+                          _per_value(cells, text("country_id"), lambda v: GW_ALPHA3.get(ascii_int(v, 4))))
+    cells.problem(np.asarray(pc.is_null(country), dtype=bool) & filled("country"), "country",
+                  lambda r: f"{country_name[r].as_py()[:60]!r} is not a country bordermap knows (ISO 3166)")
+    clarity, clarity_ok = cells.integers("event_clarity", allowed=(1, 2), required=False)
+    aggregated = clarity_ok & (clarity == 2)
+
+    # place
+    location = pc.coalesce(null_if_empty(text("where_coordinates")), null_if_empty(text("adm_2")),
+                           null_if_empty(text("adm_1")), country_name)
+    where_words = np.array([""] + [w for _, w in WHERE_PREC.values()], dtype=object)[np.where(wp_ok, wp, 0)]
+    location_note = join_text("UCDP location precision ", _text_of(np.where(wp_ok, wp, 0)), ": ",
+                              pa.array(where_words, pa.string()),
+                              _if(filled("where_description"), join_text("; ", text("where_description")), ""),
+                              _if(filled("adm_2"), join_text("; adm_2: ", text("adm_2")), ""))
+    geo_precision = np.array([0] + [g for g, _ in WHERE_PREC.values()], dtype=np.int64)[np.where(wp_ok, wp, 0)]
+
+    # actors
+    actor_type = schema.field("actors").type
+    state = lambda side: pc.if_else(_per_value(cells, side, _is_state, pa.bool_()), "State forces",  # noqa: E731
+                                    pa.scalar(None, pa.string()))
+    civilians = np.asarray(_per_value(cells, side_b, lambda v: v.lower() == "civilians", pa.bool_()), dtype=bool)
+    actor_parts = []
+    for side, role, inter in ((side_a, "actor1", state(side_a)), (side_b, "actor2", _if(civilians, "Civilians",
+                                                                                         state(side_b)))):
+        named = np.asarray(pc.not_equal(side, ""), dtype=bool)
+        sel = pa.array(named)
+        actor_parts.append(struct_list(actor_type, {"name": side.filter(sel), "inter": inter.filter(sel),
+                                                    "role": pa.repeat(pa.scalar(role), int(named.sum()))},
+                                       np.concatenate([[0], np.cumsum(named)])))
+
+    # text
+    a_named, b_named = filled("side_a"), filled("side_b")
+    dyad = _if(filled("dyad_name"), text("dyad_name"),
+               _if(a_named & b_named, join_text(side_a, " - ", side_b), _if(b_named, side_b, side_a)))
+    title = truncate(join_text(dyad, ", ", location), _TITLE_MAX)
+    violence = pa.array(np.array(["", *(v for v, _, _ in TYPES_OF_VIOLENCE.values())],
+                                 dtype=object)[np.where(tov_ok, tov, 0)], pa.string())
+    types = np.where(tov_ok, tov, 1)
+    event_type = pa.array(np.array([None, *(e for _, e, _ in TYPES_OF_VIOLENCE.values())], dtype=object)[types],
+                          pa.string())
+    sub_event_type = pa.array(np.array([None, *(s for _, _, s in TYPES_OF_VIOLENCE.values())], dtype=object)[types],
+                              pa.string())
+    conflict = text("conflict_name")
+    summary = join_text("UCDP GED records ", violence, " between ", side_a, " and ",
+                        _if(b_named, side_b, "an unnamed side"),
+                        _if(filled("conflict_name"), join_text(" in the conflict '", conflict, "'"), ""),
+                        ", at ", location, ", with a best estimate of ", _text_of(best), " death(s).")
+    summary = pc.utf8_slice_codeunits(summary, 0, _SUMMARY_MAX)
+    tags = concat_lists([
+        one_item_lists(join_text("ucdp type of violence=", _text_of(tov), " (", violence, ")"), np.ones(n, dtype=bool)),
+        one_item_lists(const(_CLARITY_TAG), aggregated)])
+    status = text("code_status")
+    preliminary = np.asarray(_per_value(cells, status, lambda v: bool(v) and v.lower() != "clear", pa.bool_()),
+                             dtype=bool) | candidate
+    confidence = _if(preliminary | aggregated, "unconfirmed", "reported")
+    confidence_note = _if(preliminary, join_text(_CANDIDATE_NOTE, _if(filled("code_status"), join_text(
+        " (code status: ", status, ")"), ""), "."), _if(aggregated, _CLARITY_NOTE, _REPORTED_NOTE))
+
+    columns: dict[str, Any] = {
+        "id": ids, "title": title, "summary": summary,
+        "date_start": pa.array(d0.astype(np.int32), pa.int32()).cast(pa.date32()),
+        "date_end": pa.array(d1.astype(np.int32), pa.int32()).cast(pa.date32()),
+        "date_precision": precision, "date_note": date_note, "location": location,
+        "admin1": null_if_empty(text("adm_1")), "country": country,
+        "geo_precision": pa.array(geo_precision, pa.int64()), "location_note": location_note,
+        "event_type": event_type, "sub_event_type": sub_event_type, "actors": concat_lists(actor_parts),
+        "fatalities": fatalities, "sources": _sources(cells, raw_id),
+        "article_refs": pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), pa.array([], pa.int64())),
+        "confidence": confidence, "confidence_note": confidence_note, "tags": tags,
+        "original": original_cells(cells, [h.strip().lower() for h in cells.source.header]),
     }
-    if row.text("adm_1"):
-        props["admin1"] = row.text("adm_1")
-    props.update({
-        "country": country,
-        "geo_precision": geo_precision,
-        "location_note": "; ".join(location_bits),
-        "event_type": et,
-        "sub_event_type": st,
-        "actors": actors,
-        "fatalities": [claim],
-        "sources": _sources(row, raw_id),
-        "article_refs": [],
-        "confidence": confidence,
-        "confidence_note": confidence_note,
-        "tags": tags,
-        "original": {k: v for k, v in cells.items() if v != ""},
-    })
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
+    return model_table(columns, np.where(lon_ok, lon, 0.0), np.where(lat_ok, lat, 0.0))
+
+
+def _id_problem(raw: str) -> str:
+    return (id_problem("a UCDP event id", raw, slug_id(ID_PREFIX, raw), "244657")
+            or f"{raw[:40]!r} is not a UCDP event id (a number such as 244657)")
+
+
+def map_export(source: TextTable, *, candidate: bool = False) -> tuple[pa.Table, Cells]:
+    """A UCDP GED export -> (model columns of every record, the checked cells)."""
+    cells = Cells(source, "id")
+    return map_table(cells, candidate=candidate), cells
