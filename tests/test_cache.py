@@ -31,7 +31,7 @@ def test_second_load_comes_from_the_cache_and_is_the_same(own_cache, tmp_path, m
     path = _events(tmp_path, 50, 1)
     first = load_dataset(path, ROOT / "geo")
     assert len(list((own_cache / "tables").glob("*.arrow"))) == 1
-    monkeypatch.setattr("bordermap.dataset.load_events", lambda p: pytest.fail("read the file again"))
+    monkeypatch.setattr("bordermap.dataset.read_json", lambda p: pytest.fail("read the file again"))
     again = load_dataset(path, ROOT / "geo")
     assert list(again.table.features()) == list(first.table.features()) and again.key == first.key
 

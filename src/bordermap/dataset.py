@@ -8,10 +8,12 @@ once is cached as a memory-mapped Arrow table keyed by the file's content
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 if TYPE_CHECKING:
     from bordermap.project import Project
@@ -23,12 +25,13 @@ import shapely
 
 from bordermap.core.columns import table_schema
 from bordermap.core.cache import cache_key, file_digest, files_digest, read_cached, write_cached
-from bordermap.core.table import EventTable, geometries_of
+from bordermap.core.rules import table_problems
+from bordermap.core.table import EventTable, geometries_of, model_columns
 from bordermap.errors import DataFileError, Problem
 from bordermap.geo import GeoLayerError, ReferenceLayers, border_columns, load_reference_layers
 from bordermap.io.files import read_json
-from bordermap.io.geoparquet import is_parquet, parquet_blocks, read_events_parquet
-from bordermap.validate import duplicate_id_problem, validate_collection, validate_file
+from bordermap.io.geoparquet import is_parquet, parquet_blocks, read_events_parquet_meta
+from bordermap.validate import schema_valid, validate_collection
 
 __all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "load_project_dataset", "DEFAULT_EVENTS", "DEFAULT_GEO",
            "Progress", "parquet_problems", "validate_path", "VALIDATE_BATCH"]
@@ -107,43 +110,80 @@ class Dataset:
                 for f in fc.get("features", [])}
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while an events file becomes a table: parsed JSON is
+    millions of containers and none is in a cycle, but the collector walks them again and again
+    as they are made (json.loads of 100,000 rich events: 5.6 s with it, 1.4 s without)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load_events(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:
     """Read and validate an events file. Raises :class:`DataFileError` with every problem if it
     is invalid (warnings are returned, not raised) and ``UnreadableFileError`` if unparsable."""
-    fc = read_json(path)
-    problems = validate_collection(fc, str(path))
+    with _gc_paused():
+        fc = read_json(path)
+        problems = _collection_problems(fc, str(path))[0]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataFileError(str(path), errors)
     return fc, [p for p in problems if p.severity != "error"]
 
 
-#: Rows validated at a time when an events file is read as columns (bounds the memory the
-#: per-feature rules need).
-VALIDATE_BATCH = 20_000
+def _collection_problems(fc: Any, file: str) -> tuple[list[Problem], pa.Table | None, np.ndarray | None]:
+    """:func:`~bordermap.validate.validate_collection`'s problems with parsed GeoJSON, and the
+    model columns and geometries made on the way (None when not made).
+
+    A file that follows the schema (the fast yes/no pass) becomes columns and the rules run on
+    them (:func:`~bordermap.core.rules.table_problems`); one that does not, or that Arrow
+    cannot hold (an impossible date, an open ring), is checked by validate_collection itself,
+    which words what is wrong with its structure."""
+    if not schema_valid(fc):
+        return validate_collection(fc, file), None, None
+    features = fc["features"]
+    try:
+        geoms = geometries_of(features)
+        model = model_columns(features, geoms)
+    except (pa.ArrowException, shapely.errors.GEOSException, ValueError, TypeError, OverflowError):
+        return validate_collection(fc, file), None, None
+    problems = table_problems(model, file, article_paragraphs=_paragraphs(fc.get("article")), schema=False,
+                              features=features, geometries=geoms)
+    return problems, model, geoms
 
 
-def parquet_problems(model: pa.Table, file: str, progress: Progress | None = None) -> list[Problem]:
-    """The validator's rules over a columnar events file: the same rules and words as for
-    GeoJSON (:func:`~bordermap.validate.validate_collection`), run on batches of rows, and the
-    one rule that spans rows (duplicate ids) on the whole id column: each repeat named once,
-    with the first row that has its id."""
+def _paragraphs(article: Any) -> int | None:
+    """The article's paragraph count, as validate_collection reads it."""
+    if isinstance(article, dict) and isinstance(article.get("paragraphs"), int):
+        return article["paragraphs"]
+    return None
+
+
+#: Rows checked at a time when an events file is checked as columns (bounds the memory the
+#: vectorised rules need; a progress step each).
+VALIDATE_BATCH = 65_536
+
+
+def parquet_problems(model: pa.Table, file: str, progress: Progress | None = None, *,
+                     blocks: dict[str, Any] | None = None, geometries: np.ndarray | None = None) -> list[Problem]:
+    """The validator's rules over a columnar events file: the same rules, words and order as
+    for GeoJSON (:func:`~bordermap.validate.validate_collection`), run on columns
+    (:func:`~bordermap.core.rules.table_problems`), with the JSON Schema's value rules; each
+    repeated id named once, with the first row that has it.
+
+    ``blocks`` are the file's ``article`` and ``dataset`` blocks (checked against the schema;
+    ``article_refs`` against the article's paragraphs); ``geometries`` the rows' decoded
+    ``geometry``, when the caller has them."""
     progress = progress or _quiet
-    n = model.num_rows
-    holder = EventTable.from_arrow(_with_null_derived(model), np.arange(n))
-    problems: list[Problem] = []
-    for start in range(0, n, VALIDATE_BATCH):
-        rows = np.arange(start, min(start + VALIDATE_BATCH, n))
-        fc = {"type": "FeatureCollection", "features": list(holder.features(rows, derived=False))}
-        problems.extend(replace(p, feature_index=p.feature_index + start) if p.feature_index is not None else p
-                        for p in validate_collection(fc, file, duplicate_ids=False))
-        progress(0.05 + 0.4 * (start + len(rows)) / max(n, 1), f"Checking events {start + len(rows):,} of {n:,}")
-    ids = holder.ids
-    _, first_of, group = np.unique(ids, return_index=True, return_inverse=True)
-    first = first_of[group.ravel()]  # for every row, the first row with its id
-    for row in np.flatnonzero(first != np.arange(n)):
-        problems.append(duplicate_id_problem(file, int(row), str(ids[row]), int(first[row])))
-    return sorted(problems, key=lambda p: (p.feature_index is not None, p.feature_index or 0))
+    blocks = blocks or {}
+    return table_problems(model, file, article_paragraphs=_paragraphs(blocks.get("article")), blocks=blocks,
+                          geometries=geometries, batch_rows=VALIDATE_BATCH,
+                          progress=lambda f, message: progress(0.05 + 0.4 * f, message))
 
 
 def _with_null_derived(model: pa.Table) -> pa.Table:
@@ -153,28 +193,54 @@ def _with_null_derived(model: pa.Table) -> pa.Table:
 
 
 def _read_parquet(path: Path, layers: ReferenceLayers | None, progress: Progress) -> tuple[EventTable, Any, list]:
-    model, article = read_events_parquet(path)
-    problems = parquet_problems(model, str(path), progress)
+    model, blocks = read_events_parquet_meta(path)
+    # Decoded once, for the rules and the border analytics.
+    geoms = shapely.from_wkb(model["geometry"].to_numpy(zero_copy_only=False), on_invalid="ignore")
+    problems = parquet_problems(model, str(path), progress, blocks=blocks, geometries=geoms)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataFileError(str(path), errors)
     progress(0.5, f"Deriving fields of {model.num_rows:,} events")
-    derived = None
-    if layers is not None and layers.border is not None:
-        geoms = shapely.from_wkb(model["geometry"].to_numpy(zero_copy_only=False))
-        derived = border_columns(geoms, layers)
-    return EventTable.from_model_columns(model, derived), article, problems
+    derived = border_columns(geoms, layers) if layers is not None and layers.border is not None else None
+    del geoms  # a million geometries: gone before the table is sorted into story order
+    return EventTable.from_model_columns(model, derived), blocks.get("article"), problems
+
+
+def _read_geojson(path: Path, layers: ReferenceLayers | None,
+                  progress: Progress) -> tuple[EventTable, Any, Any, list[Problem]]:
+    with _gc_paused():
+        fc = read_json(path)
+        progress(0.25, f"Checking {_count(fc)} events")
+        problems, model, geoms = _collection_problems(fc, str(path))
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise DataFileError(str(path), errors)
+        progress(0.45, f"Deriving fields of {_count(fc)} events")
+        if model is None:
+            table = prepare_events(fc["features"], layers)
+        else:
+            derived = border_columns(geoms, layers) if layers is not None and layers.border is not None else None
+            table = EventTable.from_model_columns(model, derived)
+        article, info = fc.get("article"), fc.get("dataset")
+        del fc, model, geoms  # the parsed JSON is the largest thing in memory; the table holds it all now
+    return table, article, info, problems
+
+
+def _count(fc: Any) -> str:
+    features = fc.get("features") if isinstance(fc, dict) else None
+    return f"{len(features):,}" if isinstance(features, list) else "the"
 
 
 def validate_path(path: str | Path, progress: Progress | None = None) -> list[Problem]:
     """Every problem with an events file, GeoJSON or GeoParquet (raises ``UnreadableFileError``
     when it cannot be read at all); what ``bordermap validate`` prints."""
     if is_parquet(path):
-        model, _ = read_events_parquet(path)
-        problems = parquet_problems(model, str(path), progress)
+        model, blocks = read_events_parquet_meta(path)
+        problems = parquet_problems(model, str(path), progress, blocks=blocks)
         (progress or _quiet)(1.0, "Checked")
         return problems
-    return validate_file(path)
+    with _gc_paused():
+        return _collection_problems(read_json(path), str(path))[0]
 
 
 def prepare_events(features: list[dict[str, Any]], layers: ReferenceLayers | None) -> EventTable:
@@ -229,10 +295,7 @@ def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path =
         table, article, problems = _read_parquet(Path(events_path), layers, progress)
         info = parquet_blocks(events_path).get("dataset")
     else:
-        fc, problems = load_events(events_path)
-        progress(0.45, f"Deriving fields of {len(fc['features']):,} events")
-        table, article, info = prepare_events(fc["features"], layers), fc.get("article"), fc.get("dataset")
-        del fc  # the parsed JSON is the largest thing in memory; the table holds it all now
+        table, article, info, problems = _read_geojson(Path(events_path), layers, progress)
     warnings = [str(p) for p in problems if p.severity != "error"]
     if use_cache and key:
         progress(0.9, "Caching the table")

