@@ -216,3 +216,22 @@ def test_any_bytes_as_a_project_give_one_sentence(data, tmp_path):
     with pytest.raises(BordermapError) as err:
         load_project(p)
     assert "\n" not in str(err.value) or isinstance(err.value, DataFileError)
+
+
+def test_the_projects_region_is_the_validators(tmp_path):
+    import shutil
+
+    from bordermap.dataset import load_dataset
+
+    shutil.copy(IMPORTS / "acled_current.csv", tmp_path / "a.csv")
+    import_file("acled", tmp_path / "a.csv", tmp_path / "a.geojson")
+    # a box far from the border: every event is outside it, which is a warning, not an error
+    (tmp_path / "p.toml").write_text(f'title = "Elsewhere"\nlayers = "{ROOT / "geo"}"\n[region]\n'
+                                     'bbox = [0.0, 0.0, 10.0, 10.0]\nsides = ["TJK", "AFG"]\n'
+                                     '[[datasets]]\nname = "a"\npath = "a.geojson"\n')
+    ds = load_project_dataset(load_project(tmp_path / "p.toml"))
+    assert len(ds) == 6 and len(ds.warnings) == 6
+    assert all("outside the region (lon 0..10, lat 0..10)" in w for w in ds.warnings)
+    plain = load_dataset(tmp_path / "a.geojson")  # the default box: no warning, and its own cache entry
+    assert not any("outside the region" in w for w in plain.warnings)
+    assert main(["validate", str(tmp_path / "p.toml")]) == 0

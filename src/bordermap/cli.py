@@ -71,7 +71,7 @@ def _cmd_validate_project(path: Path) -> int:
     bad = 0
     for spec in project.datasets:
         try:
-            problems = unique_problems(validate_events(spec.path, terminal_progress()))
+            problems = unique_problems(validate_events(spec.path, terminal_progress(), region=project.region))
         except UnreadableFileError as exc:
             echo(f"error: {exc}", sys.stderr)
             bad += 1

@@ -31,7 +31,7 @@ from bordermap.errors import DataFileError, Problem
 from bordermap.geo import GeoLayerError, ReferenceLayers, border_columns, load_reference_layers
 from bordermap.io.files import read_json
 from bordermap.io.geoparquet import is_parquet, parquet_blocks, read_events_parquet_meta
-from bordermap.validate import schema_valid, validate_collection
+from bordermap.validate import DEFAULT_REGION, Region, schema_valid, validate_collection
 
 __all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "load_project_dataset", "DEFAULT_EVENTS", "DEFAULT_GEO",
            "Progress", "parquet_problems", "validate_path", "VALIDATE_BATCH"]
@@ -124,19 +124,20 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_events(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:
+def load_events(path: str | Path, region: Region = DEFAULT_REGION) -> tuple[dict[str, Any], list[Problem]]:
     """Read and validate an events file. Raises :class:`DataFileError` with every problem if it
     is invalid (warnings are returned, not raised) and ``UnreadableFileError`` if unparsable."""
     with _gc_paused():
         fc = read_json(path)
-        problems = _collection_problems(fc, str(path))[0]
+        problems = _collection_problems(fc, str(path), region)[0]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataFileError(str(path), errors)
     return fc, [p for p in problems if p.severity != "error"]
 
 
-def _collection_problems(fc: Any, file: str) -> tuple[list[Problem], pa.Table | None, np.ndarray | None]:
+def _collection_problems(fc: Any, file: str,
+                         region: Region = DEFAULT_REGION) -> tuple[list[Problem], pa.Table | None, np.ndarray | None]:
     """:func:`~bordermap.validate.validate_collection`'s problems with parsed GeoJSON, and the
     model columns and geometries made on the way (None when not made).
 
@@ -145,15 +146,15 @@ def _collection_problems(fc: Any, file: str) -> tuple[list[Problem], pa.Table | 
     cannot hold (an impossible date, an open ring), is checked by validate_collection itself,
     which words what is wrong with its structure."""
     if not schema_valid(fc):
-        return validate_collection(fc, file), None, None
+        return validate_collection(fc, file, region=region), None, None
     features = fc["features"]
     try:
         geoms = geometries_of(features)
         model = model_columns(features, geoms)
     except (pa.ArrowException, shapely.errors.GEOSException, ValueError, TypeError, OverflowError):
-        return validate_collection(fc, file), None, None
+        return validate_collection(fc, file, region=region), None, None
     problems = table_problems(model, file, article_paragraphs=_paragraphs(fc.get("article")), schema=False,
-                              features=features, geometries=geoms)
+                              features=features, geometries=geoms, region=region)
     return problems, model, geoms
 
 
@@ -170,7 +171,8 @@ VALIDATE_BATCH = 65_536
 
 
 def parquet_problems(model: pa.Table, file: str, progress: Progress | None = None, *,
-                     blocks: dict[str, Any] | None = None, geometries: np.ndarray | None = None) -> list[Problem]:
+                     blocks: dict[str, Any] | None = None, geometries: np.ndarray | None = None,
+                     region: Region = DEFAULT_REGION) -> list[Problem]:
     """The validator's rules over a columnar events file: the same rules, words and order as
     for GeoJSON (:func:`~bordermap.validate.validate_collection`), run on columns
     (:func:`~bordermap.core.rules.table_problems`), with the JSON Schema's value rules; each
@@ -182,7 +184,7 @@ def parquet_problems(model: pa.Table, file: str, progress: Progress | None = Non
     progress = progress or _quiet
     blocks = blocks or {}
     return table_problems(model, file, article_paragraphs=_paragraphs(blocks.get("article")), blocks=blocks,
-                          geometries=geometries, batch_rows=VALIDATE_BATCH,
+                          geometries=geometries, batch_rows=VALIDATE_BATCH, region=region,
                           progress=lambda f, message: progress(0.05 + 0.4 * f, message))
 
 
@@ -192,11 +194,12 @@ def _with_null_derived(model: pa.Table) -> pa.Table:
     return pa.table(cols, schema=schema)
 
 
-def _read_parquet(path: Path, layers: ReferenceLayers | None, progress: Progress) -> tuple[EventTable, Any, list]:
+def _read_parquet(path: Path, layers: ReferenceLayers | None, progress: Progress,
+                  region: Region = DEFAULT_REGION) -> tuple[EventTable, Any, list]:
     model, blocks = read_events_parquet_meta(path)
     # Decoded once, for the rules and the border analytics.
     geoms = shapely.from_wkb(model["geometry"].to_numpy(zero_copy_only=False), on_invalid="ignore")
-    problems = parquet_problems(model, str(path), progress, blocks=blocks, geometries=geoms)
+    problems = parquet_problems(model, str(path), progress, blocks=blocks, geometries=geoms, region=region)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataFileError(str(path), errors)
@@ -206,12 +209,12 @@ def _read_parquet(path: Path, layers: ReferenceLayers | None, progress: Progress
     return EventTable.from_model_columns(model, derived), blocks.get("article"), problems
 
 
-def _read_geojson(path: Path, layers: ReferenceLayers | None,
-                  progress: Progress) -> tuple[EventTable, Any, Any, list[Problem]]:
+def _read_geojson(path: Path, layers: ReferenceLayers | None, progress: Progress,
+                  region: Region = DEFAULT_REGION) -> tuple[EventTable, Any, Any, list[Problem]]:
     with _gc_paused():
         fc = read_json(path)
         progress(0.25, f"Checking {_count(fc)} events")
-        problems, model, geoms = _collection_problems(fc, str(path))
+        problems, model, geoms = _collection_problems(fc, str(path), region)
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise DataFileError(str(path), errors)
@@ -231,16 +234,18 @@ def _count(fc: Any) -> str:
     return f"{len(features):,}" if isinstance(features, list) else "the"
 
 
-def validate_path(path: str | Path, progress: Progress | None = None) -> list[Problem]:
+def validate_path(path: str | Path, progress: Progress | None = None,
+                  region: Region = DEFAULT_REGION) -> list[Problem]:
     """Every problem with an events file, GeoJSON or GeoParquet (raises ``UnreadableFileError``
-    when it cannot be read at all); what ``bordermap validate`` prints."""
+    when it cannot be read at all); what ``bordermap validate`` prints. ``region``: where the
+    events are expected (a project's ``region.bbox``)."""
     if is_parquet(path):
         model, blocks = read_events_parquet_meta(path)
-        problems = parquet_problems(model, str(path), progress, blocks=blocks)
+        problems = parquet_problems(model, str(path), progress, blocks=blocks, region=region)
         (progress or _quiet)(1.0, "Checked")
         return problems
     with _gc_paused():
-        return _collection_problems(read_json(path), str(path))[0]
+        return _collection_problems(read_json(path), str(path), region)[0]
 
 
 def prepare_events(features: list[dict[str, Any]], layers: ReferenceLayers | None) -> EventTable:
@@ -263,7 +268,8 @@ def _layers(geo_dir: Path, warnings: list[str]) -> ReferenceLayers | None:
 
 
 def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path = DEFAULT_GEO, *,
-                 progress: Progress | None = None, use_cache: bool = True) -> Dataset:
+                 progress: Progress | None = None, use_cache: bool = True,
+                 region: Region = DEFAULT_REGION) -> Dataset:
     """Load events and reference layers.
 
     Raises ``DataFileError``/``UnreadableFileError`` for a bad events file. A missing or broken
@@ -280,7 +286,8 @@ def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path =
     except OSError:
         digest = ""  # read_json below words the problem
     geo_key = files_digest(geo_dir.glob("*.geojson")) if layers is not None else "no-layers"
-    key = cache_key(digest, geo_key) if digest else ""
+    region_key = "" if region == DEFAULT_REGION else f"region {region}"  # its warnings are cached too
+    key = cache_key(digest, geo_key, *([region_key] if region_key else [])) if digest else ""
     if use_cache and key:
         hit = read_cached(key)
         if hit is not None:
@@ -292,10 +299,10 @@ def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path =
                            warnings=layer_warnings + meta.get("warnings", []), key=key, info=meta.get("dataset"))
     progress(0.05, f"Reading {Path(events_path).name}")
     if is_parquet(events_path):
-        table, article, problems = _read_parquet(Path(events_path), layers, progress)
+        table, article, problems = _read_parquet(Path(events_path), layers, progress, region)
         info = parquet_blocks(events_path).get("dataset")
     else:
-        table, article, info, problems = _read_geojson(Path(events_path), layers, progress)
+        table, article, info, problems = _read_geojson(Path(events_path), layers, progress, region)
     warnings = [str(p) for p in problems if p.severity != "error"]
     if use_cache and key:
         progress(0.9, "Caching the table")
@@ -319,7 +326,8 @@ def load_project_dataset(project: "Project", *, progress: Progress | None = None
             progress((i + fraction) / n, f"{spec.title}: {message}" if n > 1 else message)
 
         try:
-            part = load_dataset(spec.path, project.layers, progress=part_progress, use_cache=use_cache)
+            part = load_dataset(spec.path, project.layers, progress=part_progress, use_cache=use_cache,
+                                region=project.region)
         except DataFileError:
             raise
         parts.append(part)

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bordermap.validate import Region
 
 import jsonschema
 
@@ -62,6 +65,16 @@ class Project:
     links: Path | None = None
     center: tuple[float, float] = DEFAULT_CENTER
     zoom: int = DEFAULT_ZOOM
+
+    @property
+    def region(self) -> "Region":
+        """The box events are expected in (``region.bbox``; the validator's default without one)."""
+        from bordermap.validate import DEFAULT_REGION, Region
+
+        if self.bbox is None:
+            return DEFAULT_REGION
+        w, s, e, n = self.bbox
+        return Region(west=w, south=s, east=e, north=n)
 
     def dataset(self, name: str) -> DatasetSpec | None:
         return next((d for d in self.datasets if d.name == name), None)
