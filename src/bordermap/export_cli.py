@@ -32,7 +32,7 @@ from bordermap.timeline import EventFilter, TimeWindow, span
 
 __all__ = ["add_export_parser", "filter_from_args", "report_error", "UsageError"]
 
-SIDES = ("TJK", "AFG", "both")
+SIDES = ("TJK", "AFG", "both")  # the bundled project's; a project names its own (region.sides)
 #: Written by bordermap.presentation rather than export_bytes; an HTML file like the html export.
 PRESENTATION = "presentation"
 _FILTER_OPTIONS = (("date_from", "--from"), ("date_to", "--to"), ("types", "--type"),
@@ -71,7 +71,8 @@ def add_export_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
     p.add_argument("--confidence", action="append", default=[], metavar="LEVEL",
                    help="confidence to keep (repeatable): " + ", ".join(CONFIDENCE_LEVELS))
     p.add_argument("--side", dest="sides", action="append", default=[], metavar="SIDE",
-                   help="side of the border to keep (repeatable): " + ", ".join(SIDES))
+                   help="side of the border to keep (repeatable): the project's two countries (ISO3) or "
+                        "both; for the bundled project " + ", ".join(SIDES))
     p.add_argument("--actor", metavar="NAME", type=_text,
                    help="keep events with this actor (name or alias)")
     p.add_argument("--storyline", default=str(DEFAULT_STORYLINE), metavar="PATH",
@@ -125,7 +126,7 @@ def _size(value: str) -> tuple[int, int]:
 
 
 def filter_from_args(args: argparse.Namespace, span_start: date | None = None,
-                     span_end: date | None = None) -> EventFilter:
+                     span_end: date | None = None, sides: tuple[str, ...] = SIDES) -> EventFilter:
     """The :class:`EventFilter` the options describe. A window open at one end is closed with
     the data's first or last day (``span_start``/``span_end``)."""
     start, end = _date(args.date_from, "--from"), _date(args.date_to, "--to")
@@ -138,7 +139,7 @@ def filter_from_args(args: argparse.Namespace, span_start: date | None = None,
         window = TimeWindow(start, end)
     return EventFilter(window=window, event_types=_pick(args.types, list(EVENT_TYPES), "--type"),
                        confidence=_pick(args.confidence, CONFIDENCE_LEVELS, "--confidence"),
-                       sides=_pick(args.sides, SIDES, "--side"), actor=args.actor or None)
+                       sides=_pick(args.sides, sides, "--side"), actor=args.actor or None)
 
 
 def _human_size(n: int) -> str:
@@ -217,7 +218,8 @@ def _export(args: argparse.Namespace) -> str:
     ds = open_data(args)
     _warn(ds.warnings)
     whole = span(ds.table)
-    flt = filter_from_args(args, whole.start if whole else None, whole.end if whole else None)
+    sides = (*ds.project.sides, "both") if ds.project is not None else SIDES
+    flt = filter_from_args(args, whole.start if whole else None, whole.end if whole else None, sides)
     n = int(flt.mask(ds.table).sum())
     if n == 0:
         echo(f"warning: no event matches the filters ({flt.describe()}); the export is empty", sys.stderr)

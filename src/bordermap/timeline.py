@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from bordermap.core.columns import CONFIDENCE_CODES, SIDES, TYPE_CODES
+from bordermap.core.columns import CONFIDENCE_CODES, TYPE_CODES
 from bordermap.core.table import EventTable
 
 __all__ = [
@@ -90,9 +90,8 @@ class EventFilter:
         if self.confidence:
             mask &= np.isin(table.confidence_code,
                             [CONFIDENCE_CODES[c] for c in self.confidence if c in CONFIDENCE_CODES])
-        if self.sides:
-            side_codes = {s: i for i, s in enumerate(SIDES)}
-            mask &= np.isin(table.side_code, [side_codes[s] for s in self.sides if s in side_codes])
+        if self.sides:  # the side column's ISO3 codes (a project's two countries) or "both"
+            mask &= table.rows_on_sides(self.sides)
         if self.actor:
             mask &= table.rows_with_actor(self.actor)
         if self.datasets:

@@ -283,6 +283,15 @@ class EventTable:
         return (np.concatenate([names, alias_names]).astype(object),
                 np.concatenate([parents, alias_rows]).astype(np.int64))
 
+    def rows_on_sides(self, sides: Iterable[str]) -> np.ndarray:
+        """Boolean mask: rows whose derived ``side`` is one of ``sides`` (ISO3 codes, ``both``)."""
+        hit = pc.is_in(self.table["side"], value_set=pa.array(sorted(sides), pa.string()))
+        return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+    @cached_property
+    def sides_present(self) -> set[str]:
+        return {v for v in pc.unique(self.table["side"]).to_pylist() if v is not None}
+
     def rows_in_datasets(self, names: Iterable[str]) -> np.ndarray:
         """Boolean mask: rows from any of the project datasets ``names``."""
         hit = pc.is_in(self.table["dataset"], value_set=pa.array(sorted(names), pa.string()))

@@ -326,7 +326,8 @@ def main(root: Path | None = None) -> None:
                                    bind="query-params", placeholder="All types")
         sel_conf = st.multiselect("Confidence", list(CONFIDENCE_LEVELS), key="conf", bind="query-params",
                                   placeholder="All levels")
-        sel_sides = st.multiselect("Side of the border", _present(tbl.side_code, ["TJK", "AFG", "both"]),
+        sides = [side for side in (*project.sides, "both") if side in tbl.sides_present]
+        sel_sides = st.multiselect("Side of the border", sides,
                                    key="side", bind="query-params", format_func=project.side_label,
                                    placeholder="Both sides")
         sel_sets: list[str] = []
