@@ -29,7 +29,7 @@ from bordermap.core.rules import table_problems
 from bordermap.core.table import EventTable, geometries_of, model_columns
 from bordermap.errors import DataFileError, Problem
 from bordermap.geo import GeoLayerError, ReferenceLayers, border_columns, load_reference_layers
-from bordermap.io.files import read_json
+from bordermap.io.files import check_json_depth, read_json
 from bordermap.io.geoparquet import is_parquet, parquet_blocks, read_events_parquet_meta
 from bordermap.validate import DEFAULT_REGION, Region, schema_valid, validate_collection
 
@@ -128,7 +128,7 @@ def load_events(path: str | Path, region: Region = DEFAULT_REGION) -> tuple[dict
     """Read and validate an events file. Raises :class:`DataFileError` with every problem if it
     is invalid (warnings are returned, not raised) and ``UnreadableFileError`` if unparsable."""
     with _gc_paused():
-        fc = read_json(path)
+        fc = read_json(path, check_depth=False)
         problems = _collection_problems(fc, str(path), region)[0]
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -146,6 +146,9 @@ def _collection_problems(fc: Any, file: str,
     cannot hold (an impossible date, an open ring), is checked by validate_collection itself,
     which words what is wrong with its structure."""
     if not schema_valid(fc):
+        # Off the fast path the validator walks the value recursively: bound its depth first
+        # (a value the schema accepts is bounded by the schema itself).
+        check_json_depth(file, fc)
         return validate_collection(fc, file, region=region), None, None
     features = fc["features"]
     try:
@@ -212,7 +215,7 @@ def _read_parquet(path: Path, layers: ReferenceLayers | None, progress: Progress
 def _read_geojson(path: Path, layers: ReferenceLayers | None, progress: Progress,
                   region: Region = DEFAULT_REGION) -> tuple[EventTable, Any, Any, list[Problem]]:
     with _gc_paused():
-        fc = read_json(path)
+        fc = read_json(path, check_depth=False)
         progress(0.25, f"Checking {_count(fc)} events")
         problems, model, geoms = _collection_problems(fc, str(path), region)
         errors = [p for p in problems if p.severity == "error"]
@@ -245,7 +248,7 @@ def validate_path(path: str | Path, progress: Progress | None = None,
         (progress or _quiet)(1.0, "Checked")
         return problems
     with _gc_paused():
-        return _collection_problems(read_json(path), str(path), region)[0]
+        return _collection_problems(read_json(path, check_depth=False), str(path), region)[0]
 
 
 def prepare_events(features: list[dict[str, Any]], layers: ReferenceLayers | None) -> EventTable:
