@@ -366,3 +366,21 @@ def test_panel_and_exports_credit_the_dataset(tmp_path):
     assert "Events from ACLED (imported from acled_current.csv). Cite: Armed Conflict" in page
     again = load_dataset(out)  # and from the cache
     assert load_dataset(out).info == again.info == ds.info
+
+
+def test_point_wkb_is_shapelys():
+    import numpy as np
+    import shapely
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from bordermap.importers.columns import point_wkb
+
+    @settings(max_examples=50, deadline=None)
+    @given(st.lists(st.tuples(st.floats(-180, 180), st.floats(-90, 90)), max_size=20))
+    def check(points):
+        lon = np.array([p[0] for p in points], dtype=float)
+        lat = np.array([p[1] for p in points], dtype=float)
+        assert point_wkb(lon, lat).to_pylist() == list(shapely.to_wkb(shapely.points(lon, lat)))
+
+    check()

@@ -13,7 +13,6 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import shapely
 
 from bordermap.core.columns import properties_schema
 from bordermap.errors import Problem
@@ -47,18 +46,19 @@ class Cells:
     def text(self, name: str) -> pa.Array:
         """The column, whitespace trimmed; empty strings when the file has no such column."""
         if name not in self._cols:
-            if self.has(name):
-                col = self.source.table[name].combine_chunks() if self.n else pa.array([], pa.string())
-                self._cols[name] = pc.utf8_trim_whitespace(col)
-            else:
-                self._cols[name] = pa.repeat(pa.scalar("", pa.string()), self.n)
+            self._cols[name] = pc.utf8_trim_whitespace(self.raw(name)) if self.has(name) else self.raw(name)
         return self._cols[name]
 
     def raw(self, name: str) -> pa.Array:
-        """The column exactly as the file has it (for ``original``)."""
-        if not self.has(name):
-            return pa.repeat(pa.scalar("", pa.string()), self.n)
-        return self.source.table[name].combine_chunks() if self.n else pa.array([], pa.string())
+        """The column exactly as the file has it (for ``original``), in one chunk (combined once:
+        a million-row column is read in many blocks)."""
+        key = "\0raw " + name
+        if key not in self._cols:
+            if not self.has(name):
+                self._cols[key] = pa.repeat(pa.scalar("", pa.string()), self.n)
+            else:
+                self._cols[key] = self.source.table[name].combine_chunks() if self.n else pa.array([], pa.string())
+        return self._cols[key]
 
     def empty(self, name: str) -> np.ndarray:
         return np.asarray(pc.equal(self.text(name), ""), dtype=bool)
@@ -276,5 +276,19 @@ def model_table(columns: dict[str, Any], lon: np.ndarray, lat: np.ndarray) -> pa
     schema = properties_schema()
     out = [columns[f.name] if f.name in columns else pa.nulls(n, f.type) for f in schema]
     out = [c if c.type.equals(f.type) else c.cast(f.type) for c, f in zip(out, schema)]
-    out += [pa.array(shapely.to_wkb(shapely.points(lon, lat)), pa.binary()), pa.nulls(n, pa.string())]
+    out += [point_wkb(lon, lat), pa.nulls(n, pa.string())]
     return pa.table(out, names=[f.name for f in schema] + ["geometry", "feature_id"])
+
+
+_POINT_WKB = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+
+
+def point_wkb(lon: np.ndarray, lat: np.ndarray) -> pa.Array:
+    """Points as ISO WKB (little-endian, type 1, x then y), built as bytes: what
+    ``shapely.to_wkb(shapely.points(lon, lat))`` gives, without a million geometry objects."""
+    n = len(lon)
+    rec = np.empty(n, dtype=_POINT_WKB)
+    rec["order"], rec["type"], rec["x"], rec["y"] = 1, 1, lon, lat
+    data = pa.py_buffer(rec.tobytes())
+    offsets = pa.py_buffer((np.arange(n + 1, dtype=np.int32) * _POINT_WKB.itemsize).tobytes())
+    return pa.Array.from_buffers(pa.binary(), n, [None, offsets, data])

@@ -36,27 +36,52 @@ def _geo_metadata(types: list[str]) -> bytes:
                        "columns": {"geometry": {"encoding": "WKB", "geometry_types": types}}}).encode()
 
 
+_WKB_TYPES = {1: "Point", 2: "LineString", 3: "Polygon", 6: "MultiPolygon"}
+
+
+def _geometry_types(wkb: pa.ChunkedArray) -> list[str]:
+    """The GeoParquet ``geometry_types`` of a WKB column, read from each value's header (its
+    byte order and type number) instead of decoding a million geometries."""
+    import pyarrow.compute as pc
+
+    heads = pc.unique(pc.binary_slice(wkb, 0, 5).combine_chunks()).to_pylist()
+    found = set()
+    for head in heads:
+        if head is None or len(head) < 5:
+            continue
+        number = int.from_bytes(head[1:5], "little" if head[0] == 1 else "big")
+        found.add(_WKB_TYPES.get(number % 1000))  # ISO WKB codes Z/M types as 1001, 2001 ...
+    return sorted(t for t in found if t)
+
+
 def events_arrow(table: pa.Table, article: dict[str, Any] | None,
                  dataset: dict[str, Any] | None = None) -> pa.Table:
     """The core table's model columns (no derived fields) with the GeoParquet metadata."""
-    import shapely
-
     names = [f.name for f in properties_schema()] + ["geometry", "feature_id"]
     out = table.select(names)
-    types = sorted(set(shapely.get_type_id(shapely.from_wkb(out["geometry"].to_numpy(zero_copy_only=False))).tolist()))
-    names_of = {0: "Point", 1: "LineString", 3: "Polygon", 6: "MultiPolygon"}
-    meta = {b"geo": _geo_metadata([names_of[t] for t in types if t in names_of])}
+    meta = {b"geo": _geo_metadata(_geometry_types(out["geometry"]))}
     blocks = {k: v for k, v in (("article", article), ("dataset", dataset)) if v}
     if blocks:
         meta[_KEY] = json.dumps(blocks, ensure_ascii=False).encode()
     return out.replace_schema_metadata(meta)
 
 
+#: Columns whose min/max statistics are written (what a reader filters on: ids, dates,
+#: categories). Statistics of the long text and nested columns cost a second a million rows and
+#: serve no query.
+STATISTICS_COLUMNS = ["id", "date_start", "date_end", "date_precision", "country", "geo_precision", "event_type",
+                      "sub_event_type", "confidence"]
+
+
+def _write(table: pa.Table, where) -> None:
+    pq.write_table(table, where, compression="zstd", row_group_size=1 << 16, write_statistics=STATISTICS_COLUMNS)
+
+
 def write_events_parquet(table: pa.Table, article: dict[str, Any] | None, path: str | os.PathLike,
                          dataset: dict[str, Any] | None = None) -> None:
     """Write events (an EventTable's ``table``) to ``path`` as GeoParquet (zstd, row groups of 64k).
     The caller makes the write atomic (e.g. write to a temp name and rename)."""
-    pq.write_table(events_arrow(table, article, dataset), str(path), compression="zstd", row_group_size=1 << 16)
+    _write(events_arrow(table, article, dataset), str(path))
 
 
 def parquet_bytes(table: pa.Table, article: dict[str, Any] | None = None,
@@ -64,7 +89,7 @@ def parquet_bytes(table: pa.Table, article: dict[str, Any] | None = None,
     """The GeoParquet file :func:`write_events_parquet` writes, as bytes (for an atomic write).
     The same table gives the same bytes."""
     sink = pa.BufferOutputStream()
-    pq.write_table(events_arrow(table, article, dataset), sink, compression="zstd", row_group_size=1 << 16)
+    _write(events_arrow(table, article, dataset), sink)
     return sink.getvalue().to_pybytes()
 
 
