@@ -384,3 +384,14 @@ def test_point_wkb_is_shapelys():
         assert point_wkb(lon, lat).to_pylist() == list(shapely.to_wkb(shapely.points(lon, lat)))
 
     check()
+
+
+@pytest.mark.parametrize("name", ["acled_current.csv", "ged231.csv", "acled_api.json"])
+def test_the_dataset_block_names_the_exports_content(name, tmp_path):
+    import hashlib
+
+    out = tmp_path / "e.geojson"
+    import_file("acled" if name.startswith("acled") else "ucdp", DATA / name, out)
+    block = json.loads(out.read_text())["dataset"]
+    assert block["imported_sha256"] == hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+    assert block["imported_from"] == name

@@ -131,10 +131,10 @@ def _check_header(kind: str, path: Path, header: list[str], module, fmt: str) ->
 
 
 def _dataset_block(kind: str, module, path: Path, fmt: str, header: list[str], headerless: bool,
-                   candidate: bool) -> dict[str, Any]:
+                   candidate: bool, sha256: str = "") -> dict[str, Any]:
     block = dict(module.CANDIDATE if candidate else module.DATASET)
     block["imported_from"] = path.name
-    block["imported_sha256"] = file_sha256(path)
+    block["imported_sha256"] = sha256 or file_sha256(path)
     if kind == "acled":
         layout = acled.layout_of(header) if fmt == "csv" else "ACLED API JSON"
     else:
@@ -170,7 +170,8 @@ def _map_export(kind: str, path: Path, progress: Progress) -> Mapped:
     problems += dup_problems
     if len(repeats):  # the first record with an id is kept (with --skip-invalid)
         model = model.filter(pa.array(~np.isin(np.arange(model.num_rows), repeats)))
-    block = _dataset_block(kind, module, path, source.format, source.header, source.headerless, candidate)
+    block = _dataset_block(kind, module, path, source.format, source.header, source.headerless, candidate,
+                           source.sha256)
     return Mapped(model, problems, block, source.table.num_rows + len(source.bad_records), source.format, invalid)
 
 

@@ -141,21 +141,27 @@ def _binary(head: bytes) -> bool:
     return False
 
 
-def _check_utf8(path: Path) -> bool:
+def _check_utf8(path: Path) -> tuple[bool, str]:
     """Raise the error naming the line of the first byte that is not UTF-8, if there is one, before
     Arrow's reader meets it (it would fail far from the byte, or inside a callback); return
-    whether the file holds a NUL byte."""
+    whether the file holds a NUL byte, and its SHA-256 (one pass over the file for both). A block
+    of plain ASCII, as most of an export is, is valid without decoding it."""
+    import hashlib
+
     decoder = codecs.getincrementaldecoder("utf-8")()
+    digest = hashlib.sha256()
     nul = False
     with open(path, "rb") as fh:
         try:
             while block := fh.read(1 << 24):
-                decoder.decode(block)
+                digest.update(block)
+                if not (block.isascii() and not decoder.getstate()[0]):
+                    decoder.decode(block)
                 nul = nul or b"\x00" in block
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             raise _first_bad_byte(path) from None
-    return nul
+    return nul, digest.hexdigest()
 
 
 def _column_names(path: Path, header: list[str]) -> list[str]:
@@ -335,6 +341,8 @@ class TextTable:
     #: whether a cell may hold a NUL (false when the file has no zero byte at all)
     may_hold_nul: bool = True
     _lines: list[int] | None = None
+    #: the file's SHA-256 when the reader computed it on its way
+    sha256: str = ""
 
     def lines(self, rows) -> list[int]:
         """The line (CSV; a record's first line) or record number (JSON) of each row index."""
@@ -404,7 +412,7 @@ def read_text_table(path: str | os.PathLike, *, default_header: tuple[str, ...] 
             else pa.table({})
         return TextTable(str(p), "json", names or records.header, table, item="record", bad_records=bad,
                          _lines=numbers)
-    nul = _check_utf8(p)
+    nul, sha256 = _check_utf8(p)
     csv.field_size_limit(FIELD_LIMIT)
     with open(p, encoding="utf-8-sig", newline="") as fh:
         delimiter = _delimiter(fh.readline())
@@ -422,7 +430,7 @@ def read_text_table(path: str | os.PathLike, *, default_header: tuple[str, ...] 
     names = _column_names(p, header)
     if only_header and not headerless:  # Arrow refuses to skip the header of a file that has nothing else
         table = pa.table({n: pa.array([], pa.string()) for n in names})
-        return TextTable(str(p), "csv", header, table, item="line", may_hold_nul=nul, _lines=[])
+        return TextTable(str(p), "csv", header, table, item="line", may_hold_nul=nul, _lines=[], sha256=sha256)
     skipped = [0]
 
     def on_invalid(row) -> str:
@@ -442,7 +450,8 @@ def read_text_table(path: str | os.PathLike, *, default_header: tuple[str, ...] 
         if "UTF8" in str(exc) or "utf8" in str(exc).lower():
             raise _first_bad_byte(p) from None
         raise UnreadableFileError(str(p), f"not readable as CSV ({str(exc).splitlines()[0][:160]})") from None
-    out = TextTable(str(p), "csv", header, table, item="line", headerless=headerless, may_hold_nul=nul)
+    out = TextTable(str(p), "csv", header, table, item="line", headerless=headerless, may_hold_nul=nul,
+                    sha256=sha256)
     out._delimiter = delimiter
     if skipped[0]:
         out.lines([])  # the scan finds the skipped records and their lines
