@@ -78,3 +78,34 @@ def test_cut_text_is_a_prefix_of_the_whole(text, limit):
         kept, suffix = cut.rsplit("…(", 1)
         assert whole.startswith(kept) and len(kept) <= limit
         assert suffix == f"{len(text)} characters)"
+
+
+def test_a_right_to_left_override_stays_inside_its_value():
+    import unicodedata
+
+    from bordermap.textsafe import isolate
+
+    assert isolate("Reuters") == "Reuters"  # left-to-right text unchanged
+    for hostile in ("\u202eevil", "\u202bembedded", "\u2067open isolate", "خاروغ", "Хорог \u202e"):
+        wrapped = isolate(hostile)
+        assert wrapped.startswith("\u2068") and wrapped.endswith("\u2069")
+        # every embedding or override the value opens is closed before its isolate ends
+        depth = 0
+        for ch in wrapped[1:-1]:
+            depth += ch in "\u202a\u202b\u202d\u202e"
+            depth -= ch == "\u202c"
+        assert depth == 0, hostile
+    line = "Sources cited: " + "; ".join(isolate(n) for n in ("\u202eevil", "Reuters"))
+    assert line.endswith("; Reuters") and unicodedata.bidirectional(line[-1]) == "L"
+
+
+def test_the_export_footer_isolates_each_source(tmp_path):
+    from bordermap.export import export_bytes
+    from bordermap.synthetic import synthetic_collection
+
+    fc = synthetic_collection(2, seed=3)
+    fc["features"][0]["properties"]["sources"] = [{"name": "\u202eevil wire", "kind": "media"}]
+    fc["features"][0]["properties"]["fatalities"] = []
+    page = export_bytes("html", fc).decode("utf-8")
+    # the footer travels as a JSON string in the page's script, its controls escaped
+    assert r"\u2068\u202eevil wire\u202c\u2069; Synthetic wire" in page

@@ -53,6 +53,7 @@ from bordermap.mapping.legend import Footer, TitleBox
 from bordermap.mapping.reference import OSM_ATTRIBUTION
 from bordermap.model import DERIVED_FIELDS
 from bordermap.render import render_png
+from bordermap.textsafe import isolate
 from bordermap.timeline import EventFilter, TimeWindow, span, window_days
 
 __all__ = [
@@ -188,6 +189,7 @@ def article_line(article: Mapping[str, Any] | None) -> str:
     if not article:
         return ""
     bits = [article.get("author"), f"“{article['title']}”", article.get("publisher"), article.get("date")]
+    bits = [isolate(str(b)) if b else b for b in bits]
     return ("Events drawn from " + ", ".join(str(b) for b in bits if b) + f" ({article['url']}), "
             "and the outlets it relays, with outside corrections")
 
@@ -196,8 +198,9 @@ def dataset_line(dataset: Mapping[str, Any] | None) -> str:
     """The credit an imported dataset asks for: its name, how to cite it and its terms."""
     if not dataset:
         return ""
-    origin = f" (imported from {dataset['imported_from']})" if dataset.get("imported_from") else ""
-    return f"Events from {dataset['name']}{origin}. Cite: {dataset['citation']} Terms: {dataset['licence']}"
+    origin = f" (imported from {isolate(dataset['imported_from'])})" if dataset.get("imported_from") else ""
+    return (f"Events from {isolate(dataset['name'])}{origin}. Cite: {isolate(dataset['citation'])} "
+            f"Terms: {isolate(dataset['licence'])}")
 
 
 def _sources_line(events: EventTable, limit: int = 6) -> str:
@@ -208,7 +211,7 @@ def _sources_line(events: EventTable, limit: int = 6) -> str:
         return ""
     names = [n for n, _ in counts.most_common(limit)]
     more = len(counts) - len(names)
-    return ("Sources cited: " + "; ".join(names)
+    return ("Sources cited: " + "; ".join(isolate(n) for n in names)
             + (f"; and {more} more (each event's popup lists its own)" if more else ""))
 
 

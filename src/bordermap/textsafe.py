@@ -14,7 +14,7 @@ import re
 import sys
 from typing import Any, TextIO
 
-__all__ = ["terminal_safe", "echo", "ID_LIMIT", "VALUE_LIMIT", "LINE_LIMIT"]
+__all__ = ["terminal_safe", "echo", "isolate", "ID_LIMIT", "VALUE_LIMIT", "LINE_LIMIT"]
 
 #: Characters a value shows as ``\...``: C0 controls, DEL, C1 controls, the bidi embeddings,
 #: overrides and isolates (U+202A–U+202E, U+2066–U+2069) and marks (U+061C, U+200E, U+200F), the
@@ -77,3 +77,29 @@ def terminal_safe(text: Any, limit: int | None = None) -> str:
 def echo(message: Any, file: TextIO | None = None, limit: int | None = LINE_LIMIT) -> None:
     """Print ``message`` as one safe line (see :func:`terminal_safe`) on ``file`` (stdout)."""
     print(terminal_safe(message, limit), file=file if file is not None else sys.stdout)
+
+
+_BIDI_SENSITIVE = frozenset({"R", "AL", "RLE", "LRE", "RLO", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI", "AN"})
+
+
+def isolate(text: str) -> str:
+    """A value from data made safe to join into a line of other values: wrapped in FIRST STRONG
+    ISOLATE ... POP DIRECTIONAL ISOLATE (U+2068, U+2069) when it holds right-to-left letters or
+    bidi controls, so a right-to-left override in one source's name cannot reverse the next
+    one's. Left-to-right text is returned as it is."""
+    import unicodedata
+
+    if any(unicodedata.bidirectional(ch) in _BIDI_SENSITIVE for ch in text):
+        # an unmatched isolate or embedding inside ends at the PDI: close what the value opened
+        return "\u2068" + text + "\u202c" * _open_embeddings(text) + "\u2069"
+    return text
+
+
+def _open_embeddings(text: str) -> int:
+    depth = 0
+    for ch in text:
+        if ch in "\u202a\u202b\u202d\u202e":
+            depth += 1
+        elif ch == "\u202c" and depth:
+            depth -= 1
+    return depth
