@@ -69,3 +69,55 @@ def test_the_cache_keeps_the_most_recently_used(own_cache, tmp_path, monkeypatch
     for p in paths:
         load_dataset(p, ROOT / "geo")
     assert len(list((own_cache / "tables").glob("*.arrow"))) == 2
+
+
+def test_a_writer_killed_mid_write_leaves_no_table_and_its_temp_is_swept(own_cache, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    events = _events(tmp_path, 3000, seed=11)
+    # A child that loads the file and is killed while it writes the cache: the write is slowed
+    # down (pyarrow's IPC writer held for a while) so the kill lands inside it.
+    code = f"""
+import time, pyarrow as pa
+from bordermap.core import cache
+real = pa.ipc.new_file
+class Slow:
+    def __init__(self, *a, **k): self.w = real(*a, **k)
+    def __enter__(self): return self
+    def __exit__(self, *e): return self.w.__exit__(*e)
+    def write_table(self, *a, **k):
+        self.w.write_table(*a, **k); print("writing", flush=True); time.sleep(60)
+pa.ipc.new_file = Slow
+from bordermap.dataset import load_dataset
+load_dataset({str(events)!r}, {str(ROOT / 'geo')!r})
+"""
+    env = {**os.environ, "BORDERMAP_CACHE": str(own_cache)}
+    child = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "writing"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    tables = own_cache / "tables"
+    assert list(tables.glob("*.arrow")) == [], "no table under its final name: the rename never happened"
+    temps = list(tables.glob(".*.tmp"))
+    assert len(temps) == 1 and temps[0].stat().st_size > 0  # what the kill left
+    ds = load_dataset(events, ROOT / "geo")  # reads the file again, caches it; the fresh temp is kept
+    assert len(ds) == 3000 and len(list(tables.glob("*.arrow"))) == 1 and temps[0].exists()
+    old = time.time() - cache.STALE_SECONDS - 60
+    os.utime(temps[0], (old, old))
+    cache.prune()
+    assert not temps[0].exists(), "a killed writer's temp file is swept once it is stale"
+    assert load_dataset(events, ROOT / "geo").key == ds.key  # and the cache still serves the table
+
+
+def test_a_cache_that_arrow_cannot_write_only_costs_speed(own_cache, tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    def broken(*args, **kwargs):
+        raise pa.ArrowInvalid("simulated writer failure")
+
+    monkeypatch.setattr(pa.ipc, "new_file", broken)
+    ds = load_dataset(_events(tmp_path, 20, seed=12), ROOT / "geo")
+    assert len(ds) == 20 and not list((own_cache / "tables").glob("*"))

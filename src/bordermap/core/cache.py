@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -62,17 +63,33 @@ def _path(key: str) -> Path:
 KEEP = 8
 
 
+#: A temp file this old was left by a writer that was killed (writing a million events takes
+#: seconds): :func:`prune` removes it.
+STALE_SECONDS = 3600
+
+
 def prune(keep: int = KEEP) -> None:
-    """Remove all but the ``keep`` most recently used tables (never one being written)."""
+    """Remove all but the ``keep`` most recently used tables, and the temp files of writers that
+    were killed mid-write (never one being written)."""
+    folder = cache_dir() / "tables"
     try:
-        tables = sorted((cache_dir() / "tables").glob("*.arrow"), key=lambda p: p.stat().st_mtime, reverse=True)
+        tables = sorted(folder.glob("*.arrow"), key=lambda p: p.stat().st_mtime, reverse=True)
+        temps = list(folder.glob(".*.tmp"))
     except OSError:
         return
-    for old in tables[keep:]:
+    now = time.time()
+    for old in tables[keep:] + [t for t in temps if _age(t, now) > STALE_SECONDS]:
         try:
             old.unlink()  # an open memory map keeps its pages until it is closed
         except OSError:
             pass
+
+
+def _age(path: Path, now: float) -> float:
+    try:
+        return now - path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def read_cached(key: str) -> tuple[pa.Table, dict[str, Any]] | None:
@@ -107,7 +124,7 @@ def write_cached(key: str, table: pa.Table, meta: dict[str, Any]) -> Path | None
         os.replace(tmp, path)
         prune()
         return path
-    except OSError:
+    except (OSError, pa.ArrowException, MemoryError):  # a cache that cannot be written only costs speed
         if tmp:
             try:
                 os.unlink(tmp)
