@@ -185,3 +185,39 @@ def test_a_storyline_with_problems_is_reported_once_each(capsys, tmp_path):
     assert code == 1 and no_raw_controls(err) and not (tmp_path / "p.html").exists()
     assert err.splitlines()[-1].startswith(f"error: {story}: ") and "nothing was written" in err
 
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real 64 kB tmpfs (the kernel says ENOSPC, not a mock); skipped where mounting is not
+    allowed (not root, no CAP_SYS_ADMIN)."""
+    import shutil
+    import subprocess
+
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if not shutil.which("mount") or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+                                                     capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_really_full_disk_keeps_the_older_file_and_leaves_no_temp(capsys, tiny_disk):
+    out = tiny_disk / "map.html"
+    out.write_text("the older export")
+    code, stdout, err = run(capsys, "export", "html", "-o", str(out), "--force", "--events", str(GOOD), "--geo", GEO)
+    assert code == 2, (stdout, err, [(p.name, p.stat().st_size) for p in tiny_disk.iterdir()])
+    assert err == f"error: cannot write {out}: no space left on the device (the disk is full); nothing was written\n"
+    assert out.read_text() == "the older export"
+    assert [p.name for p in tiny_disk.iterdir()] == ["map.html"], "no temp file left behind"
+    # and an import into it (an export far larger than the disk): the same sentence, nothing half-written
+    from bordermap.synthetic_exports import acled_csv_text
+
+    export = tiny_disk.parent / "acled.csv"
+    export.write_text(acled_csv_text(500), "utf-8")
+    code, _, err = run(capsys, "import", "acled", str(export), "-o", str(tiny_disk / "acled.geojson"))
+    assert code == 2 and "no space left on the device" in err and "Traceback" not in err
+    assert [p.name for p in tiny_disk.iterdir()] == ["map.html"]
