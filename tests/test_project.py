@@ -16,6 +16,8 @@ from bordermap.importers.run import import_file
 from bordermap.project import load_project, load_project_schema
 from bordermap.timeline import EventFilter
 
+from projects import three_dataset_project  # noqa: E402  (tests/projects.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 IMPORTS = ROOT / "tests" / "data" / "import"
 
@@ -31,30 +33,9 @@ def test_the_bundled_project_is_the_article():
 
 @pytest.fixture(scope="module")
 def three(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("proj")
-    import_file("acled", IMPORTS / "acled_current.csv", folder / "acled.parquet")
-    import_file("ucdp", IMPORTS / "ged231.csv", folder / "ucdp.geojson")
-    (folder / "project.toml").write_text(f'''
-title = "Three datasets"
-layers = "{ROOT / 'geo'}"
-credit = "Compiled for a test."
-[region]
-bbox = [55.0, 25.0, 85.0, 45.0]
-sides = ["TJK", "AFG"]
-[[datasets]]
-name = "article"
-path = "{ROOT / 'data' / 'events.geojson'}"
-[[datasets]]
-name = "acled"
-title = "ACLED"
-path = "acled.parquet"
-shape = "square"
-[[datasets]]
-name = "ucdp"
-title = "UCDP GED"
-path = "ucdp.geojson"
-''', "utf-8")
-    return folder / "project.toml"
+    return three_dataset_project(tmp_path_factory.mktemp("proj"), "Three datasets", acled_shape="square",
+                                 header='credit = "Compiled for a test."\n[region]\n'
+                                        'bbox = [55.0, 25.0, 85.0, 45.0]\nsides = ["TJK", "AFG"]')
 
 
 def test_several_datasets_open_as_one_and_filter(three):

@@ -18,6 +18,8 @@ from bordermap.links import decide
 from bordermap.links.project import load_decisions, project_links, save_decision
 from bordermap.project import load_project
 
+from projects import three_dataset_project  # noqa: E402  (tests/projects.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 IMPORTS = ROOT / "tests" / "data" / "import"
 EVENT = "2010-afghan-operation-imam-sahib"
@@ -25,26 +27,7 @@ EVENT = "2010-afghan-operation-imam-sahib"
 
 @pytest.fixture()
 def project(tmp_path) -> Path:
-    import_file("acled", IMPORTS / "acled_current.csv", tmp_path / "acled.parquet")
-    import_file("ucdp", IMPORTS / "ged231.csv", tmp_path / "ucdp.geojson")
-    (tmp_path / "project.toml").write_text(f'''
-title = "Linked"
-layers = "{ROOT / 'geo'}"
-links = "links.json"
-[[datasets]]
-name = "article"
-title = "The article"
-path = "{ROOT / 'data' / 'events.geojson'}"
-[[datasets]]
-name = "acled"
-title = "ACLED"
-path = "acled.parquet"
-[[datasets]]
-name = "ucdp"
-title = "UCDP GED"
-path = "ucdp.geojson"
-''', "utf-8")
-    return tmp_path / "project.toml"
+    return three_dataset_project(tmp_path, "Linked", header='links = "links.json"', article_title="The article")
 
 
 def _links_of(project: Path, event: str):

@@ -328,12 +328,8 @@ def load_project_dataset(project: "Project", *, progress: Progress | None = None
         def part_progress(fraction: float, message: str, i=i, spec=spec) -> None:
             progress((i + fraction) / n, f"{spec.title}: {message}" if n > 1 else message)
 
-        try:
-            part = load_dataset(spec.path, project.layers, progress=part_progress, use_cache=use_cache,
-                                region=project.region)
-        except DataFileError:
-            raise
-        parts.append(part)
+        parts.append(load_dataset(spec.path, project.layers, progress=part_progress, use_cache=use_cache,
+                                  region=project.region))
     tables = []
     for spec, part in zip(project.datasets, parts):
         t = part.table.table
@@ -357,13 +353,9 @@ def load_project_dataset(project: "Project", *, progress: Progress | None = None
     warnings = [w if n == 1 else f"{spec.name}: {w}" for spec, part in zip(project.datasets, parts) for w in part.warnings]
     article = next((p.article for p in parts if p.article), None)
     infos = {spec.name: part.info for spec, part in zip(project.datasets, parts)}
-    key = files_key([p.key for p in parts] + [s.name for s in project.datasets])
+    key = cache_key(*[p.key for p in parts], *[s.name for s in project.datasets])
     progress(1.0, "Loaded")
     return Dataset(table=table, article=article, layers=parts[0].layers, warnings=list(dict.fromkeys(warnings)),
                    key=key, info=parts[0].info if n == 1 else None,
                    project=project, infos=infos)
 
-
-def files_key(keys: list[str]) -> str:
-    import hashlib
-    return hashlib.sha256("\0".join(keys).encode()).hexdigest()[:32]

@@ -18,6 +18,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bordermap.core.columns import SIDES
 from bordermap.dataset import DEFAULT_EVENTS, DEFAULT_GEO, load_dataset
 from bordermap.errors import (BordermapError, DataFileError, UnreadableFileError, UnwritableFileError,
                               WriteInterrupted)
@@ -32,7 +33,7 @@ from bordermap.timeline import EventFilter, TimeWindow, span
 
 __all__ = ["add_export_parser", "filter_from_args", "report_error", "UsageError"]
 
-SIDES = ("TJK", "AFG", "both")  # the bundled project's; a project names its own (region.sides)
+#: SIDES (from core.columns): the bundled project's; a project names its own (region.sides).
 #: Written by bordermap.presentation rather than export_bytes; an HTML file like the html export.
 PRESENTATION = "presentation"
 _FILTER_OPTIONS = (("date_from", "--from"), ("date_to", "--to"), ("types", "--type"),

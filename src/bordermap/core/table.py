@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import shapely
 
 from bordermap.core.columns import (CONFIDENCE_CODES, DATE_FIELDS, DATE_PRECISION_CODES, GEOMETRY_KINDS,
-                                    NO_CODE, SIDES, TYPE_CODES, properties_schema, table_schema)
+                                    NO_CODE, TYPE_CODES, properties_schema, table_schema)
 from bordermap.model import DERIVED_FIELDS
 
 __all__ = ["EventTable", "day_number", "iso_day"]
@@ -194,10 +194,6 @@ class EventTable:
     @cached_property
     def date_precision_code(self) -> np.ndarray:
         return _codes(self.table["date_precision"], DATE_PRECISION_CODES)
-
-    @cached_property
-    def side_code(self) -> np.ndarray:
-        return _codes(self.table["side"], {s: i for i, s in enumerate(SIDES)})
 
     @cached_property
     def geo_precision(self) -> np.ndarray:

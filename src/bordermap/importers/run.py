@@ -36,7 +36,7 @@ from bordermap.io.files import FileExistsRefusal, check_destination, max_input_b
 from bordermap.io.geoparquet import is_parquet, parquet_bytes, read_events_parquet_meta
 from bordermap.textsafe import terminal_safe
 
-__all__ = ["ImportReport", "import_file", "SOURCES", "collection_bytes", "OUTPUT_SUFFIXES", "Mapped",
+__all__ = ["ImportReport", "import_file", "map_file", "SOURCES", "collection_bytes", "OUTPUT_SUFFIXES", "Mapped",
            "NoRecordsError", "UpdateRefusal"]
 
 Progress = Callable[[float, str], None]
@@ -413,5 +413,3 @@ def import_file(kind: str, input_path: str | Path, output_path: str | Path, *, u
     progress(1.0, "Imported")
     return report
 
-
-__all__ += ["map_file", "FileExistsRefusal"]

@@ -37,7 +37,7 @@ from bordermap.ui import chart, table
 from bordermap.ui.briefing import briefing
 from bordermap.ui.exports import export_menu
 from bordermap.ui.links import links_section
-from bordermap.ui.publish import published
+from bordermap.ui.publish import mtime, published
 from bordermap.ui.style import PAGE_CSS, escape_markdown
 
 __all__ = ["main"]
@@ -77,15 +77,6 @@ def _install_static(dest: str) -> Path:
     return install_static(Path(dest))
 
 
-def _mtime(path: Path) -> float:
-    try:
-        if path.is_dir():
-            return max((p.stat().st_mtime for p in path.glob("*.geojson")), default=0.0)
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
 def _project(root: Path) -> Project:
     """What the app opens: ``BORDERMAP_EVENTS`` (a plain events file, with ``BORDERMAP_GEO``'s
     layers), else ``BORDERMAP_PROJECT``, else the bundled project.toml next to app.py."""
@@ -101,8 +92,8 @@ def _project(root: Path) -> Project:
 def _version(project: Project) -> tuple:
     files = [project.path] if project.path else []
     files += [d.path for d in project.datasets]
-    return (str(project.path), str(project.layers), tuple((str(f), _mtime(Path(f))) for f in files),
-            _mtime(project.layers))
+    return (str(project.path), str(project.layers), tuple((str(f), mtime(Path(f))) for f in files),
+            mtime(project.layers))
 
 
 def map_options(root: Path, ds: Dataset, **kw: Any) -> MapOptions:

@@ -12,19 +12,13 @@ from bordermap.dataset import Dataset
 from bordermap.errors import BordermapError
 from bordermap.links import decide, side_by_side
 from bordermap.links.project import ProjectLinks, project_links, save_decision
+from bordermap.ui.publish import mtime
 from bordermap.ui.style import escape_markdown
 
 __all__ = ["links_section", "current_links", "analyst_name"]
 
 #: Links shown for one event (the best first); the rest are counted.
 SHOWN = 4
-
-
-def _mtime(path) -> float:
-    try:
-        return os.stat(path).st_mtime if path else 0.0
-    except OSError:
-        return 0.0
 
 
 @st.cache_resource(show_spinner="Linking the datasets…", max_entries=4)
@@ -35,7 +29,7 @@ def _links(key: str, decisions_mtime: float, _ds: Dataset) -> ProjectLinks:
 
 def current_links(ds: Dataset) -> ProjectLinks:
     project = ds.project
-    return _links(ds.key, _mtime(project.links if project else None), ds)
+    return _links(ds.key, mtime(project.links if project else None), ds)
 
 
 def analyst_name() -> str:

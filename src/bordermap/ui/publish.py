@@ -58,6 +58,20 @@ class Published:
         return {"url": self.prefix + name}
 
 
+def mtime(path: Path | None) -> float:
+    """A file's modification time, or a folder's newest ``*.geojson`` (0 when absent): what the
+    app's caches are keyed by, so that an edited file is read again."""
+    if path is None:
+        return 0.0
+    path = Path(path)
+    try:
+        if path.is_dir():
+            return max((p.stat().st_mtime for p in path.glob("*.geojson")), default=0.0)
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def dataset_shapes(ds: Dataset) -> dict[str, str] | None:
     """Project dataset name -> marker shape, when the project has several datasets."""
     return {name: shape for _, name, shape in ds.layer_specs} or None
