@@ -121,7 +121,7 @@ def test_the_app_on_a_project(three, monkeypatch):
     assert not at.exception
     caption = next(c.value for c in at.caption if "of 50 events" in c.value)
     assert re.search(r"\*\*6 of 50 events\*\*", caption)
-    credits = " ".join(c.value.replace("\\", "") for c in at.sidebar.caption)
+    credits = " ".join(c.value.replace("\\", "") for c in at.caption)  # in the About drawer
     assert "Compiled for a test" in credits and "Events from ACLED" in credits and "Cite: Sundberg" in credits
 
 

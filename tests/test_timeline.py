@@ -5,7 +5,7 @@ import pytest
 import numpy as np
 
 from bordermap.core.table import EventTable
-from bordermap.timeline import EventFilter, TimeWindow, dense_period, month_counts, span, step, window_days
+from bordermap.timeline import EventFilter, TimeWindow, dense_period, span, step, window_days
 
 
 def ev(id, start, end=None, **props):
@@ -84,12 +84,6 @@ def test_one_day_dataset_has_a_one_day_span():
 def test_window_days_are_days_since_1970():
     assert window_days(TimeWindow(date(1970, 1, 2), date(2012, 7, 24))) == (1, 15545)
     assert TimeWindow.from_days(1, 15545) == TimeWindow(date(1970, 1, 2), date(2012, 7, 24))
-
-
-def test_month_counts_by_type():
-    months, types, counts = month_counts(table())
-    got = {(str(m), int(t)): int(c) for m, t, c in zip(months, types, counts)}
-    assert got[("2012-07", 0)] == 3 and got[("1992-01", 5)] == 1 and sum(got.values()) == 5
 
 
 def test_step_through_story_order():

@@ -53,6 +53,8 @@ def asset_files() -> dict[str, Path]:
         "jquery.min.js": jquery / "jquery.min.js",
         "bordermap.js": _package_static() / "bordermap.js",
         "bordermap.css": _package_static() / "bordermap.css",
+        "timeline.js": _package_static() / "timeline.js",
+        "timeline.css": _package_static() / "timeline.css",
     }
     for img in (leaflet / "images").glob("*.png"):
         files[f"images/{img.name}"] = img

@@ -27,7 +27,6 @@ __all__ = [
     "span",
     "dense_period",
     "step",
-    "month_counts",
 ]
 
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -161,13 +160,3 @@ def step(table: EventTable, current: int | None, direction: int) -> int | None:
     if current is None or not 0 <= current < n:
         return 0 if direction >= 0 else n - 1
     return min(max(current + (1 if direction >= 0 else -1), 0), n - 1)
-
-
-def month_counts(table: EventTable, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Events per (month of start, type): ``(month as datetime64[M], type code, count)``."""
-    t0 = table.t0 if rows is None else table.t0[rows]
-    ty = table.type_code if rows is None else table.type_code[rows]
-    months = t0.astype("datetime64[D]").astype("datetime64[M]")
-    keys = months.astype(np.int64) * 256 + ty
-    uniq, counts = np.unique(keys, return_counts=True)
-    return (uniq // 256).astype("datetime64[M]"), (uniq % 256).astype(np.uint8), counts

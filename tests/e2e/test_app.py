@@ -103,23 +103,21 @@ def test_timeline_moves_change_the_map_without_reloading_it(app_server, chromium
     dense = dense_period(ds.table)
     expected = n_in(ds, EventFilter(window=dense))
     assert 0 < expected < len(ds)
-    page.get_by_role("button", name="Dense period").click()
-    wait_for_app(page)
+    frame.locator(".bm-tl-dense").click()  # the busiest month, set in the browser
     wait_count(page, frame, expected)
-    q = parse_qs(urlparse(page.url).query)
-    assert q["from"] == [dense.start.isoformat()] and q["to"] == [dense.end.isoformat()]
+    wait_url(page, "from", [dense.start.isoformat()])
+    wait_url(page, "to", [dense.end.isoformat()])
 
-    # The keyboard on the map's timeline: End on the start handle pulls it to the end (and the
-    # end handle with it): a one-day window on the last day. The map redraws in the browser...
+    # The keyboard on the timeline: End moves the window to the record's end, keeping its length.
+    # The map redraws in the browser...
     whole = span(ds.table)
-    start_handle = frame.locator("input.bm-timeline-from")
-    start_handle.focus()
-    start_handle.press("End")
-    one_day = TimeWindow(whole.end, whole.end)
-    wait_count(page, frame, n_in(ds, EventFilter(window=one_day)))
+    frame.locator(".bm-tl").focus()
+    frame.locator(".bm-tl").press("End")
+    at_end = TimeWindow(whole.end - (dense.end - dense.start), whole.end)
+    wait_count(page, frame, n_in(ds, EventFilter(window=at_end)))
     # ...and the page learns the window afterwards: the count and the permalink follow.
-    page.get_by_text(f"{n_in(ds, EventFilter(window=one_day))} of {len(ds)} events").wait_for(timeout=15000)
-    wait_url(page, "from", [whole.end.isoformat()])
+    page.get_by_text(f"{n_in(ds, EventFilter(window=at_end))} of {len(ds)} events").wait_for(timeout=15000)
+    wait_url(page, "from", [at_end.start.isoformat()])
     assert "to" not in parse_qs(urlparse(page.url).query)
 
     # Same iframe, same view: the map was updated, not rebuilt.
@@ -207,7 +205,9 @@ def test_invalid_data_shows_the_validators_messages(bad_data_server, chromium):
 def test_picking_a_table_row_selects_and_flies_to_the_event(app_server, chromium, ds):
     first = ds.table.properties(0)
     page, watch, frame = open_app(chromium, app_server.url)
+    page.get_by_text("Events in view").click()  # the table's drawer, folded under the map
     grid = page.locator("[data-testid='stDataFrame']")
+    grid.wait_for(timeout=15000)
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     # The row-selection checkbox column of the first data row (header ≈ 35 px, rows ≈ 35 px).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import json
 from pathlib import Path
 
@@ -66,11 +68,28 @@ def test_time_window_from_url_reaches_the_map_script(ds):
 
 
 def test_base_map_is_identical_across_filter_changes():
-    """Same base map script => same component key => the iframe is not remounted."""
-    a = component(run())
-    b = component(run({"from": "2012-07-20", "to": "2012-07-31", "type": ["Battles"]}))
+    """Within a session the base map script stays the same while filters and the window change
+    (st_folium keys the iframe on it: a change would rebuild the map)."""
+    at = run()
+    a = component(at)
+    next(w for w in at.multiselect if w.label == "Event type").select("Battles").run()
+    at.session_state["map"] = {"last_geocoder_result": {"bordermap": 1, "nonce": 0, "picks": 0,
+                                                        "window": ["2012-07-20", "2012-07-31"]}}
+    at.run()
+    assert not at.exception
+    assert at.session_state["win"][0].isoformat() == "2012-07-20"
+    b = component(at)
     assert a["key"] == b["key"] and a["script"] == b["script"]
     assert a["feature_group"] != b["feature_group"]
+
+
+def test_a_narrow_window_opens_the_timeline_zoomed_to_it():
+    args = component(run({"from": "2012-07-20", "to": "2012-07-31"}))
+    assert '"initial": {"axis": [15534, 15552], "grow": false' in args["script"]  # 13 to 31 July 2012 (the record ends on the 31st)
+    args = component(run({"from": "2012-07-20", "to": "2012-07-31", "axis": "2012-06-01..2012-07-31",
+                          "step": "month", "grow": "1", "speed": "4"}))
+    assert '"initial": {"axis": [15492, 15552], "grow": true, "speed": 4.0, "step": "month"}' in args["script"]
+    assert '"initial": {"axis": null' in component(run())["script"]  # the whole span: the whole axis
 
 
 def test_selected_event_from_url_fills_the_panel(ds):
@@ -107,11 +126,13 @@ def test_window_moved_in_the_map_reaches_count_and_url(ds):
 
 
 def test_window_report_from_before_a_button_press_is_ignored(ds):
-    at = run()
-    [b for b in at.button if b.label.startswith("Dense period")][0].click().run()
-    dense = at.session_state["win"]
-    at = map_reports(at, window=["1995-01-01", "1995-02-01"], nonce=0)  # stale: the button made nonce 1
-    assert at.session_state["win"] == dense
+    at = run({"from": "2012-07-30", "to": "2012-07-31"})
+    # The first event is years before the window: stepping to it widens the window (Python sets it).
+    [b for b in at.button if b.label.startswith("Next event")][0].click().run()
+    widened = at.session_state["win"]
+    assert widened[0] < date(2012, 7, 30) and at.session_state["win_nonce"] == 1
+    at = map_reports(at, window=["1995-01-01", "1995-02-01"], nonce=0)  # stale: the step made nonce 1
+    assert at.session_state["win"] == widened
 
 
 def test_next_button_steps_in_time_order(ds):

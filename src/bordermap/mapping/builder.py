@@ -18,6 +18,7 @@ from bordermap.mapping.legend import Attribution, Legend
 from bordermap.mapping.reference import (OSM_ATTRIBUTION, REFERENCE_LAYERS, ReferenceLayer,
                                          add_online_tiles)
 from bordermap.project import DEFAULT_CENTER, DEFAULT_ZOOM
+from bordermap.playback import TimelineView
 from bordermap.timeline import TimeWindow
 
 __all__ = ["MapOptions", "build_map", "REGION_CENTER", "REGION_ZOOM"]
@@ -46,6 +47,9 @@ class MapOptions:
     events_source: Mapping[str, Any] | None = None
     #: the app's in-map timeline over this span (the window moves in the browser)
     timeline: TimeWindow | None = None
+    #: its axis zoom and playback settings (from the permalink), and its "busiest month" button
+    timeline_view: TimelineView = TimelineView()
+    dense: TimeWindow | None = None
     #: tell the app which event was picked (through st_folium)
     report_picks: bool = False
     #: a project's datasets as (title, name, marker shape), when it has several
@@ -76,7 +80,8 @@ def build_map(events: EventTable, reference: Mapping[str, dict[str, Any] | None]
     EventLayer(dict(source), popups=options.details, initial_filter=options.initial_filter,
                asset_prefix=options.asset_prefix, report_picks=options.report_picks).add_to(m)
     if options.timeline is not None:
-        Timeline(options.timeline).add_to(m)
+        Timeline(options.timeline, view=options.timeline_view, dense=options.dense,
+                 asset_prefix=options.asset_prefix).add_to(m)
     if options.legend:
         Legend(reference=bool(reference.get("border")), open=options.legend_open,
                datasets=[(title, shape) for title, _, shape in options.datasets]).add_to(m)

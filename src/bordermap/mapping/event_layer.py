@@ -23,6 +23,7 @@ from folium.map import Layer
 from bordermap.assets import APP_PREFIX
 from bordermap.core.table import EventTable
 from bordermap.mapping.payload import Template, detail_chunks, encode_events, to_script_json
+from bordermap.playback import TimelineView, timeline_options
 from bordermap.timeline import EventFilter, TimeWindow, window_days
 
 __all__ = ["EventLayer", "FilterScript", "TimeSlider", "Timeline", "filter_to_js", "category_bits",
@@ -181,25 +182,28 @@ class FilterScript(MacroElement):
         self.view = {"center": list(view[0]), "zoom": view[1]} if view else None
 
 
-class Timeline(MacroElement):
-    """The app's time window inside the map: a histogram of events over time and two handles.
-    Moving them redraws the map at once, in the browser; the app learns the window afterwards."""
+class Timeline(JSCSSMixin, MacroElement):
+    """The app's timeline under the map: a histogram of events over time with a brush, an axis
+    that zooms, and playback (``static/timeline.js``; its rules from :mod:`bordermap.playback`).
+    Moving the window redraws the map at once, in the browser; the app learns it afterwards."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        Bordermap.timeline({{ this._parent.get_name() }}, {{ this.options|tojavascript }});
+        Bordermap.timeline({{ this._parent.get_name() }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, whole: TimeWindow):
+    def __init__(self, whole: TimeWindow, *, view: TimelineView = TimelineView(), dense: TimeWindow | None = None,
+                 asset_prefix: str = APP_PREFIX):
         super().__init__()
         self._name = "Timeline"
-        lo, hi = window_days(whole)
         # The window itself comes with the filter script (Bordermap.apply), so the map's own
         # script, and with it the iframe, stays the same while the window moves.
-        self.options = {"min": lo, "max": hi, "t0": None, "t1": None}
+        self.options = timeline_options(whole, view=view, dense=dense)
+        self.default_js = [("bordermap_timeline_js", asset_prefix + "timeline.js")]
+        self.default_css = [("bordermap_timeline_css", asset_prefix + "timeline.css")]
 
 
 class TimeSlider(MacroElement):

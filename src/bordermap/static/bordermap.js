@@ -480,6 +480,8 @@
       },
       window: function () { return win ? win.slice() : null; },
       count: function () { return count; },
+      /* Row i passes the category filter (the window aside): the timeline's histogram counts it. */
+      passes: inCategories,
       visibleRows: function () { var out = []; for (var i = 0; i < n; i++) if (visible[i]) out.push(i); return out; },
       drawnRows: function () { return drawn.rows.slice(); },
       aggregated: function () { return drawn.aggregated; },
@@ -559,14 +561,15 @@
     B.pending = maskOf(f).then(function (m) { maskKey = key; maskValue = m; return go(m); });
     return null;
   };
-  /* The user moved the window in the map (the timeline control): redraw now, tell Python later. */
-  B.setWindow = function (t0, t1) {
+  /* The user moved the window in the map (the timeline): redraw now, tell Python later (not
+     while it plays: the page follows when playback stops). */
+  B.setWindow = function (t0, t1, options) {
     B.state.userWindow = [t0, t1];
     var f = L.extend({}, B.state.filter || {}, { t0: t0, t1: t1 });
     B.state.filter = f;
     var c = 0;
     B.layers.forEach(function (l) { c += l.setFilter({ t0: t0, t1: t1, mask: maskValue }); });
-    report();
+    if (!(options && options.quiet)) report();
     return c;
   };
 
@@ -575,17 +578,25 @@
   var reportTimer = null, picks = 0;
   function report(immediate) {
     var G = window.__GLOBAL_DATA__;
-    if (!G || !window.Streamlit) return;
+    if (!G || !window.Streamlit || B.state.playing) return;
     clearTimeout(reportTimer);
     reportTimer = setTimeout(function () {
-      var w = B.state.userWindow;
+      var w = B.state.userWindow, t = B.state.timeline, v = null;
+      if (B.map) {
+        var b = B.map.getBounds();
+        v = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), B.map.getZoom()].map(function (x) { return Math.round(x * 1e5) / 1e5; });
+      }
       var value = { last_geocoder_result: { bordermap: 1, window: w ? [iso(w[0]), iso(w[1])] : null,
-        nonce: B.state.filter ? B.state.filter.nonce : null, picked: B.state.picked, picks: picks } };
+        nonce: B.state.filter ? B.state.filter.nonce : null, picked: B.state.picked, picks: picks,
+        timeline: t ? { axis: t.axis ? [iso(t.axis[0]), iso(t.axis[1])] : null, step: t.step, grow: t.grow,
+                        speed: t.speed } : null,
+        view: v } };
       G.last_geocoder_result = value.last_geocoder_result;
       G.previous_data = value;
       window.Streamlit.setComponentValue(value);
     }, immediate ? 0 : 300);
   }
+  B.report = report;
   B.picked = function (row) { B.state.picked = row; picks++; report(true); };
 
   B.select = function (row, options) {
@@ -617,90 +628,6 @@
   };
   B.count = function () { var c = 0; B.layers.forEach(function (l) { if (l.ready) c += l.count(); }); return c; };
   B.visibleRows = function () { var out = []; B.layers.forEach(function (l) { if (l.ready) out = out.concat(l.visibleRows()); }); return out; };
-
-  /* ---- the timeline inside the map: the window moves here, without a Python rerun ---------- */
-  B.timeline = function (map, opts) {
-    // At the top of the map, where it is in view on a laptop screen (the map's bottom may not be).
-    var ctl = L.control({ position: opts.position || "topright" });
-    var box, hist, from, to, label, count;
-    ctl.onAdd = function () {
-      box = el("div", "bm-timeline");
-      label = el("div", "bm-timeline-label");
-      count = el("span", "bm-timeline-count");
-      hist = el("canvas", "bm-timeline-hist");
-      hist.height = 36;
-      var ranges = el("div", "bm-timeline-ranges");
-      function range(name, value) {
-        var r = document.createElement("input");
-        r.type = "range"; r.min = opts.min; r.max = opts.max; r.step = 1; r.value = value;
-        r.setAttribute("aria-label", name);
-        r.className = "bm-timeline-" + (name === "Window start" ? "from" : "to");
-        ranges.appendChild(r);
-        return r;
-      }
-      from = range("Window start", opts.t0 === null ? opts.min : opts.t0);
-      to = range("Window end", opts.t1 === null ? opts.max : opts.t1);
-      function moved(e) {
-        var a = +from.value, b = +to.value;
-        if (a > b) { if (e.target === from) to.value = b = a; else from.value = a = b; }
-        B.setWindow(a, b);
-        text();
-      }
-      from.addEventListener("input", moved);
-      to.addEventListener("input", moved);
-      // Keys on a handle: ←/→ a day (the range's own), PageUp/PageDown a month, Home/End the ends.
-      [from, to].forEach(function (r) {
-        r.addEventListener("keydown", function (e) {
-          var step = e.key === "PageUp" ? 30 : e.key === "PageDown" ? -30 : 0;
-          if (!step) return;
-          e.preventDefault();
-          r.value = Math.max(opts.min, Math.min(opts.max, +r.value + step));
-          moved({ target: r });
-        });
-      });
-      box.appendChild(label); box.appendChild(hist); box.appendChild(ranges);
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      return box;
-    };
-    function text() {
-      label.textContent = dayText(+from.value) + " – " + dayText(+to.value) + "  ";
-      var c = B.count();
-      count.textContent = c + (c === 1 ? " event" : " events") + " in view";
-      label.appendChild(count);
-    }
-    function histogram() {
-      var l = B.layers.filter(function (x) { return x.ready; })[0];
-      var w = box.clientWidth - 2;
-      if (!l || w <= 0) return;
-      hist.width = w; hist.style.width = w + "px";
-      var d = l.data, bins = new Float64Array(w), span = opts.max - opts.min + 1, max = 0;
-      for (var i = 0; i < d.n; i++) {
-        var b = Math.floor((d.start(i) - opts.min) / span * w);
-        if (b >= 0 && b < w && ++bins[b] > max) max = bins[b];
-      }
-      var g = hist.getContext("2d");
-      g.clearRect(0, 0, w, hist.height);
-      var a = Math.floor((+from.value - opts.min) / span * w), z = Math.ceil((+to.value - opts.min + 1) / span * w);
-      g.fillStyle = "rgba(0,114,178,0.15)"; g.fillRect(a, 0, Math.max(1, z - a), hist.height);
-      g.fillStyle = "#555";
-      for (var k = 0; k < w; k++) {
-        if (!bins[k]) continue;
-        var hgt = Math.max(1, Math.round(Math.sqrt(bins[k] / max) * (hist.height - 2)));
-        g.fillRect(k, hist.height - hgt, 1, hgt);
-      }
-    }
-    ctl.sync = function () {
-      var f = B.state.filter || {};
-      from.value = f.t0 === null || f.t0 === undefined ? opts.min : f.t0;
-      to.value = f.t1 === null || f.t1 === undefined ? opts.max : f.t1;
-      text(); histogram();
-    };
-    ctl.addTo(map);
-    B.timelineControl = ctl;
-    map.on("bordermap:ready resize", function () { ctl.sync(); });
-    return ctl;
-  };
 
   /* Reference layers: offline basemap, border, bridges, places. Tooltips via textContent. */
   // Colours come from bordermap/mapping/style.py with each layer (one place defines them).

@@ -2,7 +2,7 @@
 
 State lives in the URL (time window, filters, selected event), so a pasted link opens the same
 view. The map iframe is built once per dataset; the time window moves inside the map, in the
-browser, and the page learns it afterwards (debounced) for the count, chart, table and
+browser, and the page learns it afterwards (debounced) for the count, table and
 exports. Filter and selection changes reach the map as a tiny script through st_folium's
 ``feature_group_to_add``.
 """
@@ -32,13 +32,14 @@ from bordermap.mapping.builder import MapOptions, build_map
 from bordermap.mapping.event_layer import FilterScript, filter_to_js
 from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
 from bordermap.panel import render_panel
+from bordermap.playback import TimelineView, default_axis
 from bordermap.timeline import EventFilter, TimeWindow, dense_period, span, step
-from bordermap.ui import chart, table
+from bordermap.ui import table
 from bordermap.ui.briefing import briefing
 from bordermap.ui.exports import export_menu
 from bordermap.ui.links import links_section
 from bordermap.ui.publish import mtime, published
-from bordermap.ui.style import PAGE_CSS, escape_markdown
+from bordermap.ui.style import MAP_FIRST_CSS, MAP_MIN_HEIGHT, PAGE_CSS, escape_markdown
 
 __all__ = ["main"]
 
@@ -158,6 +159,12 @@ def _take_map_value(value: dict | None, ds: Dataset) -> None:
             start = end = None
         if start and end and start <= end:
             st.session_state["win"] = (start, end)
+    tl = TimelineView.from_browser(value.get("timeline"))
+    if tl is not None:
+        st.session_state["tl_view"] = tl
+    view = value.get("view")
+    if isinstance(view, list) and len(view) == 5 and all(isinstance(v, (int, float)) for v in view):
+        st.session_state["map_view"] = tuple(float(v) for v in view)
     picks = value.get("picks") or 0
     if picks != st.session_state.get("_picks", 0):
         st.session_state["_picks"] = picks
@@ -207,49 +214,48 @@ def _window_to_url(win: TimeWindow, whole: TimeWindow) -> None:
             st.query_params[name] = value.isoformat()
 
 
-def _month_span(w: TimeWindow) -> str:
-    """The month at the middle of a window: 'Jul 2012'."""
-    return f"{w.start + (w.end - w.start) / 2:%b %Y}"
-
-
-# ---- the map and the panel (a fragment: a pick redraws only this part) ---------------------
+# ---- the map and the drawer (a fragment: a pick redraws only this part) --------------------
 @st.fragment
-def _map_and_panel(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow) -> None:
+def _map_and_drawer(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow) -> None:
     selected = st.session_state.get("selected")
     row = ds.table.row_of(selected)
     if row is None:
         selected = None
-    map_col, panel_col = st.columns([5, 3], gap="medium")
-    # The panel first: its deltas reach the page before the map component's, so a pick shows its
-    # story without waiting for the map frame to take its new arguments and redraw.
-    with panel_col:
+    # The drawer first: its deltas reach the page before the map component's, so a pick shows its
+    # story without waiting for the map frame to take its new arguments and redraw. It is always
+    # there (empty and hidden when closed), so the map keeps its place in the page.
+    with st.container(key="bm-drawer"):
         if selected:
-            feature = ds.table.feature(row)
-            name = feature["properties"].get("dataset")
-            titles = {n: title for title, n, _ in ds.layer_specs}
-            st.html(render_panel(feature, ds.article, crossings=ds.crossing_names(), dataset=ds.info_of(name),
-                                 dataset_title=titles.get(name, "")))
-            if not flt.mask(ds.table)[row]:
-                st.info("This event is outside the current time window or filters.")
-            links_section(ds, selected)
-        else:
-            st.info("Pick an event on the map or in the table below to see its whole story: "
-                    "when, where, who, the casualty claims side by side, how sure anyone is, and the sources.")
+            with st.container(key="bm-drawer-body"):
+                top = st.container(horizontal=True, horizontal_alignment="right", key="bm-drawer-bar")
+                top.button("✕ Close", key="drawer_close", on_click=_select, args=(None,), kwargs={"fly": False},
+                           help="Close the panel")
+                feature = ds.table.feature(row)
+                name = feature["properties"].get("dataset")
+                titles = {n: title for title, n, _ in ds.layer_specs}
+                st.html(render_panel(feature, ds.article, crossings=ds.crossing_names(),
+                                     dataset=ds.info_of(name), dataset_title=titles.get(name, "")))
+                if not flt.mask(ds.table)[row]:
+                    st.info("This event is outside the current time window or filters.")
+                links_section(ds, selected)
 
-    with map_col:
-        m = build_map(ds.table, ds.reference,
-                      options=map_options(root, ds, legend_open=False, report_picks=True, timeline=whole),
-                      article=ds.article)
-        pub = published(ds, root / "static" / "vendor")
-        fg = folium.FeatureGroup(name="bordermap-filter", control=False)
-        js = filter_to_js(flt, mask=pub.mask(flt, ds.table), nonce=st.session_state.get("win_nonce", 0))
-        FilterScript(js, row, fly=bool(st.session_state.get("fly"))).add_to(fg)
-        st_folium(m, key="map", height=620, use_container_width=True, feature_group_to_add=fg,
-                  returned_objects=["last_geocoder_result"], on_change=partial(_on_map_change, ds))
+    view: TimelineView = st.session_state["tl_initial"]
+    m = build_map(ds.table, ds.reference,
+                  options=map_options(root, ds, legend_open=False, report_picks=True, timeline=whole,
+                                      timeline_view=view, dense=st.session_state["_dense"]),
+                  article=ds.article)
+    pub = published(ds, root / "static" / "vendor")
+    fg = folium.FeatureGroup(name="bordermap-filter", control=False)
+    js = filter_to_js(flt, mask=pub.mask(flt, ds.table), nonce=st.session_state.get("win_nonce", 0))
+    FilterScript(js, row, fly=bool(st.session_state.get("fly")), view=st.session_state.pop("fly_to", None)).add_to(fg)
+    # The height is the map's least; the page's CSS makes it fill the window (ui/style.py).
+    st_folium(m, key="map", height=MAP_MIN_HEIGHT, use_container_width=True, feature_group_to_add=fg,
+              returned_objects=["last_geocoder_result"], on_change=partial(_on_map_change, ds))
     st.session_state["fly"] = False
+    _timeline_to_url()  # the axis zoomed or playback set in the map: the permalink carries them
     if TimeWindow(*st.session_state["win"]) != flt.window:
-        # The user moved the window in the map: the count, chart, table and exports outside this
-        # fragment follow (a pick alone redraws only the map and the panel).
+        # The user moved the window in the map: the count, table and exports outside this
+        # fragment follow (a pick alone redraws only the map and the drawer).
         st.rerun(scope="app")
 
     if selected != st.query_params.get("event"):
@@ -264,6 +270,42 @@ def _present(table_codes: np.ndarray, labels: list[str]) -> list[str]:
     return [label for i, label in enumerate(labels) if i in present]
 
 
+def _filters(project: Project, tbl) -> dict[str, Any]:
+    """The filter widgets (bound to the URL), in the top bar's drawer."""
+    out: dict[str, Any] = {}
+    out["types"] = st.multiselect("Event type", _present(tbl.type_code, list(EVENT_TYPES)), key="type",
+                                  bind="query-params", placeholder="All types")
+    out["conf"] = st.multiselect("Confidence", list(CONFIDENCE_LEVELS), key="conf", bind="query-params",
+                                 placeholder="All levels")
+    sides = [side for side in (*project.sides, "both") if side in tbl.sides_present]
+    out["sides"] = st.multiselect("Side of the border", sides, key="side", bind="query-params",
+                                  format_func=project.side_label, placeholder="Both sides")
+    out["sets"] = []
+    if len(project.datasets) > 1:
+        titles = {d.name: d.title for d in project.datasets}
+        out["sets"] = st.multiselect("Dataset", [d.name for d in project.datasets], key="dataset",
+                                     bind="query-params", format_func=lambda n: titles.get(n, n),
+                                     placeholder="All datasets")
+    out["actor"] = st.selectbox("Actor", tbl.actors(), index=None, key="actor", bind="query-params",
+                                placeholder="Any actor")
+    return out
+
+
+def _active_filters() -> int:
+    state = st.session_state
+    return sum(bool(state.get(k)) for k in ("type", "conf", "side", "dataset", "actor"))
+
+
+def _timeline_to_url() -> None:
+    view: TimelineView = st.session_state.get("tl_view") or st.session_state["tl_initial"]
+    for name, value in view.to_query().items():
+        if value is None:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != value:
+            st.query_params[name] = value
+
+
 def main(root: Path | None = None) -> None:
     """Draw the page. ``root`` is the folder holding app.py, data/, geo/ and static/."""
     root = Path(root) if root is not None else Path.cwd()
@@ -274,7 +316,7 @@ def main(root: Path | None = None) -> None:
     except BordermapError as exc:
         project, failed = None, exc
     st.set_page_config(page_title=f"bordermap — {project.title}" if project and project.path else "bordermap",
-                       page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed" if brief else "expanded")
+                       page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed")
     st.html(PAGE_CSS)
     _install_static(str(root / "static" / "vendor"))
 
@@ -295,75 +337,60 @@ def main(root: Path | None = None) -> None:
     if brief:
         briefing(root, ds, map_options(root, ds, legend_open=False, online_tiles=False))
         return
+    st.html(MAP_FIRST_CSS)
 
     tbl = ds.table
     whole = span(tbl)
-    dense = dense_period(tbl)
     st.session_state["_span"] = (whole.start, whole.end)
+    st.session_state["_dense"] = dense_period(tbl)
     if "selected" not in st.session_state:
         st.session_state["selected"] = st.query_params.get("event")
         st.session_state["fly"] = bool(st.session_state["selected"])
     if "win" not in st.session_state:
         st.session_state["win"] = _window_from_url(whole)
         st.session_state["win_nonce"] = 0
+    if "tl_initial" not in st.session_state:
+        # The timeline's zoom and playback from the permalink, once: the map is built with them and
+        # then keeps its own (it reports them back for the URL).
+        view = TimelineView.from_query(st.query_params.to_dict(), whole)
+        if view.axis is None:
+            view = replace(view, axis=default_axis(TimeWindow(*st.session_state["win"]), whole))
+        st.session_state["tl_initial"] = view
     # What the map reported (the callback has usually taken it already; this also covers a
     # value that arrived without it). Idempotent: picks are counted, windows compared.
     _take_map_value(st.session_state.get("map"), ds)
+    win = TimeWindow(*st.session_state["win"])
+    _window_to_url(win, whole)
+    _timeline_to_url()
 
-    # ---- sidebar: filters (bound to the URL) --------------------------------------------
-    with st.sidebar:
-        st.header("Filters")
-        sel_types = st.multiselect("Event type", _present(tbl.type_code, list(EVENT_TYPES)), key="type",
-                                   bind="query-params", placeholder="All types")
-        sel_conf = st.multiselect("Confidence", list(CONFIDENCE_LEVELS), key="conf", bind="query-params",
-                                  placeholder="All levels")
-        sides = [side for side in (*project.sides, "both") if side in tbl.sides_present]
-        sel_sides = st.multiselect("Side of the border", sides,
-                                   key="side", bind="query-params", format_func=project.side_label,
-                                   placeholder="Both sides")
-        sel_sets: list[str] = []
-        if len(project.datasets) > 1:
-            titles = {d.name: d.title for d in project.datasets}
-            sel_sets = st.multiselect("Dataset", [d.name for d in project.datasets], key="dataset",
-                                      bind="query-params", format_func=lambda n: titles.get(n, n),
-                                      placeholder="All datasets")
-        actor = st.selectbox("Actor", tbl.actors(), index=None, key="actor", bind="query-params",
-                             placeholder="Any actor")
-        st.link_button("Briefing mode ▶", "?mode=brief", help="Step through the storyline on a shared screen "
-                       "(→/← or PageDown/PageUp)", width="stretch")
-        _show_warnings(ds.warnings)
+    # ---- the top bar: title and count, filters, stepping, exports, briefing, about ---------
+    bar = st.container(horizontal=True, vertical_alignment="center", key="bm-bar", gap="small")
+    with bar:
+        head = st.container(key="bm-head", gap=None)
+    with bar.popover(f"Filters · {_active_filters()}" if _active_filters() else "Filters",
+                     help="Event type, confidence, side of the border, dataset, actor"):
+        chosen = _filters(project, tbl)
+    flt = EventFilter(window=win, event_types=frozenset(chosen["types"]), confidence=frozenset(chosen["conf"]),
+                      sides=frozenset(chosen["sides"]), actor=chosen["actor"], datasets=frozenset(chosen["sets"]))
+    shown = flt.rows(tbl)
+    head.markdown(f"**{escape_markdown(_title(ds, project))}**")
+    head.caption(f"**{len(shown):,} of {len(tbl):,} events** · {flt.describe()}")
+    bar.button("◀ Previous event", on_click=_on_step, args=(ds, -1), help="Select the previous event in time")
+    bar.button("Next event ▶", on_click=_on_step, args=(ds, +1), help="Select the next event in time")
+    with bar:
+        export_menu(ds, flt)
+    bar.link_button("Briefing ▶", "?mode=brief", help="Step through the storyline on a shared screen "
+                    "(→/← or PageDown/PageUp)")
+    about = f"About · ⚠ {len(ds.warnings):,}" if ds.warnings else "About"
+    with bar.popover(about, help="Where the events and the layers come from; warnings about the data"):
         credits = [project.credit, article_line(ds.article)]
         credits += [dataset_line(ds.info_of(d.name)) or d.credit for d in project.datasets]
         credits.append(geo_credit_line(ds))
         st.caption(escape_markdown(". ".join(c.rstrip(".") for c in credits if c) + "."))
+        _show_warnings(ds.warnings)
 
-    # ---- timeline buttons (the window itself moves in the map) ---------------------------
-    st.markdown("### " + escape_markdown(_title(ds, project)))
-    win = TimeWindow(*st.session_state["win"])
-    _window_to_url(win, whole)
-    c1, c2, c3, c4, c5 = st.columns([1.1, 1.9, 1.3, 1.3, 3], vertical_alignment="center")
-    c1.button("Whole span", on_click=_set_window, args=(whole,), width="stretch",
-              help=f"{whole.start:%d %b %Y} to {whole.end:%d %b %Y}")
-    c2.button(f"Dense period · {_month_span(dense)}", on_click=_set_window, args=(dense,), width="stretch",
-              type="primary", help=f"The busiest month of the record: "
-                                   f"{dense.start:%d %b %Y} to {dense.end:%d %b %Y}")
-    c3.button("◀ Previous event", on_click=_on_step, args=(ds, -1), width="stretch",
-              help="Select the previous event in time")
-    c4.button("Next event ▶", on_click=_on_step, args=(ds, +1), width="stretch",
-              help="Select the next event in time")
+    _map_and_drawer(root, ds, flt, whole)
 
-    flt = EventFilter(window=win, event_types=frozenset(sel_types), confidence=frozenset(sel_conf),
-                      sides=frozenset(sel_sides), actor=actor, datasets=frozenset(sel_sets))
-    shown = flt.rows(tbl)
-    c5.caption(f"**{len(shown):,} of {len(tbl):,} events** · {flt.describe()}")
-    with c5:
-        export_menu(ds, flt)
-    chart_slot = st.container()  # drawn after the map, so the map's delta reaches the browser first
-
-    _map_and_panel(root, ds, flt, whole)
-    with chart_slot:
-        st.altair_chart(chart.timeline_chart(tbl, flt.window), width="stretch")
-
-    # ---- events table (the window, page by page) -------------------------------------------
-    st.markdown("##### Events in view")
-    table.events_table(tbl, shown, on_pick=partial(_select, fly=True))
+    # ---- events table (the window, page by page), folded under the map ---------------------
+    with st.expander(f"Events in view · {len(shown):,} of {len(tbl):,}", key="bm-table"):
+        table.events_table(tbl, shown, on_pick=partial(_select, fly=True))

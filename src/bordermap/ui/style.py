@@ -26,6 +26,37 @@ h3 { padding-top: 0 !important; }
 </style>
 """
 
+#: The map's least height, CSS px (st_folium's ``height``); MAP_FIRST_CSS makes it fill the window.
+MAP_MIN_HEIGHT = 420
+
+# Exploring: the map is the page. The top bar, then the map (its timeline inside its frame) down
+# to the folded events table; the detail panel is a drawer over the map's right side.
+MAP_FIRST_CSS = f"""
+<style>
+header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stDecoration"], footer {{ display: none !important; }}
+.block-container {{ padding: .45rem .75rem 0 .75rem !important; max-width: 100% !important; }}
+.block-container > [data-testid="stVerticalBlock"], .block-container > div > [data-testid="stVerticalBlock"] {{ gap: .4rem !important; }}
+.st-key-bm-bar {{ min-height: 44px; flex-wrap: nowrap !important; }}
+.st-key-bm-bar button, .st-key-bm-bar a {{ white-space: nowrap; }}
+.st-key-bm-head {{ flex: 1 1 0 !important; min-width: 0; min-height: 40px; overflow: hidden; justify-content: center; gap: 0 !important; }}
+.st-key-bm-head > div {{ flex: 0 0 auto !important; }}
+.st-key-bm-head [data-testid="stMarkdown"] *, .st-key-bm-head [data-testid="stCaptionContainer"] {{ margin-bottom: 0 !important; }}
+.st-key-bm-head p {{ margin: 0 !important; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; line-height: 1.3; }}
+.st-key-bm-head [data-testid="stCaptionContainer"] p {{ font-size: .8rem; }}
+iframe[title="streamlit_folium.st_folium"] {{ height: max({MAP_MIN_HEIGHT}px, calc(100vh - 118px)) !important; display: block; }}
+.st-key-bm-drawer {{ position: fixed; top: 62px; right: 14px; width: min(430px, 36vw); z-index: 1000;
+  max-height: calc(100vh - 62px - 118px); overflow-y: auto; background: #fff; border: 1px solid #c8ced3;
+  border-radius: 8px; box-shadow: 0 4px 18px rgba(0,0,0,.18); padding: .6rem .8rem .8rem .8rem; }}
+.st-key-bm-drawer:not(:has(.st-key-bm-drawer-body)) {{ display: none; }}
+.st-key-bm-drawer .bm-panel {{ max-height: none; overflow: visible; }}
+.st-key-bm-drawer-bar button {{ padding: .1rem .5rem; min-height: 2rem; }}
+.st-key-bm-table summary {{ padding-top: .3rem; padding-bottom: .3rem; }}
+.st-key-bm-table:has(details[open]) {{ position: fixed; left: .75rem; right: .75rem; bottom: 0; z-index: 1001;
+  max-height: 46vh; overflow-y: auto; background: #fff; box-shadow: 0 -4px 18px rgba(0,0,0,.18); border-radius: 8px 8px 0 0; }}
+</style>
+"""
+
 # Briefing mode: no chrome, big high-contrast type (title >= 28 px, body >= 18 px at 1280x720).
 BRIEF_CSS = """
 <style>
