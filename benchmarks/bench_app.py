@@ -83,7 +83,11 @@ def measure(kind: str, server: AppServer, b, n_points: int, runs: int) -> dict[s
         # bordermap's handles are in the map (the window moves in the browser); the plain way's
         # is Streamlit's slider (a rerun rebuilds the map).
         if kind == "ours":
-            thumb = next(f for f in page.frames if "st_folium" in f.url).locator("input.bm-timeline-to")
+            # The timeline under the map: a month-long window first, then Home/End move it.
+            frame = next(f for f in page.frames if "st_folium" in f.url)
+            frame.locator(".bm-tl-dense").click()
+            page.wait_for_timeout(300)
+            thumb = frame.locator(".bm-tl")
         else:
             thumb = page.locator("[data-testid='stSlider'] input[type='range']").nth(1)
         for key in ("Home", "End"):

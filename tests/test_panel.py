@@ -51,3 +51,20 @@ def test_labels():
         "Tajik side; 2.6 km from the border; nearest bridge: Tem–Demogan bridge, 6 km"
     line = contested_line(EVENTS["2012-07-24-khorog-special-operation"]["properties"], limit=2)
     assert line.startswith("Tajik government 42 · BBC Persian 200") and line.endswith("more)")
+
+
+def test_panel_isolates_every_value_so_no_override_reorders_the_next():
+    import re
+
+    f = json.loads(json.dumps(EVENTS["2012-07-25-karzai-rahmon-call"]))
+    p = f["properties"]
+    p["sources"] = [{"name": "\u202eevil wire", "kind": "media", "url": "https://example.org/\u202e"},
+                    {"name": "Reuters", "kind": "media"}]
+    p["actors"] = [{"name": "Тест \u202e", "aliases": ["خاروغ", "Khorog"]}]
+    html = render_panel(f)
+    # each value in its own <bdi>: the override ends where the name ends
+    assert "<bdi>\u202eevil wire</bdi>" in html and "<bdi>Reuters</bdi>" in html
+    assert "<bdi>خاروغ</bdi>, <bdi>Khorog</bdi>" in html
+    # attributes are never wrapped (a <bdi> inside href or class would break the markup)
+    for attr in re.findall(r'(?:href|class|style)="([^"]*)"', html):
+        assert "<" not in attr and "bdi" not in attr

@@ -13,6 +13,7 @@ from bordermap.mapping.text import chunk_rows, text_chunks, text_columns
 from bordermap.model import fatality_label
 from bordermap.panel import date_label
 from bordermap.synthetic import rich_collection, synthetic_collection
+from bordermap.textsafe import isolate
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACE = {1: "", 2: " (approximate area)", 3: " (region only)"}
@@ -25,7 +26,7 @@ def expected_row(p: dict, article: dict | None) -> list:
         meta += f" · killed: {killed}"
         if len(p["fatalities"]) > 1:
             meta += f" ({len(p['fatalities'])} claims)"
-    return [p["id"], p["title"], date_label(p), p["location"] + PLACE[p["geo_precision"]], meta,
+    return [p["id"], p["title"], date_label(p), isolate(p["location"]) + PLACE[p["geo_precision"]], meta,
             [p.get("sub_event_type"), p.get("summary"), p.get("confidence_note"),
              [claim_line(c) for c in p.get("fatalities", [])],
              [correction_line(c) for c in p.get("corrections", [])],

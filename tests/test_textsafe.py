@@ -88,13 +88,9 @@ def test_a_right_to_left_override_stays_inside_its_value():
     assert isolate("Reuters") == "Reuters"  # left-to-right text unchanged
     for hostile in ("\u202eevil", "\u202bembedded", "\u2067open isolate", "خاروغ", "Хорог \u202e"):
         wrapped = isolate(hostile)
-        assert wrapped.startswith("\u2068") and wrapped.endswith("\u2069")
-        # every embedding or override the value opens is closed before its isolate ends
-        depth = 0
-        for ch in wrapped[1:-1]:
-            depth += ch in "\u202a\u202b\u202d\u202e"
-            depth -= ch == "\u202c"
-        assert depth == 0, hostile
+        # the value whole inside one isolate: its PDI ends any embedding or override the value
+        # opened (UAX #9, rule X6a), so nothing after it is reordered
+        assert wrapped == "\u2068" + hostile + "\u2069"
     line = "Sources cited: " + "; ".join(isolate(n) for n in ("\u202eevil", "Reuters"))
     assert line.endswith("; Reuters") and unicodedata.bidirectional(line[-1]) == "L"
 
@@ -108,4 +104,18 @@ def test_the_export_footer_isolates_each_source(tmp_path):
     fc["features"][0]["properties"]["fatalities"] = []
     page = export_bytes("html", fc).decode("utf-8")
     # the footer travels as a JSON string in the page's script, its controls escaped
-    assert r"\u2068\u202eevil wire\u202c\u2069; Synthetic wire" in page
+    assert r"\u2068\u202eevil wire\u2069; Synthetic wire" in page
+
+
+def test_the_bidi_class_covers_every_right_to_left_code_point():
+    import re
+    import unicodedata
+
+    from bordermap.textsafe import BIDI_SENSITIVE_CLASS
+
+    sensitive = {"R", "AL", "AN", "RLE", "LRE", "RLO", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"}
+    rx = re.compile(BIDI_SENSITIVE_CLASS)
+    missed = [hex(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF
+              and unicodedata.bidirectional(chr(c)) in sensitive and not rx.match(chr(c))]
+    assert missed == []
+    assert not rx.search("Khorog Хорог Ishkashim 12 ") and rx.search("خاروغ") and rx.search("a\u202eb")

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from bordermap.mapping.payload import refs_line
 from bordermap.mapping.style import TYPE_COLORS
@@ -23,10 +24,31 @@ def _safe_url(value: Any) -> bool:
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 
+def _isolated(value: Any) -> Any:
+    """Every text printed into the panel, escaped and in its own ``<bdi>``, so a right-to-left
+    override in one value cannot reorder the text after it. Markup (an attribute value passed
+    through ``|attr``, a filter's output) is left as it is."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup("<bdi>%s</bdi>") % value
+    return value
+
+
+def _attr(value: Any) -> markupsafe.Markup:
+    """A value for inside an attribute: escaped, never wrapped."""
+    return markupsafe.escape(value)
+
+
+def _bdi_join(values: Any, sep: str = ", ") -> markupsafe.Markup:
+    return markupsafe.Markup(sep).join(_isolated(str(v)) for v in values)
+
+
 @lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("bordermap", "templates"), autoescape=True)
+    env = jinja2.Environment(loader=jinja2.PackageLoader("bordermap", "templates"), autoescape=True,
+                             finalize=_isolated)
     env.filters["safe_url"] = _safe_url
+    env.filters["attr"] = _attr
+    env.filters["bdi_join"] = _bdi_join
     return env
 
 

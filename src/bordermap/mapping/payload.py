@@ -29,6 +29,7 @@ from bordermap.mapping.text import CHUNK, chunk_rows, text_chunks, text_columns
 from bordermap.mapping.style import (DENSITY_RAMP, shape_codes, POINT_RADIUS, RING_KM, SELECTED_RADIUS, event_styles,
                                      style_code)
 from bordermap.model import claim_figure, claim_parts
+from bordermap.textsafe import isolate
 
 __all__ = ["encode_events", "decode_events", "decode_inline", "inline_source_of", "detail_chunks", "chunk_rows", "CHUNK", "PAYLOAD_FORMAT", "to_script_json",
            "claim_line", "correction_line", "refs_line", "Template", "jinja_inert"]
@@ -43,15 +44,15 @@ def claim_line(claim: dict[str, Any]) -> str:
     """'Tajik government: 42 (security forces 12, rebels 30)', 'Tolonews: 8 (partial: Afghans
     only; afghan nationals 8)' — one claim, as the source gave it: its figure, what qualifies
     it and its breakdown in one pair of brackets, then its note."""
-    line = f"{claim['source']}: {claim_figure(claim, claim_parts(claim))}"
+    line = f"{isolate(claim['source'])}: {claim_figure(claim, claim_parts(claim))}"
     if claim.get("note"):
-        line += f" — {claim['note']}"
+        line += f" — {isolate(claim['note'])}"
     return line
 
 
 def correction_line(c: dict[str, Any]) -> str:
-    names = "; ".join(s["name"] for s in c.get("sources") or [])
-    return f"The article says {c['article_says']}; {c['correction']} ({names})"
+    names = "; ".join(isolate(s["name"]) for s in c.get("sources") or [])
+    return f"The article says {isolate(c['article_says'])}; {isolate(c['correction'])} ({names})"
 
 
 def refs_line(refs: Sequence[int], article: dict[str, Any] | None) -> str:

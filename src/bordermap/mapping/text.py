@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from bordermap.core.columns import CONFIDENCE_CODES, TYPE_CODES
 from bordermap.core.table import EventTable
 from bordermap.model import DATE_PRECISIONS, date_label
+from bordermap.textsafe import BIDI_SENSITIVE_CLASS, FSI, PDI
 
 __all__ = ["CHUNK", "text_columns", "text_chunks", "chunk_rows"]
 
@@ -39,6 +40,16 @@ def _join(*parts: Any) -> pa.Array:
     arrays = [pc.fill_null(p, "") if isinstance(p, (pa.Array, pa.ChunkedArray)) else pa.scalar(p, pa.string())
               for p in parts]
     return pc.binary_join_element_wise(*arrays, "")
+
+
+def _isolated(values: pa.Array) -> pa.Array:
+    """Each value that holds right-to-left text or bidi controls wrapped in FSI … PDI (as
+    :func:`bordermap.textsafe.isolate`, on a column), so a value joined into a line with others
+    cannot reorder them; left-to-right values unchanged, nulls stay null."""
+    rtl = pc.fill_null(pc.match_substring_regex(values, BIDI_SENSITIVE_CLASS), False)
+    if not pc.any(rtl).as_py():
+        return values
+    return pc.if_else(rtl, pc.binary_join_element_wise(pa.scalar(FSI), values, pa.scalar(PDI), ""), values)
 
 
 def _int_text(values: np.ndarray) -> pa.Array:
@@ -123,10 +134,10 @@ def _claim_lines(fatalities: pa.Array) -> tuple[pa.Array, pa.Array]:
     keys = pc.replace_substring(entries.field("key"), "_", " ")
     parts = _list_join(_join(keys, " ", pc.cast(entries.field("value"), pa.string())), _offsets(bd), ", ")
     parts = pc.fill_null(parts, "")
-    line = _join(flat.field("source"), ": ", _figure(flat, parts))
+    line = _join(_isolated(flat.field("source")), ": ", _figure(flat, parts))
     note = flat.field("note")
     has_note = pc.fill_null(pc.greater(pc.utf8_length(note), 0), False)
-    return pc.if_else(has_note, _join(line, " — ", note), line), offsets
+    return pc.if_else(has_note, _join(line, " — ", _isolated(note)), line), offsets
 
 
 def _correction_lines(corrections: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -135,8 +146,9 @@ def _correction_lines(corrections: pa.Array) -> tuple[pa.Array, pa.Array]:
     if not len(flat):
         return pa.array([], pa.string()), offsets
     srcs = flat.field("sources")
-    names = pc.fill_null(_list_join(pc.list_flatten(srcs).field("name"), _offsets(srcs), "; "), "")
-    return _join("The article says ", flat.field("article_says"), "; ", flat.field("correction"), " (", names, ")"), offsets
+    names = pc.fill_null(_list_join(_isolated(pc.list_flatten(srcs).field("name")), _offsets(srcs), "; "), "")
+    return _join("The article says ", _isolated(flat.field("article_says")), "; ", _isolated(flat.field("correction")),
+                 " (", names, ")"), offsets
 
 
 def _offsets(lists: pa.Array) -> pa.Array:
@@ -169,7 +181,7 @@ def text_columns(table: EventTable, *, article: dict[str, Any] | None = None,
         "id": t["id"].combine_chunks(),
         "title": t["title"].combine_chunks(),
         "date": _date_labels(table),
-        "place": _join(t["location"].combine_chunks(), pa.array(_PLACE, pa.string()).take(pa.array(gp))),
+        "place": _join(_isolated(t["location"].combine_chunks()), pa.array(_PLACE, pa.string()).take(pa.array(gp))),
         "killed": _killed(table),
     }
     cols["meta"] = _meta(table, cols["killed"])
