@@ -50,5 +50,5 @@ def test_a_narrow_window_opens_a_zoomed_axis():
 def test_options_carry_the_rules_and_the_busiest_month():
     o = timeline_options(WHOLE, dense=TimeWindow(date(2012, 6, 29), date(2012, 7, 27)))
     assert o["min"] < o["max"] and o["units"][0][0] == "day" and o["steps"][1][0] == "week"
-    assert o["dense"]["label"] == "Busiest month · Jul 2012"
+    assert o["dense"]["label"] == "Busiest period · Jul 2012"
     assert o["initial"] == {"axis": None, "step": "week", "grow": False, "speed": 1}

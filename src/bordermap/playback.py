@@ -126,6 +126,6 @@ def timeline_options(whole: TimeWindow, *, view: TimelineView = TimelineView(),
     }
     if dense is not None:
         mid = dense.start + (dense.end - dense.start) / 2
-        options["dense"] = {"window": list(window_days(dense)), "label": f"Busiest month · {mid:%b %Y}",
-                            "title": f"The busiest month of the record: {dense.start:%d %b %Y} to {dense.end:%d %b %Y}"}
+        options["dense"] = {"window": list(window_days(dense)), "label": f"Busiest period · {mid:%b %Y}",
+                            "title": f"The busiest stretch of the record (the most events in 31 days): {dense.start:%d %b %Y} to {dense.end:%d %b %Y}"}
     return options
