@@ -10,9 +10,12 @@ Ishkashims facing each other across the Panj; three Fayzabads) resolves to all o
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from anyascii import anyascii
 
 from bordermap.errors import BordermapError
 
@@ -21,6 +24,8 @@ __all__ = [
     "Gazetteer",
     "Place",
     "UnknownPlaceError",
+    "ascii_key",
+    "consonant_key",
     "normalise_name",
 ]
 
@@ -62,6 +67,12 @@ class Place:
     precision: str | None = None
     geonames_id: int | None = None
     note: str = ""
+    admin2: str | None = None
+    population: int | None = None
+    #: "project" for the project's own places (geo/places.geojson), "geonames" for the extract.
+    source: str = "project"
+    #: [west, south, east, north] for a province, else None.
+    bbox: tuple[float, float, float, float] | None = None
 
     @property
     def label(self) -> str:
@@ -82,6 +93,27 @@ def normalise_name(name: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in _DROP)
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def ascii_key(name: str) -> str:
+    """A transliteration-tolerant key: any script to ASCII (anyascii), then
+    :func:`normalise_name`, then only letters and digits.
+
+    ``"Хорог"``, ``"Khorog"`` and ``"KHOROG!"`` all give ``"khorog"``; ``"خروغ"`` gives
+    ``"khrwgh"`` (Persian script writes few vowels).
+    """
+    return _NOT_ALNUM.sub("", normalise_name(anyascii(name)))
+
+
+def consonant_key(name: str) -> str:
+    """:func:`ascii_key` with the vowels (and y) dropped and doubled letters single:
+    ``"Khorog"``, ``"Khorug"`` and ``"Khoroog"`` meet at ``"khrg"``."""
+    key = _VOWELS.sub("", ascii_key(name))
+    return re.sub(r"(.)\1+", r"\1", key)
 
 
 class Gazetteer:
@@ -124,6 +156,12 @@ class Gazetteer:
             for homonym in props.get("homonyms") or []:
                 places.setdefault(homonym["id"], _place(homonym, None, None))
         return cls(places.values())
+
+    @classmethod
+    def from_gazetteer(cls, data: Mapping) -> Gazetteer:
+        """Build from the corridor gazetteer (``geo/gazetteer.json`` as a dict: ``places``,
+        one entry each with the fields of :class:`Place`, ``lon``/``lat`` flat)."""
+        return cls(_place(p, p.get("lon"), p.get("lat")) for p in data.get("places", []))
 
     def __len__(self) -> int:
         return len(self._places)
@@ -209,6 +247,10 @@ def _place(props: Mapping, lon: float | None, lat: float | None) -> Place:
         precision=props.get("precision"),
         geonames_id=int(geonames_id) if geonames_id is not None else None,
         note=props.get("note") or "",
+        admin2=props.get("admin2"),
+        population=int(props["population"]) if props.get("population") is not None else None,
+        source=str(props.get("source") or "project"),
+        bbox=tuple(float(v) for v in props["bbox"]) if props.get("bbox") else None,
     )
 
 
