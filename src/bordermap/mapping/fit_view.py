@@ -3,8 +3,9 @@ clear of the map's own boxes (title, legend, footer, slider, attribution), or op
 :class:`~bordermap.mapping.framing.View`.
 
 Python decides *what* to frame (``bordermap.mapping.framing``); the browser only measures where
-the boxes sit, which depends on the window, and keeps the largest clear rectangle: each box
-takes a strip off the top or bottom, or off its side, whichever leaves more map. The map's
+the boxes sit, which depends on the window, and takes the closest zoom (in ``zoomSnap`` steps,
+at most the frame's ``maxZoom``) at which the box fits beside all of them, as near the middle
+as the free space allows; a plain ``fitBounds`` if it fits nowhere. The map's
 container carries ``data-bm-frame="pending"`` until the view is set, then ``"done"``; its
 ``bmRefit()`` fits again (the PNG renderer calls it after hiding the interactive controls).
 """
@@ -34,53 +35,73 @@ class FitView(MacroElement):
           var map = {{ this._parent.get_name() }}, frame = {{ this.frame|tojavascript }};
           var box = map.getContainer();
           box.setAttribute("data-bm-frame", "pending");
-          function extents() {
+          function obstacles() {
             var outer = box.getBoundingClientRect(), out = [];
             ["topleft", "topright", "bottomleft", "bottomright"].forEach(function (corner) {
               var el = map._controlCorners && map._controlCorners[corner];
               if (!el) return;
               Array.prototype.forEach.call(el.children, function (child) {
                 var r = child.getBoundingClientRect();
-                if (!r.width || !r.height) return;
-                out.push({
-                  top: corner.charAt(0) === "t",
-                  left: corner.indexOf("left") > 0,
-                  h: corner.charAt(0) === "t" ? r.bottom - outer.top : outer.bottom - r.top,
-                  w: corner.indexOf("left") > 0 ? r.right - outer.left : outer.right - r.left
-                });
+                if (r.width && r.height) out.push({x0: r.left - outer.left, y0: r.top - outer.top,
+                                                  x1: r.right - outer.left, y1: r.bottom - outer.top});
               });
             });
-            return out.slice(0, 12);  // a map has a handful; 2^n layouts are tried
+            return out;
           }
-          function padding() {
-            var size = map.getSize(), boxes = extents(), best = null;
-            for (var pick = 0; pick < (1 << boxes.length); pick++) {
-              var p = {t: 0, b: 0, l: 0, r: 0};
-              boxes.forEach(function (e, i) {
-                if ((pick >> i) & 1) { if (e.top) p.t = Math.max(p.t, e.h); else p.b = Math.max(p.b, e.h); }
-                else if (e.left) p.l = Math.max(p.l, e.w); else p.r = Math.max(p.r, e.w);
+          function clear(obs, x, y, w, h) {
+            return obs.every(function (o) { return o.x1 <= x || o.x0 >= x + w || o.y1 <= y || o.y0 >= y + h; });
+          }
+          // The free run along one axis around a clear placement, to centre the box in it.
+          function slide(obs, x, y, w, h, size, horizontal) {
+            var lo = 0, hi = horizontal ? size.x - w : size.y - h, at = horizontal ? x : y;
+            obs.forEach(function (o) {
+              var across = horizontal ? !(o.y1 <= y || o.y0 >= y + h) : !(o.x1 <= x || o.x0 >= x + w);
+              if (!across) return;
+              if (horizontal) { if (o.x1 <= x) lo = Math.max(lo, o.x1); else hi = Math.min(hi, o.x0 - w); }
+              else { if (o.y1 <= y) lo = Math.max(lo, o.y1); else hi = Math.min(hi, o.y0 - h); }
+            });
+            var centred = ((horizontal ? size.x - w : size.y - h)) / 2;
+            return lo <= hi ? Math.min(Math.max(centred, lo), hi) : at;
+          }
+          // The closest zoom at which the box (plus the margin) fits beside every control, and
+          // where: candidate edges are the map's and the controls'.
+          function place(bounds) {
+            var size = map.getSize(), obs = obstacles(), m = frame.margin, step = map.options.zoomSnap || 1;
+            var top = Math.min(frame.maxZoom, map.getMaxZoom());
+            for (var z = Math.floor(top / step) * step; z >= map.getMinZoom(); z -= step) {
+              var nw = map.project(bounds.getNorthWest(), z), se = map.project(bounds.getSouthEast(), z);
+              var w = se.x - nw.x + 2 * m, h = se.y - nw.y + 2 * m, best = null;
+              if (w > size.x || h > size.y) continue;
+              var xs = [0, size.x - w], ys = [0, size.y - h];
+              obs.forEach(function (o) { xs.push(o.x1, o.x0 - w); ys.push(o.y1, o.y0 - h); });
+              xs.forEach(function (x) {
+                ys.forEach(function (y) {
+                  if (x < 0 || y < 0 || x + w > size.x || y + h > size.y || !clear(obs, x, y, w, h)) return;
+                  x = slide(obs, x, y, w, h, size, true);
+                  y = slide(obs, x, y, w, h, size, false);
+                  var d = Math.abs(x + w / 2 - size.x / 2) + Math.abs(y + h / 2 - size.y / 2);
+                  if (!best || d < best.d) best = {x: x, y: y, d: d};
+                });
               });
-              var w = size.x - p.l - p.r, h = size.y - p.t - p.b;
-              // A clear part thinner than a third of the map is no place for the events.
-              if (w < size.x / 3 || h < size.y / 3) continue;
-              if (!best || w * h > best.area) { p.area = w * h; best = p; }
+              if (best) {
+                // Put the box's centre where the placement's centre is.
+                var centre = nw.add(se).divideBy(2).add(size.divideBy(2))
+                  .subtract(L.point(best.x + w / 2, best.y + h / 2));
+                return {center: map.unproject(centre, z), zoom: z};
+              }
             }
-            best = best || {t: 0, b: 0, l: 0, r: 0};
-            var m = frame.margin;
-            return {topLeft: [best.l + m, best.t + m], bottomRight: [best.r + m, best.b + m]};
+            return null;
           }
-          function fit() {
-            if (frame.bounds) {
-              var p = padding();
-              map.fitBounds(frame.bounds, {paddingTopLeft: p.topLeft, paddingBottomRight: p.bottomRight,
-                                           maxZoom: frame.maxZoom, animate: false});
-            } else {
-              map.setView(frame.center, frame.zoom, {animate: false});
-            }
-            box.setAttribute("data-bm-frame", "done");
+          function fit(early) {
+            var at = frame.bounds ? place(L.latLngBounds(frame.bounds)) : {center: frame.center, zoom: frame.zoom};
+            if (at) map.setView(at.center, at.zoom, {animate: false});
+            else map.fitBounds(frame.bounds, {padding: [frame.margin, frame.margin], maxZoom: frame.maxZoom, animate: false});
+            if (early !== true) box.setAttribute("data-bm-frame", "done");
           }
           box.bmRefit = fit;
-          Promise.resolve().then(fit);  // after the rest of this script has added the controls
+          // Once the rest of this script has added the controls (no first paint at the region),
+          // and again after the controls' own first updates (the slider's label) have settled.
+          Promise.resolve().then(function () { fit(true); setTimeout(fit, 0); });
         })();
         {% endmacro %}
         """
