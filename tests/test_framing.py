@@ -113,6 +113,10 @@ def test_a_map_view_from_the_page():
     assert as_frame(np.array([71.0, 37.0, 72.5, 38.0]).tolist()) == Bounds(71.0, 37.0, 72.5, 38.0)
     b = Bounds(1, 2, 3, 4)
     assert as_frame(b) is b
-    for bad in [(1, 2), ("a", 1, 2, 3), (72.5, 37, 71, 38), (True, 1, 2)]:
+    leaflet = {"_southWest": {"lat": 37.0, "lng": 71.0}, "_northEast": {"lat": 38.0, "lng": 72.5}}
+    assert as_frame(leaflet) == Bounds(71.0, 37.0, 72.5, 38.0)
+    # A zoomed-out map reports bounds past the antimeridian and the poles: clipped to the Earth.
+    assert as_frame((-250.0, -95.0, 300.0, 95.0)) == Bounds(-180.0, -90.0, 180.0, 90.0)
+    for bad in [(1, 2), ("a", 1, 2, 3), (72.5, 37, 71, 38), (True, 1, 2), {"bounds": 1}, (200.0, 1.0, 250.0, 2.0)]:
         with pytest.raises(FrameError):
             as_frame(bad)

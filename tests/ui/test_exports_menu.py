@@ -67,8 +67,9 @@ def test_without_a_view_there_is_no_choice_and_maps_frame_the_events(downloads):
     assert frame["maxZoom"] == 10  # the events' box (at most zoom 10), not a view someone gave
 
 
-def test_the_current_map_view_reaches_html_and_png(downloads):
-    view = (71.0, 37.0, 72.5, 38.0)
+@pytest.mark.parametrize("view", [(71.0, 37.0, 72.5, 38.0),
+                                  {"_southWest": {"lat": 37.0, "lng": 71.0}, "_northEast": {"lat": 38.0, "lng": 72.5}}])
+def test_the_current_map_view_reaches_html_and_png(downloads, view):
     at = run(view)
     assert not at.exception
     (radio,) = at.radio

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import Any, Mapping, Sequence, Union
 
 import numpy as np
 import shapely
@@ -146,12 +146,15 @@ def events_bounds(events: EventTable) -> Bounds | None:
     ok = np.isfinite(box).all(axis=1)
     if not ok.any():
         return None
-    w, s = np.clip(box[ok, 0].min(), *_LON), np.clip(box[ok, 1].min(), *_LAT)
-    e, n = np.clip(box[ok, 2].max(), *_LON), np.clip(box[ok, 3].max(), *_LAT)
+    w, s = float(np.clip(box[ok, 0].min(), *_LON)), float(np.clip(box[ok, 1].min(), *_LAT))
+    e, n = float(np.clip(box[ok, 2].max(), *_LON)), float(np.clip(box[ok, 3].max(), *_LAT))
     # One precise place is a point: widen it by a hair so it is a box; max_zoom decides the view.
     eps = 1e-6
-    return Bounds(float(w) - eps * (w >= e), float(s) - eps * (s >= n), float(e) + eps * (w >= e),
-                  float(n) + eps * (s >= n), max_zoom=MAX_FRAME_ZOOM)
+    if w >= e:
+        w, e = w - eps, e + eps
+    if s >= n:
+        s, n = s - eps, n + eps
+    return Bounds(w, s, e, n, max_zoom=MAX_FRAME_ZOOM)
 
 
 def events_frame(events: EventTable, region: View) -> Frame:
@@ -159,17 +162,34 @@ def events_frame(events: EventTable, region: View) -> Frame:
     return events_bounds(events) or region
 
 
-def as_frame(view: Frame | Sequence[float] | None) -> Frame | None:
-    """A frame from what a caller may hold: a :class:`Bounds` or :class:`View` (as is), a
-    ``(west, south, east, north)`` tuple (a map's current bounds) or a ``(lat, lon, zoom)``
-    tuple; ``None`` stays ``None``. Raises :class:`FrameError` for anything else."""
+def as_frame(view: Frame | Sequence[float] | Mapping[str, Any] | None) -> Frame | None:
+    """A frame from what a caller may hold, ``None`` staying ``None``:
+
+    - a :class:`Bounds` or :class:`View`, as is;
+    - a ``(west, south, east, north)`` tuple, or Leaflet's bounds as JSON
+      (``{"_southWest": {"lat", "lng"}, "_northEast": {...}}``, what ``st_folium`` returns as
+      ``bounds``): a map's current view, which a zoomed-out map may report past ±180° / ±90°, so
+      it is clipped to the Earth first;
+    - a ``(lat, lon, zoom)`` tuple.
+
+    Raises :class:`FrameError` for anything else."""
     if view is None or isinstance(view, (Bounds, View)):
         return view
+    if isinstance(view, Mapping):
+        try:
+            sw, ne = view["_southWest"], view["_northEast"]
+            view = (sw["lng"], sw["lat"], ne["lng"], ne["lat"])
+        except (KeyError, TypeError):
+            raise FrameError(["a map view given as a mapping needs Leaflet's _southWest and _northEast"]) from None
     values = tuple(view)
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        raise FrameError([f"a map view must be numbers, got {values!r}"])
+        raise FrameError([f"a map view must be numbers, got {terminal_safe(values, ID_LIMIT)}"])
     if len(values) == 4:
-        return Bounds(*map(float, values))
+        w, s, e, n = (float(v) for v in values)
+        if all(map(math.isfinite, (w, s, e, n))):
+            w, e = max(w, _LON[0]), min(e, _LON[1])
+            s, n = max(s, _LAT[0]), min(n, _LAT[1])
+        return Bounds(w, s, e, n)
     if len(values) == 3:
         return View(*map(float, values))
     raise FrameError([f"a map view is (west, south, east, north) or (lat, lon, zoom), got {len(values)} numbers"])

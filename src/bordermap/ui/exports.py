@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 import streamlit as st
 
@@ -26,7 +26,8 @@ FRAME_CHOICES = ("selected events", "current map view")
 _MAPS = ("html", "png")
 
 
-def export_menu(ds: Dataset, flt: EventFilter, view: Frame | Sequence[float] | None = None) -> None:
+def export_menu(ds: Dataset, flt: EventFilter,
+                view: Frame | Sequence[float] | Mapping[str, Any] | None = None) -> None:
     """The *Export this view* menu.
 
     Parameters
@@ -36,8 +37,10 @@ def export_menu(ds: Dataset, flt: EventFilter, view: Frame | Sequence[float] | N
     view
         The map's current view as the browser reports it, or ``None`` when the page does not
         know it: a ``(west, south, east, north)`` tuple in degrees (Leaflet's
-        ``map.getBounds()``: ``getWest(), getSouth(), getEast(), getNorth()``), a
-        ``(lat, lon, zoom)`` tuple, or a :class:`~bordermap.mapping.framing.Bounds` /
+        ``map.getBounds()``: ``getWest(), getSouth(), getEast(), getNorth()``), or that
+        ``LatLngBounds`` as ``st_folium`` returns it (``{"_southWest": {"lat": .., "lng": ..},
+        "_northEast": {..}}``), clipped to ±180°/±90°; a ``(lat, lon, zoom)`` tuple; or a
+        :class:`~bordermap.mapping.framing.Bounds` /
         :class:`~bordermap.mapping.framing.View`. When given, the menu offers *Frame: selected
         events / current map view* for the HTML and PNG maps (default: the selected events);
         a view that is not a box or view on Earth is ignored, with a note.
