@@ -125,3 +125,68 @@ def test_help_lists_the_formats(capsys):
         main(["export", "--help"])
     text = capsys.readouterr().out
     assert "{html,png,geojson,csv,kml,presentation}" in text and "--force" in text and "--online-tiles" in text
+
+
+# --bbox and --view: where the html and png maps open
+
+
+@pytest.mark.parametrize("fmt", ["html", "png"])
+@pytest.mark.parametrize("extra, lines", [
+    (["--bbox", "80,10,70,95"], ["error: --bbox: north 95 is outside -90 to 90",
+                                 "error: --bbox: west 80 is not less than east 70 (a box across the antimeridian "
+                                 "is not supported)"]),
+    (["--bbox", "71,38,72,37"], ["error: --bbox: south 38 is not less than north 37"]),
+    (["--bbox=-200,x,70,50"], ["error: --bbox: south 'x' is not a number", "error: --bbox: west -200 is outside -180 to 180"]),
+    (["--bbox", "1,2,3"], ["error: --bbox '1,2,3' is not 4 numbers W,S,E,N, e.g. 68.5,36.5,72.5,39.5"]),
+    (["--view", "37.5,71.5,20"], ["error: --view: zoom 20 is outside 4 to 14"]),
+    (["--view", "north,71.5,inf"], ["error: --view: latitude 'north' is not a number",
+                                    "error: --view: zoom inf is not a finite number"]),
+])
+def test_bad_frames_are_one_line_each_exit_2_nothing_written(capsys, tmp_path, events_file, fmt, extra, lines):
+    out = tmp_path / f"never.{fmt}"
+    code, stdout, err = run(capsys, fmt, "-o", str(out), "--events", events_file, "--geo", GEO, *extra)
+    assert (code, err.splitlines(), stdout) == (2, lines, "")
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_bbox_and_view_together_are_refused(capsys, tmp_path, events_file):
+    out = tmp_path / "never.html"
+    with pytest.raises(SystemExit) as exc:
+        main(["export", "html", "-o", str(out), "--events", events_file, "--bbox", "71,37,72,38", "--view", "37,71,8"])
+    assert exc.value.code == 2 and "argument --view: not allowed with argument --bbox" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def _map_frame(html: str) -> str:
+    start = html.index("frame = {")
+    return "".join(html[start:html.index("};", start)].split())
+
+
+def test_bbox_and_view_reach_the_map(capsys, tmp_path, events_file):
+    out = tmp_path / "bbox.html"
+    code, _, err = run(capsys, "html", "-o", str(out), "--events", events_file, "--geo", GEO, "--bbox", "71,37,72.5,38")
+    assert code == 0 and err == ""
+    assert '"bounds":[[37.0,71.0,],[38.0,72.5,],],"maxZoom":14' in _map_frame(out.read_text("utf-8"))
+    out = tmp_path / "view.html"
+    code, _, _ = run(capsys, "html", "-o", str(out), "--events", events_file, "--geo", GEO, "--view", "37.49,71.55,9.5")
+    assert code == 0 and '"center":[37.49,71.55,],"zoom":9.5' in _map_frame(out.read_text("utf-8"))
+    out = tmp_path / "events.html"
+    assert run(capsys, "html", "-o", str(out), "--events", events_file, "--geo", GEO)[0] == 0
+    assert '"maxZoom":10' in _map_frame(out.read_text("utf-8"))  # by default: the events' box
+
+
+def test_a_frame_elsewhere_warns_and_tables_ignore_it(capsys, tmp_path, events_file):
+    code, _, err = run(capsys, "html", "-o", str(tmp_path / "far.html"), "--events", events_file, "--geo", GEO,
+                       "--bbox", "10,10,20,20")
+    assert code == 0 and err.strip() == "warning: none of the 60 exported events is inside --bbox 10,10,20,20"
+    code, _, err = run(capsys, "csv", "-o", str(tmp_path / "t.csv"), "--events", events_file, "--geo", GEO,
+                       "--view", "37,71,8")
+    assert code == 0 and err.strip() == "warning: --view not used: only html and png exports are maps"
+
+
+def test_help_documents_bbox_and_view(capsys):
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--bbox W,S,E,N" in text and "--view LAT,LON,ZOOM" in text
+    assert "at most zoom 10" in text and "(4 to 14" in text

@@ -46,7 +46,8 @@ from bordermap.dataset import Dataset, prepare_events
 from bordermap.io.acled import acled_csv, to_acled_rows
 from bordermap.io.files import write_bytes_atomic
 from bordermap.io.kml import to_kml
-from bordermap.mapping.builder import MapOptions, build_map
+from bordermap.mapping.builder import REGION_CENTER, REGION_ZOOM, MapOptions, build_map
+from bordermap.mapping.framing import Frame, View, as_frame, events_frame
 from bordermap.core.table import EventTable
 from bordermap.mapping.event_layer import TimeSlider
 from bordermap.mapping.legend import Footer, TitleBox
@@ -72,6 +73,8 @@ __all__ = [
     "export_bytes",
     "write_export",
     "suggested_filename",
+    "export_frame",
+    "EXPORT_ZOOM_SNAP",
     "events_attribution",
     "BASEMAP_TOLERANCE_DEG",
     # building blocks shared with bordermap.presentation
@@ -108,6 +111,10 @@ FORMATS: dict[str, ExportFormat] = {
 #: kept; ≤ 0.55 km off the original) — under a pixel at the export's zoom — which takes ~0.55 MB
 #: off every HTML export. The border line itself is never simplified.
 BASEMAP_TOLERANCE_DEG = 0.005
+
+#: Exports zoom in quarter steps, so the framed events fill the image rather than the next
+#: whole zoom level down (up to half of it).
+EXPORT_ZOOM_SNAP = 0.25
 
 _DEFAULT_TITLE = "Afghan–Tajik border: events"
 # Only the file's own inline code and data: URIs run or load; nothing reaches the network.
@@ -271,19 +278,13 @@ def _slider(events: EventTable, flt: EventFilter) -> TimeSlider | None:
     return TimeSlider(steps, whole=whole, initial=0, show_all=True)
 
 
-def _fit_to_events(m, events: EventTable) -> None:
-    """Open on the exported events, clear of the title (top left), the footer and slider (bottom
-    left) and the legend (bottom right); the region view when there are none."""
-    if not len(events):
-        return
-    bounds = shapely.bounds(events.geometries())
-    ok = np.isfinite(bounds).all(axis=1)
-    if not ok.any():
-        return
-    minx, miny = bounds[ok, 0].min(), bounds[ok, 1].min()
-    maxx, maxy = bounds[ok, 2].max(), bounds[ok, 3].max()
-    m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]], padding_top_left=(30, 90),
-                 padding_bottom_right=(280, 200), max_zoom=9)
+def export_frame(ds: Dataset, events: EventTable, view: Frame | Sequence[float] | None = None) -> Frame:
+    """Where an HTML or PNG export opens: ``view`` when given (a :class:`~bordermap.mapping.framing.Bounds`, a
+    :class:`~bordermap.mapping.framing.View`, or a tuple for :func:`~bordermap.mapping.framing.as_frame`), else the
+    exported events (:func:`~bordermap.mapping.framing.events_frame`), else the project's region."""
+    project = ds.project
+    region = View(*project.center, project.zoom) if project is not None else View(*REGION_CENTER, REGION_ZOOM)
+    return as_frame(view) or events_frame(events, region)
 
 
 def _subtitle(events: EventTable, flt: EventFilter) -> str:
@@ -325,7 +326,8 @@ def standalone_head(page: str, title: str, online_tiles: bool) -> str:
 
 
 def export_html(data: EventData, flt: EventFilter | None = None, *, title: str | None = None,
-                online_tiles: bool = False, generated_at: datetime | None = None) -> str:
+                online_tiles: bool = False, generated_at: datetime | None = None,
+                view: Frame | Sequence[float] | None = None) -> str:
     """One self-contained HTML file of the map: every script and stylesheet inlined, the offline
     basemap embedded, no request to any server unless ``online_tiles`` (then tile layers are
     offered in the layer control, off until picked).
@@ -346,6 +348,12 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
         Also offer OpenStreetMap/OpenTopoMap/Esri tiles (they need a network).
     generated_at
         Export time shown in the footer (aware datetime; default now).
+    view
+        Where the map opens: ``None`` frames the exported events (their box, approximate
+        places' rings included, at most zoom 10; the project's region when there are none); a
+        :class:`~bordermap.mapping.framing.Bounds` or ``(west, south, east, north)`` tuple is
+        fitted; a :class:`~bordermap.mapping.framing.View` or ``(lat, lon, zoom)`` tuple is
+        opened as it is. Raises :class:`~bordermap.mapping.framing.FrameError` for a bad one.
     """
     flt = flt or EventFilter()
     ds = as_dataset(data)
@@ -356,11 +364,13 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     reference["countries"] = export_basemap(reference.get("countries"))
     # The file carries only the selected events, so no initial filter is needed (filtering 10k
     # events once more on load costs ~0.2 s); the slider applies the exported window on load.
+    frame = export_frame(ds, events, view)
     options = MapOptions(asset_prefix="vendor/", datasets=ds.layer_specs, details=True,
                          online_tiles=online_tiles, initial_filter=None, legend_open=True,
-                         attribution=events_attribution(ds.article, ds.info))
+                         attribution=events_attribution(ds.article, ds.info), frame=frame,
+                         zoom_snap=EXPORT_ZOOM_SNAP,
+                         **({"center": (frame.lat, frame.lon), "zoom": frame.zoom} if isinstance(frame, View) else {}))
     m = build_map(events, reference, options=options, article=ds.article)
-    _fit_to_events(m, events)
     TitleBox(title, _subtitle(events, flt)).add_to(m)
     slider = _slider(events, flt)
     if slider is not None:
@@ -375,11 +385,13 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
 
 
 def export_png(data: EventData, flt: EventFilter | None = None, *, size: tuple[int, int] = (1600, 1000),
-               title: str | None = None, generated_at: datetime | None = None, scale: float = 1.0) -> bytes:
+               title: str | None = None, generated_at: datetime | None = None, scale: float = 1.0,
+               view: Frame | Sequence[float] | None = None) -> bytes:
     """A PNG of the HTML export as Chromium draws it offline, ``size`` pixels (× ``scale`` for
     high-DPI), with title, legend, footer and attribution; the slider, zoom and layer buttons
-    are left out of the image. Raises ``RendererUnavailable`` when Chromium is missing."""
-    page = export_html(data, flt, title=title, online_tiles=False, generated_at=generated_at)
+    are left out of the image, and the frame (``view``, as in :func:`export_html`) is fitted
+    again to the space they leave. Raises ``RendererUnavailable`` when Chromium is missing."""
+    page = export_html(data, flt, title=title, online_tiles=False, generated_at=generated_at, view=view)
     return render_png(page, size=size, scale=scale)
 
 
@@ -447,15 +459,15 @@ def export_kml(data: EventData, flt: EventFilter | None = None, *, title: str | 
 
 def export_bytes(fmt: str, data: EventData, flt: EventFilter | None = None, *, title: str | None = None,
                  size: tuple[int, int] = (1600, 1000), online_tiles: bool = False,
-                 generated_at: datetime | None = None) -> bytes:
+                 generated_at: datetime | None = None, view: Frame | Sequence[float] | None = None) -> bytes:
     """Any format's content as bytes (UTF-8 for the text formats): what the app's download
     buttons serve and what ``bordermap export`` writes. Options a format has no use for are
-    ignored."""
+    ignored (``view``, where the map opens, is for html and png)."""
     if fmt == "html":
         out: str | bytes = export_html(data, flt, title=title, online_tiles=online_tiles,
-                                       generated_at=generated_at)
+                                       generated_at=generated_at, view=view)
     elif fmt == "png":
-        out = export_png(data, flt, size=size, title=title, generated_at=generated_at)
+        out = export_png(data, flt, size=size, title=title, generated_at=generated_at, view=view)
     elif fmt == "geojson":
         out = export_geojson(data, flt, generated_at=generated_at)
     elif fmt == "csv":

@@ -25,6 +25,7 @@ from bordermap.errors import (BordermapError, DataFileError, UnreadableFileError
 from bordermap.progress import terminal_progress
 from bordermap.export import FORMATS, export_bytes, write_export
 from bordermap.io.files import check_destination
+from bordermap.mapping.framing import MAX_FRAME_ZOOM, MAX_ZOOM, MIN_ZOOM, Bounds, FrameError, parse_bbox, parse_view
 from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
 from bordermap.presentation import export_presentation
 from bordermap.storyline import DEFAULT_STORYLINE, load_storyline
@@ -81,6 +82,15 @@ def add_export_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
     p.add_argument("--title", type=_text,
                    help="map title (html, png, kml); presentation title (default: the storyline's)")
     p.add_argument("--size", default="1600x1000", metavar="WxH", help="PNG size in pixels (default 1600x1000)")
+    frame = p.add_mutually_exclusive_group()
+    frame.add_argument("--bbox", metavar="W,S,E,N",
+                       help="html, png: open on this box (degrees west, south, east, north, e.g. "
+                            "68.5,36.5,72.5,39.5; write --bbox=-10,... when west is negative) instead of "
+                            f"the selected events (default: their box, rings included, at most zoom {MAX_FRAME_ZOOM}; "
+                            "the project's region when none is selected)")
+    frame.add_argument("--view", metavar="LAT,LON,ZOOM",
+                       help=f"html, png: open centred on LAT,LON at ZOOM ({MIN_ZOOM} to {MAX_ZOOM}, e.g. "
+                            "37.49,71.55,10)")
     p.add_argument("--online-tiles", action="store_true",
                    help="html: also offer online tile layers (they need a network; off by default)")
     p.add_argument("--force", action="store_true", help="replace the output file if it exists")
@@ -160,6 +170,10 @@ def report_error(exc: BordermapError) -> int:
             echo(problem, sys.stderr)
         echo(f"error: {exc.path}: {len(exc.problems)} problem(s); nothing was written", sys.stderr)
         return 1
+    if isinstance(exc, FrameError):
+        for problem in exc.problems:
+            echo(f"error: {problem}", sys.stderr)
+        return 2
     echo(f"error: {exc}", sys.stderr)
     if isinstance(exc, WriteInterrupted):
         return 128 + exc.signum
@@ -210,10 +224,22 @@ def open_data(args: argparse.Namespace):
     return load_project_dataset(project, progress=terminal_progress())
 
 
+def _frame(args: argparse.Namespace):
+    """``--bbox`` or ``--view`` (argparse keeps them apart), checked before anything is loaded."""
+    if args.bbox is None and args.view is None:
+        return None
+    if args.format not in ("html", "png"):
+        echo(f"warning: {'--bbox' if args.bbox is not None else '--view'} not used: only html and png "
+             "exports are maps", sys.stderr)
+        return None
+    return parse_bbox(args.bbox) if args.bbox is not None else parse_view(args.view)
+
+
 def _export(args: argparse.Namespace) -> str:
     size = _size(args.size)
     for value, option in ((args.date_from, "--from"), (args.date_to, "--to")):
         _date(value, option)
+    frame = _frame(args)
     out = Path(args.output)
     _check_output(out, args.force, "map" + FORMATS[args.format].suffix)
     ds = open_data(args)
@@ -224,7 +250,12 @@ def _export(args: argparse.Namespace) -> str:
     n = int(flt.mask(ds.table).sum())
     if n == 0:
         echo(f"warning: no event matches the filters ({flt.describe()}); the export is empty", sys.stderr)
-    data = export_bytes(args.format, ds, flt, title=args.title, size=size, online_tiles=args.online_tiles)
+    if isinstance(frame, Bounds) and n:
+        lon, lat = ds.table.take(flt.rows(ds.table)).lonlat.T
+        if not ((lon >= frame.west) & (lon <= frame.east) & (lat >= frame.south) & (lat <= frame.north)).any():
+            echo(f"warning: none of the {n} exported events is inside --bbox {args.bbox}", sys.stderr)
+    data = export_bytes(args.format, ds, flt, title=args.title, size=size, online_tiles=args.online_tiles,
+                        view=frame)
     path = write_export(args.format, out, data, force=args.force)
     return f"{path}: {n} of {len(ds)} events ({flt.describe()}), {_human_size(len(data))}"
 
@@ -232,6 +263,7 @@ def _export(args: argparse.Namespace) -> str:
 def _presentation(args: argparse.Namespace) -> str:
     out = Path(args.output)
     _check_output(out, args.force, "presentation.html")
+    _frame(args)  # only warns: a storyline's steps choose their own views
     unused = [option for attr, option in _FILTER_OPTIONS if getattr(args, attr)]
     if unused:
         echo(f"warning: {', '.join(unused)} not used: a presentation shows every event and its "

@@ -16,7 +16,7 @@ from pathlib import Path
 from bordermap.errors import BordermapError
 
 __all__ = ["RendererUnavailable", "RenderError", "chromium_executable", "render_png", "CHROMIUM_ARGS",
-           "STATIC_VIEW_CSS"]
+           "STATIC_VIEW_CSS", "prepare_page"]
 
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
@@ -30,6 +30,11 @@ _LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 _DRAWN = """() => !!(window.Bordermap && Bordermap.layers && Bordermap.layers.length
                       && typeof Bordermap.count === 'function'
                       && document.querySelector('.leaflet-container'))"""
+#: With the interactive controls hidden, fit the frame again to the space they leave (a page
+#: without a frame has nothing to refit), and wait until the view is set.
+_REFIT = """() => { const el = document.querySelector('[data-bm-frame]');
+                   if (el && el.bmRefit) el.bmRefit(); return true; }"""
+_FRAMED = "() => !document.querySelector('[data-bm-frame=\"pending\"]')"
 _TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
 
 
@@ -69,16 +74,25 @@ def _render(html: str, width: int, height: int, scale: float, timeout_ms: float)
                               else r.abort())
                     page = ctx.new_page()
                     page.goto(page_file.as_uri(), wait_until="load", timeout=timeout_ms)
-                    page.add_style_tag(content=STATIC_VIEW_CSS)
-                    page.wait_for_function(_DRAWN, timeout=timeout_ms)
-                    page.evaluate("() => document.fonts ? document.fonts.ready.then(() => true) : true")
-                    page.evaluate(_TWO_FRAMES)
+                    prepare_page(page, timeout_ms)
                     return page.screenshot(type="png", full_page=False)
                 finally:
                     browser.close()
         except PlaywrightError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise RenderError(f"Chromium could not render the map: {first}") from None
+
+
+def prepare_page(page, timeout_ms: float = 60_000) -> None:
+    """Make an opened export page what the PNG shows: interactive controls hidden, events drawn,
+    fonts loaded, the frame fitted to the space left, two frames painted. Shared with the tests,
+    which then read the map's view."""
+    page.add_style_tag(content=STATIC_VIEW_CSS)
+    page.wait_for_function(_DRAWN, timeout=timeout_ms)
+    page.evaluate("() => document.fonts ? document.fonts.ready.then(() => true) : true")
+    page.evaluate(_REFIT)
+    page.wait_for_function(_FRAMED, timeout=timeout_ms)
+    page.evaluate(_TWO_FRAMES)
 
 
 def render_png(html: str, *, size: tuple[int, int] = (1600, 1000), scale: float = 1.0,

@@ -14,6 +14,8 @@ import folium
 from bordermap.assets import APP_PREFIX, map_css, map_js
 from bordermap.core.table import EventTable
 from bordermap.mapping.event_layer import EventLayer, Timeline, inline_source
+from bordermap.mapping.fit_view import FitView
+from bordermap.mapping.framing import MAX_ZOOM, MIN_ZOOM, Frame
 from bordermap.mapping.legend import Attribution, Legend
 from bordermap.mapping.reference import (OSM_ATTRIBUTION, REFERENCE_LAYERS, ReferenceLayer,
                                          add_online_tiles)
@@ -40,6 +42,11 @@ class MapOptions:
     initial_filter: dict[str, Any] | None = None
     center: tuple[float, float] = REGION_CENTER
     zoom: int = REGION_ZOOM
+    #: the opening view when not just ``center``/``zoom``: the box to fit (clear of the map's
+    #: boxes) or a view to set, applied once every control is on the map (exports)
+    frame: Frame | None = None
+    #: Leaflet's zoomSnap: a fraction lets a fitted box fill the window (the basemap is vector)
+    zoom_snap: float = 1.0
     attribution: str = ""
     #: reference layer name ("countries", ...) -> URL to load it from instead of embedding it
     data_urls: Mapping[str, str] | None = None
@@ -61,7 +68,8 @@ def build_map(events: EventTable, reference: Mapping[str, dict[str, Any] | None]
     """A folium Map of ``events`` over the reference layers (``countries``, ``border``,
     ``bridges``, ``places``; any may be None and is then left out)."""
     m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None,
-                   prefer_canvas=True, control_scale=True, maxZoom=14, minZoom=4)
+                   prefer_canvas=True, control_scale=True, maxZoom=MAX_ZOOM, minZoom=MIN_ZOOM,
+                   **({"zoomSnap": options.zoom_snap} if options.zoom_snap != 1 else {}))
     # Instance attributes, so no other map in the process is affected.
     m.default_js = map_js(options.asset_prefix)
     m.default_css = map_css(options.asset_prefix)
@@ -87,4 +95,6 @@ def build_map(events: EventTable, reference: Mapping[str, dict[str, Any] | None]
                datasets=[(title, shape) for title, _, shape in options.datasets]).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     Attribution(OSM_ATTRIBUTION + (" · " + options.attribution if options.attribution else "")).add_to(m)
+    if options.frame is not None:
+        FitView(options.frame).add_to(m)
     return m
