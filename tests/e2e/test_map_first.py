@@ -238,3 +238,45 @@ def test_the_permalink_restores_window_zoom_and_playback(app_server, chromium, d
     assert frame2.locator(".bm-tl-speed").input_value() == "2"
     assert frame2.evaluate("Bordermap.count()") == expected(ds, date(2012, 7, 19), date(2012, 7, 30))
     assert watch.problems() == [] and watch2.problems() == []
+
+
+KHOROG = (37.49, 71.55)
+
+
+@pytest.mark.parametrize("query", ["Хорог", "خاروغ", "Khorugh", "khorog"])
+def test_search_finds_a_place_in_any_script_and_flies_there(app_server, chromium, query):
+    page, watch, frame = open_app(chromium, app_server.url, 1280, 720)
+    box = page.get_by_placeholder("Search places")
+    box.fill(query)
+    box.press("Enter")
+    first = page.locator(".st-key-bm-drawer-body .stButton button").first
+    first.wait_for(timeout=15000)
+    assert first.inner_text().startswith("Place: Khorugh")
+    first.click()
+    frame.wait_for_function("map.getZoom() >= 10", timeout=15000)
+    page.wait_for_timeout(1200)  # the flight
+    lat, lon = frame.evaluate("[map.getCenter().lat, map.getCenter().lng]")
+    assert abs(lat - KHOROG[0]) < 0.05 and abs(lon - KHOROG[1]) < 0.05
+    wait_url(page, "q", [query])
+    assert watch.problems() == []
+
+
+def test_search_finds_events_by_their_words_and_opens_one(app_server, chromium, ds):
+    target = ds.table.properties(ds.table.row_of("2012-07-24-khorog-special-operation"))
+    page, watch, frame = open_app(chromium, app_server.url, 1280, 720)
+    box = page.get_by_placeholder("Search places")
+    box.fill("special operation")
+    box.press("Enter")
+    hit = page.locator(".st-key-bm-drawer-body .stButton button", has_text=target["title"]).first
+    hit.wait_for(timeout=15000)
+    hit.click()
+    page.locator(".bm-panel-title", has_text=target["title"]).wait_for(timeout=15000)
+    wait_url(page, "event", [target["id"]])
+    row = ds.table.row_of(target["id"])
+    page.wait_for_timeout(1500)
+    assert frame.evaluate("Bordermap.state.selected") == row
+    assert frame.evaluate("(r) => map.getBounds().contains(Bordermap.layers[0].bounds(r).getCenter())", row)
+    # The permalink with the search opens the same results.
+    page2, watch2, _ = open_app(chromium, app_server.url + "?q=special%20operation", 1280, 720)
+    page2.locator(".st-key-bm-drawer-body .stButton button", has_text=target["title"]).first.wait_for(timeout=15000)
+    assert watch.problems() == [] and watch2.problems() == []

@@ -382,6 +382,8 @@
     B.timelineControl = state;
     publish();
     map.on("bordermap:ready bordermap:filtered", redraw);
+    // The page learns the map's view too (exports can frame it), once a pan or zoom has ended.
+    map.on("moveend", function () { B.report(); });
     window.addEventListener("resize", redraw);
     redraw();
     return state;

@@ -38,6 +38,8 @@ from bordermap.ui import table
 from bordermap.ui.briefing import briefing
 from bordermap.ui.exports import export_menu
 from bordermap.ui.links import links_section
+from bordermap.ui.search import PLACE_ZOOM, search_box, search_results
+from bordermap.search import SearchResult
 from bordermap.ui.publish import mtime, published
 from bordermap.ui.style import MAP_FIRST_CSS, MAP_MIN_HEIGHT, PAGE_CSS, escape_markdown
 
@@ -214,6 +216,23 @@ def _window_to_url(win: TimeWindow, whole: TimeWindow) -> None:
             st.query_params[name] = value.isoformat()
 
 
+def _fly_to_place(place: SearchResult) -> None:
+    """A place picked in the search results: the map flies there (a province: to its middle)."""
+    if place.bbox:
+        w, s_, e, n = place.bbox
+        center, zoom = ((s_ + n) / 2, (w + e) / 2), 8
+    else:
+        center, zoom = (place.lat, place.lon), PLACE_ZOOM
+    st.session_state["fly_to"] = (center, zoom)
+    _select(None, fly=False)
+
+
+def ds_geo_dir(ds: Dataset, root: Path) -> Path:
+    """The reference layers' folder (where the corridor gazetteer is)."""
+    project = ds.project
+    return Path(project.layers) if project is not None and project.layers else root / "geo"
+
+
 # ---- the map and the drawer (a fragment: a pick redraws only this part) --------------------
 @st.fragment
 def _map_and_drawer(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow) -> None:
@@ -224,8 +243,13 @@ def _map_and_drawer(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow
     # The drawer first: its deltas reach the page before the map component's, so a pick shows its
     # story without waiting for the map frame to take its new arguments and redraw. It is always
     # there (empty and hidden when closed), so the map keeps its place in the page.
+    query = st.session_state.get("q") or ""
     with st.container(key="bm-drawer"):
-        if selected:
+        if not selected and query.strip():
+            with st.container(key="bm-drawer-body"):
+                search_results(ds, ds_geo_dir(ds, root), query, on_event=partial(_select, fly=True),
+                               on_place=_fly_to_place)
+        elif selected:
             with st.container(key="bm-drawer-body"):
                 top = st.container(horizontal=True, horizontal_alignment="right", key="bm-drawer-bar")
                 top.button("✕ Close", key="drawer_close", on_click=_select, args=(None,), kwargs={"fly": False},
@@ -367,6 +391,7 @@ def main(root: Path | None = None) -> None:
     bar = st.container(horizontal=True, vertical_alignment="center", key="bm-bar", gap="small")
     with bar:
         head = st.container(key="bm-head", gap=None)
+        search_box()
     with bar.popover(f"Filters · {_active_filters()}" if _active_filters() else "Filters",
                      help="Event type, confidence, side of the border, dataset, actor"):
         chosen = _filters(project, tbl)
@@ -378,7 +403,8 @@ def main(root: Path | None = None) -> None:
     bar.button("◀ Previous event", on_click=_on_step, args=(ds, -1), help="Select the previous event in time")
     bar.button("Next event ▶", on_click=_on_step, args=(ds, +1), help="Select the next event in time")
     with bar:
-        export_menu(ds, flt)
+        view = st.session_state.get("map_view")  # (west, south, east, north, zoom), as the map reported
+        export_menu(ds, flt, view=view[:4] if view else None)
     bar.link_button("Briefing ▶", "?mode=brief", help="Step through the storyline on a shared screen "
                     "(→/← or PageDown/PageUp)")
     about = f"About · ⚠ {len(ds.warnings):,}" if ds.warnings else "About"

@@ -50,6 +50,7 @@ iframe[title="streamlit_folium.st_folium"] {{ height: max({MAP_MIN_HEIGHT}px, ca
   border-radius: 8px; box-shadow: 0 4px 18px rgba(0,0,0,.18); padding: .6rem .8rem .8rem .8rem; }}
 .st-key-bm-drawer:not(:has(.st-key-bm-drawer-body)) {{ display: none; }}
 .st-key-bm-drawer .bm-panel {{ max-height: none; overflow: visible; }}
+.st-key-bm-drawer-body .stButton button {{ justify-content: flex-start; text-align: left; }}
 .st-key-bm-drawer-bar button {{ padding: .1rem .5rem; min-height: 2rem; }}
 .st-key-bm-table summary {{ padding-top: .3rem; padding-bottom: .3rem; }}
 .st-key-bm-table:has(details[open]) {{ position: fixed; left: .75rem; right: .75rem; bottom: 0; z-index: 1001;
