@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -120,3 +121,24 @@ def test_a_map_view_from_the_page():
     for bad in [(1, 2), ("a", 1, 2, 3), (72.5, 37, 71, 38), (True, 1, 2), {"bounds": 1}, (200.0, 1.0, 250.0, 2.0)]:
         with pytest.raises(FrameError):
             as_frame(bad)
+
+
+def test_a_window_frames_the_events_dated_inside_it():
+    from datetime import date
+
+    from bordermap.dataset import load_dataset
+    from bordermap.mapping.framing import events_bounds, in_focus
+    from bordermap.timeline import EventFilter, TimeWindow, window_days
+
+    root = Path(__file__).resolve().parents[1]
+    ds = load_dataset(root / "data" / "events.geojson", root / "geo")
+    window = TimeWindow(date(2012, 7, 20), date(2012, 7, 31))
+    events = ds.table.take(EventFilter(window=window).rows(ds.table))
+    focus = in_focus(events, window_days(window))
+    assert 0 < len(focus) < len(events)
+    assert all(window.start <= date.fromisoformat(str(d)) for d in focus.table["date_start"].to_pylist())
+    whole, tight = events_bounds(events), events_bounds(focus)
+    assert (tight.east - tight.west) * (tight.north - tight.south) < (whole.east - whole.west) * (whole.north - whole.south)
+    # No event wholly inside (a window inside one year-long event): all of them.
+    assert len(in_focus(events, window_days(TimeWindow(date(2012, 7, 25), date(2012, 7, 25))))) >= 1
+    assert in_focus(events, None) is events

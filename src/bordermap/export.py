@@ -278,13 +278,15 @@ def _slider(events: EventTable, flt: EventFilter) -> TimeSlider | None:
     return TimeSlider(steps, whole=whole, initial=0, show_all=True)
 
 
-def export_frame(ds: Dataset, events: EventTable, view: Frame | Sequence[float] | None = None) -> Frame:
+def export_frame(ds: Dataset, events: EventTable, view: Frame | Sequence[float] | None = None,
+                 window: TimeWindow | None = None) -> Frame:
     """Where an HTML or PNG export opens: ``view`` when given (a :class:`~bordermap.mapping.framing.Bounds`, a
     :class:`~bordermap.mapping.framing.View`, or a tuple for :func:`~bordermap.mapping.framing.as_frame`), else the
-    exported events (:func:`~bordermap.mapping.framing.events_frame`), else the project's region."""
+    exported events (:func:`~bordermap.mapping.framing.events_frame`: those dated inside ``window``
+    when there are any), else the project's region."""
     project = ds.project
     region = View(*project.center, project.zoom) if project is not None else View(*REGION_CENTER, REGION_ZOOM)
-    return as_frame(view) or events_frame(events, region)
+    return as_frame(view) or events_frame(events, region, window_days(window) if window else None)
 
 
 def _subtitle(events: EventTable, flt: EventFilter) -> str:
@@ -349,7 +351,8 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     generated_at
         Export time shown in the footer (aware datetime; default now).
     view
-        Where the map opens: ``None`` frames the exported events (their box, approximate
+        Where the map opens: ``None`` frames the exported events (those dated inside the
+        window when there are any; their box, approximate
         places' rings included, at most zoom 10; the project's region when there are none); a
         :class:`~bordermap.mapping.framing.Bounds` or ``(west, south, east, north)`` tuple is
         fitted; a :class:`~bordermap.mapping.framing.View` or ``(lat, lon, zoom)`` tuple is
@@ -364,7 +367,7 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     reference["countries"] = export_basemap(reference.get("countries"))
     # The file carries only the selected events, so no initial filter is needed (filtering 10k
     # events once more on load costs ~0.2 s); the slider applies the exported window on load.
-    frame = export_frame(ds, events, view)
+    frame = export_frame(ds, events, view, flt.window)
     options = MapOptions(asset_prefix="vendor/", datasets=ds.layer_specs, details=True,
                          online_tiles=online_tiles, initial_filter=None, legend_open=True,
                          attribution=events_attribution(ds.article, ds.info), frame=frame,

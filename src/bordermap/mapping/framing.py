@@ -31,7 +31,7 @@ from bordermap.mapping.style import RING_KM
 from bordermap.textsafe import ID_LIMIT, terminal_safe
 
 __all__ = ["Bounds", "View", "Frame", "FrameError", "MIN_ZOOM", "MAX_ZOOM", "MAX_FRAME_ZOOM", "events_bounds",
-           "events_frame", "as_frame", "parse_bbox", "parse_view"]
+           "events_frame", "in_focus", "as_frame", "parse_bbox", "parse_view"]
 
 #: The zoom levels every bordermap map offers (Leaflet's minZoom / maxZoom).
 MIN_ZOOM, MAX_ZOOM = 4, 14
@@ -157,9 +157,20 @@ def events_bounds(events: EventTable) -> Bounds | None:
     return Bounds(w, s, e, n, max_zoom=MAX_FRAME_ZOOM)
 
 
-def events_frame(events: EventTable, region: View) -> Frame:
-    """The default frame of an export: :func:`events_bounds`, else ``region``."""
-    return events_bounds(events) or region
+def in_focus(events: EventTable, window: tuple[int, int] | None) -> EventTable:
+    """The events a window is about: those dated inside it (day numbers, inclusive). An event
+    known only to the year that merely overlaps a fortnight is shown, but it is not what the
+    fortnight is about; when no event lies wholly inside, all of them are."""
+    if window is None or not len(events):
+        return events
+    inside = np.flatnonzero((events.t0 >= window[0]) & (events.t1 <= window[1]))
+    return events.take(inside) if len(inside) else events
+
+
+def events_frame(events: EventTable, region: View, window: tuple[int, int] | None = None) -> Frame:
+    """The default frame of an export: :func:`events_bounds` of the events :func:`in_focus` for
+    ``window``, else ``region``."""
+    return events_bounds(in_focus(events, window)) or region
 
 
 def as_frame(view: Frame | Sequence[float] | Mapping[str, Any] | None) -> Frame | None:
