@@ -198,3 +198,24 @@ def test_event_words_fold_case_and_diacritics_both_ways(ds):
         assert [r.row for r in events.search(query)] == [0], query
     assert events.search("qal ai")[0].row == 0
     assert events.search("ushon") == []
+
+
+def _plain_fold(text: str) -> str:
+    import unicodedata
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text.lower()) if unicodedata.category(ch) != "Mn")
+
+
+@settings(max_examples=150, deadline=None)
+@given(titles=st.lists(st.text(alphabet="abzkÉé -'", max_size=12), min_size=36, max_size=36),
+       query=st.text(alphabet="abzkéE -", min_size=1, max_size=6))
+def test_event_search_agrees_with_a_plain_word_start_match(ds, titles, query):
+    import re
+    table = ds.table.table
+    table = table.set_column(table.schema.get_field_index("title"), "title", pa.array(titles))
+    table = table.set_column(table.schema.get_field_index("summary"), "summary", pa.nulls(len(titles), pa.string()))
+    index = EventIndex(type(ds.table).from_arrow(table))
+    words = [w for w in re.split(r"[^\w]+", _plain_fold(query)) if w]
+    want = [i for i, t in enumerate(titles)
+            if words and all(re.search(rf"(?:^|[^\w]){re.escape(w)}", _plain_fold(t)) for w in words)]
+    assert index.count(query) == len(want)
+    assert sorted(r.row for r in index.search(query, limit=100)) == want

@@ -87,7 +87,7 @@ def clean_query(text: object) -> str:
     unassigned code points turned into spaces, runs of spaces made one."""
     if not isinstance(text, str):
         return ""
-    text = text[: MAX_QUERY_CHARS * 2]  # NFKC can only grow a string by a bounded factor
+    text = text[: MAX_QUERY_CHARS * 2]  # cut first, so that a huge paste costs nothing
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") else ch
                    for ch in text)
     text = unicodedata.normalize("NFKC", text)
@@ -130,7 +130,8 @@ class PlaceIndex:
     def search(self, query: str, limit: int = 10) -> list[SearchResult]:
         """Places matching ``query``, best first: an exact key, the same consonants, a prefix of
         a key (three characters or more), then a typo away (rapidfuzz ratio ≥ 80)."""
-        key = ascii_key(clean_query(query))
+        cleaned = clean_query(query)
+        key = ascii_key(cleaned)
         if not key or limit <= 0:
             return []
         best: dict[int, float] = {}
@@ -141,7 +142,7 @@ class PlaceIndex:
                     best[i] = score
 
         offer(self._exact.get(key, ()), _EXACT)
-        consonants = consonant_key(query)
+        consonants = consonant_key(cleaned)
         if len(consonants) >= 2:
             offer(self._consonants.get(consonants, ()), _CONSONANTS)
         if len(key) >= 3:
@@ -223,9 +224,11 @@ def _scan_literal(word: str) -> str:
     """The part of ``word`` to scan for first: from its rarest character on (at least three
     characters long). RE2 finds a literal by looking for its first byte, so a rare first byte
     ("zarov" rather than "nazarov") is a faster scan; the whole word is checked afterwards."""
-    last = max(1, len(word) - 2)
-    start = max(range(last), key=lambda i: (_COMMONEST.find(word[i]) % len(_COMMONEST + "?"), -i))
-    return word[start:]
+    def rarity(i: int) -> tuple[int, int]:
+        rank = _COMMONEST.find(word[i])
+        return (len(_COMMONEST) if rank < 0 else rank, -i)  # the earliest of the rarest
+
+    return word[max(range(max(1, len(word) - 2)), key=rarity):]
 
 
 def _distinct_folded(texts: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
