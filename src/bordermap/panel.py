@@ -7,9 +7,10 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from bordermap.mapping.payload import refs_line
-from bordermap.mapping.style import TYPE_COLORS
+from bordermap.mapping.style import TYPE_COLORS, TYPE_SHAPES, marker_svg
 from bordermap.model import claim_figure, claim_parts, fatality_label, fatality_range, is_partial, partial_floor
 from bordermap.model import date_label as model_date_label
 
@@ -109,5 +110,12 @@ def render_panel(feature: dict[str, Any], article: dict[str, Any] | None = None,
         border=border_label(p, crossings), claims=claims_rows(p), claims_note=claims_note(p),
         refs=refs_line(p.get("article_refs", []), article), article=article, dataset=dataset,
         dataset_title=dataset_title,
-        original=original_rows(p), color=TYPE_COLORS.get(p.get("event_type"), "#777"))
+        original=original_rows(p), color=TYPE_COLORS.get(p.get("event_type"), "#777"), swatch=_type_swatch(p.get("event_type")))
+
+
+def _type_swatch(event_type: Any) -> Markup | str:
+    """The event type's marker (shape and colour, as on the map and in the legend) for its badge."""
+    if event_type not in TYPE_SHAPES:
+        return ""
+    return Markup(marker_svg(TYPE_SHAPES[event_type], fill=TYPE_COLORS[event_type], stroke="#333", width=1.2, r=5))
 
