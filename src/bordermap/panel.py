@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -114,8 +115,12 @@ def render_panel(feature: dict[str, Any], article: dict[str, Any] | None = None,
 
 
 def _type_swatch(event_type: Any) -> Markup | str:
-    """The event type's marker (shape and colour, as on the map and in the legend) for its badge."""
+    """The event type's marker (shape and colour, as on the map and in the legend) for its badge:
+    an image of the SVG, since st.html's sanitiser drops inline SVG."""
     if event_type not in TYPE_SHAPES:
         return ""
-    return Markup(marker_svg(TYPE_SHAPES[event_type], fill=TYPE_COLORS[event_type], stroke="#333", width=1.2, r=5))
+    svg = marker_svg(TYPE_SHAPES[event_type], fill=TYPE_COLORS[event_type], stroke="#333", width=1.2, r=5)
+    size = svg.split('width="', 1)[1].split('"', 1)[0]
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return Markup(f'<img class="bm-swatch" alt="" width="{size}" height="{size}" src="{src}">')
 

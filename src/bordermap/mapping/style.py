@@ -206,4 +206,5 @@ def marker_svg(shape: str = "circle", *, fill: str = "#bbb", stroke: str = "#333
         paint = (f'fill="{MARK_COLOR}" stroke="{MARK_EDGE}" stroke-width="1"' if m["fill"]
                  else f'fill="{MARK_EDGE}" stroke="{MARK_COLOR}" stroke-width="1.5"')
         body += _svg_geometry(m, c, c, r) + f" {paint}/>"
-    return f'<svg width="{size}" height="{size}" viewBox="0 0 {size} {size}" aria-hidden="true">{body}</svg>'
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}" '
+            f'aria-hidden="true">{body}</svg>')
