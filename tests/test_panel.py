@@ -28,7 +28,8 @@ def test_panel_escapes_data_and_links_only_http():
     p["sources"] = [{"name": "<b>x</b>", "kind": "media", "url": "javascript:alert(1)"},
                     {"name": "ok", "kind": "media", "url": "https://example.org/a?b=1&c=2"}]
     html = render_panel(f)
-    assert "<script>" not in html and "<img" not in html and "<b>x</b>" not in html
+    assert "<script>" not in html and "<b>x</b>" not in html
+    assert html.count("<img") == html.count('<img class="bm-swatch" alt=""') == 1  # only the type's own marker
     assert "&lt;script&gt;" in html and "&lt;img src=x onerror=" in html
     assert 'href="javascript' not in html
     assert 'href="https://example.org/a?b=1&amp;c=2"' in html
@@ -68,3 +69,23 @@ def test_panel_isolates_every_value_so_no_override_reorders_the_next():
     # attributes are never wrapped (a <bdi> inside href or class would break the markup)
     for attr in re.findall(r'(?:href|class|style)="([^"]*)"', html):
         assert "<" not in attr and "bdi" not in attr
+
+
+def test_the_type_badge_shows_the_type_marker_as_on_the_map():
+    import base64
+    import re
+
+    from bordermap.mapping.style import TYPE_COLORS, TYPE_SHAPES, marker_svg
+
+    f = EVENTS["2012-07-24-khorog-special-operation"]
+    html = render_panel(f)
+    src = re.search(r'<span class="bm-badge bm-type"[^>]*><img class="bm-swatch" alt="" width="\d+" height="\d+" '
+                    r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)">', html)
+    assert src, html[:600]
+    event_type = f["properties"]["event_type"]
+    assert base64.b64decode(src.group(1)).decode() == marker_svg(TYPE_SHAPES[event_type], fill=TYPE_COLORS[event_type],
+                                                                 stroke="#333", width=1.2, r=5)
+    odd = json.loads(json.dumps(f))
+    odd["properties"]["event_type"] = "<b>Unheard of</b>"  # no shape, no image; the name escaped
+    html = render_panel(odd)
+    assert "bm-swatch" not in html and "&lt;b&gt;Unheard of&lt;/b&gt;" in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -125,26 +126,48 @@ def test_the_app_on_a_project(three, monkeypatch):
     assert "Compiled for a test" in credits and "Events from ACLED" in credits and "Cite: Sundberg" in credits
 
 
-def test_each_dataset_draws_with_its_shape(three):
+def test_each_dataset_draws_with_its_mark(three):
     from bordermap.export import export_bytes
     from bordermap.mapping.payload import decode_events, encode_events, inline_source_of
-    from bordermap.mapping.style import SHAPES, event_styles
+    from bordermap.mapping.style import MARKS, TYPE_SHAPES, event_styles
 
     ds = load_project_dataset(load_project(three))
-    assert ds.layer_specs == (("article", "article", "circle"), ("ACLED", "acled", "square"),
-                              ("UCDP GED", "ucdp", "circle"))
-    header, arrays = decode_events(encode_events(ds.table, {n: s for _, n, s in ds.layer_specs}))
+    # acled's deprecated shape = "square" is read as the dot; the others take the first free marks
+    assert ds.layer_specs == (("article", "article", "none"), ("ACLED", "acled", "dot"),
+                              ("UCDP GED", "ucdp", "bar"))
+    header, arrays = decode_events(encode_events(ds.table, {n: m for _, n, m in ds.layer_specs}))
     styles = header["styles"]
     names = ds.table.table["dataset"].to_pylist()
     types = ds.table.table["event_type"].to_pylist()
+    marks = dict(article="none", acled="dot", ucdp="bar")
     for code, name, event_type in zip(arrays["style"], names, types):
-        assert styles[int(code)]["shape"] == ("square" if name == "acled" else "circle")
+        assert styles[int(code)]["mark"] == marks[name]
         assert styles[int(code)]["type"] == event_type
-    assert {s["shape"] for s in event_styles() if s} == set(SHAPES)
+        assert styles[int(code)]["shape"] == TYPE_SHAPES[event_type]
+    assert {s["mark"] for s in event_styles() if s} == set(MARKS)
+    assert set(header["geometry"]["marks"]) == set(MARKS)
     page = export_bytes("html", ds).decode("utf-8")
-    assert "Datasets (marker shape)" in page
+    assert "Datasets (mark at the centre)" in page
     inline = inline_source_of(page)
-    assert inline  # the export carries the shapes in its own payload
+    assert inline  # the export carries the marks in its own payload
+
+
+def test_a_dataset_shape_is_deprecated_but_still_tells_datasets_apart(tmp_path, capsys):
+    from bordermap.project import validate_project
+
+    path = three_dataset_project(tmp_path, "t", acled_shape="triangle")
+    text = path.read_text("utf-8").replace('name = "ucdp"\n', 'name = "ucdp"\nmark = "none"\nshape = "square"\n')
+    path.write_text(text, "utf-8")
+    project = load_project(path)  # loads: a deprecation is a warning
+    assert project.dataset_marks == {"article": "dot", "acled": "bar", "ucdp": "none"}  # mark beats shape
+    problems = validate_project(tomllib.loads(text), str(path), tmp_path)
+    deprecations = [p for p in problems if p.field.endswith(".shape")]
+    assert [p.field for p in deprecations] == ["datasets[1].shape", "datasets[2].shape"]
+    assert all(p.severity == "warning" and "'shape' is deprecated" in p.message for p in deprecations)
+    assert 'read as mark = "bar"' in deprecations[0].message and "'mark' beside it is used" in deprecations[1].message
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "field 'datasets[1].shape': warning: 'shape' is deprecated" in out and ": valid (3 dataset(s))" in out
 
 
 # --- fuzz: any project file gives sentences, never a traceback ----------------------------------

@@ -69,6 +69,8 @@ def _cmd_validate_project(path: Path) -> int:
     except UnreadableFileError as exc:
         echo(f"error: {exc}", sys.stderr)
         return 2
+    for p in project.warnings:
+        echo(p)
     bad = 0
     for spec in project.datasets:
         try:

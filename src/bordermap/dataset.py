@@ -68,12 +68,13 @@ class Dataset:
 
     @property
     def layer_specs(self) -> tuple[tuple[str, str, str], ...]:
-        """(title, name, marker shape) of the project's datasets when it has several (each is a
-        layer of the map, with its own shape and legend entry); () otherwise."""
+        """(title, name, mark) of the project's datasets when it has several (each is a layer of
+        the map, with its own mark at its markers' centre and a legend entry); () otherwise."""
         project = self.project
         if project is None or len(project.datasets) < 2:
             return ()
-        return tuple((d.title, d.name, d.shape) for d in project.datasets)
+        marks = project.dataset_marks
+        return tuple((d.title, d.name, marks[d.name]) for d in project.datasets)
 
     def info_of(self, name: str | None) -> dict[str, Any] | None:
         """The dataset block of project dataset ``name`` (or of the file, for a plain file)."""
@@ -350,10 +351,11 @@ def load_project_dataset(project: "Project", *, progress: Progress | None = None
             raise DataFileError(str(project.path), [Problem(str(project.path), None, None, "datasets",
                                 f"the event id {dup!r} is in the datasets {', '.join(owners)}; ids must be unique "
                                 f"across a project ({int((counts > 1).sum()):,} shared ids in all)")])
-    warnings = [w if n == 1 else f"{spec.name}: {w}" for spec, part in zip(project.datasets, parts) for w in part.warnings]
+    warnings = [str(w) for w in project.warnings]
+    warnings += [w if n == 1 else f"{spec.name}: {w}" for spec, part in zip(project.datasets, parts) for w in part.warnings]
     article = next((p.article for p in parts if p.article), None)
     infos = {spec.name: part.info for spec, part in zip(project.datasets, parts)}
-    key = cache_key(*[p.key for p in parts], *[s.name for s in project.datasets])
+    key = cache_key(*[p.key for p in parts], *[f"{name} {mark}" for name, mark in project.dataset_marks.items()])
     progress(1.0, "Loaded")
     return Dataset(table=table, article=article, layers=parts[0].layers, warnings=list(dict.fromkeys(warnings)),
                    key=key, info=parts[0].info if n == 1 else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -10,7 +11,7 @@ import jinja2
 import markupsafe
 
 from bordermap.mapping.payload import refs_line
-from bordermap.mapping.style import TYPE_COLORS
+from bordermap.mapping.style import TYPE_COLORS, TYPE_SHAPES, marker_svg
 from bordermap.model import claim_figure, claim_parts, fatality_label, fatality_range, is_partial, partial_floor
 from bordermap.model import date_label as model_date_label
 
@@ -131,5 +132,16 @@ def render_panel(feature: dict[str, Any], article: dict[str, Any] | None = None,
         border=border_label(p, crossings), claims=claims_rows(p), claims_note=claims_note(p),
         refs=refs_line(p.get("article_refs", []), article), article=article, dataset=dataset,
         dataset_title=dataset_title,
-        original=original_rows(p), color=TYPE_COLORS.get(p.get("event_type"), "#777"))
+        original=original_rows(p), color=TYPE_COLORS.get(p.get("event_type"), "#777"), swatch=_type_swatch(p.get("event_type")))
+
+
+def _type_swatch(event_type: Any) -> markupsafe.Markup | str:
+    """The event type's marker (shape and colour, as on the map and in the legend) for its badge:
+    an image of the SVG, since st.html's sanitiser drops inline SVG."""
+    if event_type not in TYPE_SHAPES:
+        return ""
+    svg = marker_svg(TYPE_SHAPES[event_type], fill=TYPE_COLORS[event_type], stroke="#333", width=1.2, r=5)
+    size = svg.split('width="', 1)[1].split('"', 1)[0]
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return markupsafe.Markup(f'<img class="bm-swatch" alt="" width="{size}" height="{size}" src="{src}">')
 

@@ -24,6 +24,7 @@ import jsonschema
 
 from bordermap.errors import DataFileError, Problem, UnreadableFileError
 from bordermap.io.files import max_input_bytes
+from bordermap.mapping.style import SHAPE_TO_MARK, dataset_marks
 from bordermap.textsafe import terminal_safe
 
 __all__ = ["Project", "DatasetSpec", "load_project", "validate_project", "is_project", "DEFAULT_PROJECT",
@@ -43,7 +44,9 @@ class DatasetSpec:
     path: Path
     title: str
     credit: str = ""
-    shape: str = "circle"
+    #: the mark at the centre of its markers (project.toml ``mark``, or the deprecated ``shape``);
+    #: None: the first one no other dataset has (:attr:`Project.dataset_marks`)
+    mark: str | None = None
     visible: bool = True
 
 
@@ -65,6 +68,8 @@ class Project:
     links: Path | None = None
     center: tuple[float, float] = DEFAULT_CENTER
     zoom: int = DEFAULT_ZOOM
+    #: what the check found that does not stop the project from opening (deprecated keys ...)
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def region(self) -> "Region":
@@ -75,6 +80,11 @@ class Project:
             return DEFAULT_REGION
         w, s, e, n = self.bbox
         return Region(west=w, south=s, east=e, north=n)
+
+    @property
+    def dataset_marks(self) -> dict[str, str]:
+        """Dataset name -> the mark that tells its markers apart (see :func:`~bordermap.mapping.style.dataset_marks`)."""
+        return dataset_marks([d.name for d in self.datasets], {d.name: d.mark for d in self.datasets if d.mark})
 
     def dataset(self, name: str) -> DatasetSpec | None:
         return next((d for d in self.datasets if d.name == name), None)
@@ -151,6 +161,12 @@ def validate_project(obj: Any, file: str, base: Path | None = None) -> list[Prob
                 problems.append(Problem(file, None, None, f"datasets[{i}].name",
                                         f"{name!r} is also the name of datasets[{seen[name]}]; names must be unique"))
             seen.setdefault(name, i)
+        if d.get("shape") in SHAPE_TO_MARK:
+            read_as = "'mark' beside it is used" if "mark" in d else f"read as mark = \"{SHAPE_TO_MARK[d['shape']]}\""
+            problems.append(Problem(file, None, None, f"datasets[{i}].shape",
+                                    "'shape' is deprecated: a marker's shape now shows the event type; write mark = "
+                                    f"\"none\", \"dot\", \"bar\" or \"ring\" to tell this dataset apart ({read_as})",
+                                    "warning"))
         p = d.get("path")
         if isinstance(p, str) and not (base / p).is_file():
             problems.append(Problem(file, None, None, f"datasets[{i}].path",
@@ -191,9 +207,10 @@ def load_project(path: str | Path) -> Project:
         raise DataFileError(str(p), errors)
     region = obj.get("region") or {}
     specs = tuple(DatasetSpec(name=d["name"], path=base / d["path"], title=d.get("title", d["name"]),
-                              credit=d.get("credit", ""), shape=d.get("shape", "circle"),
+                              credit=d.get("credit", ""), mark=d.get("mark") or SHAPE_TO_MARK.get(d.get("shape")),
                               visible=d.get("visible", True)) for d in obj["datasets"])
     return Project(
+        warnings=tuple(x for x in problems if x.severity != "error"),
         path=p, title=obj["title"], subtitle=obj.get("subtitle", ""), description=obj.get("description", ""),
         credit=obj.get("credit", ""), datasets=specs, layers=base / obj.get("layers", "geo"),
         bbox=tuple(region["bbox"]) if "bbox" in region else None,

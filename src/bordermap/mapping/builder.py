@@ -59,7 +59,7 @@ class MapOptions:
     dense: TimeWindow | None = None
     #: tell the app which event was picked (through st_folium)
     report_picks: bool = False
-    #: a project's datasets as (title, name, marker shape), when it has several
+    #: a project's datasets as (title, name, mark), when it has several
     datasets: tuple[tuple[str, str, str], ...] = ()
 
 
@@ -83,8 +83,8 @@ def build_map(events: EventTable, reference: Mapping[str, dict[str, Any] | None]
         elif reference.get(kind):
             ReferenceLayer(kind, data=reference[kind], asset_prefix=options.asset_prefix).add_to(m)
 
-    shapes = {name: shape for _, name, shape in options.datasets} or None
-    source = options.events_source or inline_source(events, article=article, popups=options.details, shapes=shapes)
+    marks = {name: mark for _, name, mark in options.datasets} or None
+    source = options.events_source or inline_source(events, article=article, popups=options.details, marks=marks)
     EventLayer(dict(source), popups=options.details, initial_filter=options.initial_filter,
                asset_prefix=options.asset_prefix, report_picks=options.report_picks).add_to(m)
     if options.timeline is not None:
@@ -92,7 +92,7 @@ def build_map(events: EventTable, reference: Mapping[str, dict[str, Any] | None]
                  asset_prefix=options.asset_prefix).add_to(m)
     if options.legend:
         Legend(reference=bool(reference.get("border")), open=options.legend_open,
-               datasets=[(title, shape) for title, _, shape in options.datasets]).add_to(m)
+               datasets=[(title, mark) for title, _, mark in options.datasets]).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     Attribution(OSM_ATTRIBUTION + (" · " + options.attribution if options.attribution else "")).add_to(m)
     if options.frame is not None:

@@ -62,13 +62,13 @@ def inline_mask(bits: bytes | None) -> dict[str, str] | None:
 
 
 def inline_source(table: EventTable, *, article: dict[str, Any] | None = None,
-                  popups: bool = True, shapes: dict[str, str] | None = None) -> dict[str, Any]:
+                  popups: bool = True, marks: dict[str, str] | None = None) -> dict[str, Any]:
     """Events carried inside a standalone file: the binary payload and the text chunks, each
     gzipped and base64-encoded (unpacked in the browser with ``DecompressionStream``)."""
     import json
 
     chunks = detail_chunks(table, article=article, popups=popups)
-    return {"bin": _gzip_b64(encode_events(table, shapes)),
+    return {"bin": _gzip_b64(encode_events(table, marks)),
             "chunks": [_gzip_b64(json.dumps(c, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
                        for c in chunks]}
 

@@ -5,13 +5,18 @@ from __future__ import annotations
 from branca.element import MacroElement
 
 from bordermap.mapping.payload import Template
-from bordermap.mapping.style import BORDER_COLOR, CONFIDENCE_LEGEND, RING_KM, TYPE_COLORS
+from markupsafe import Markup
+
+from bordermap.mapping.style import (BORDER_COLOR, CONFIDENCE_LEGEND, POINT_RADIUS, RING_KM, TYPE_COLORS, TYPE_SHAPES,
+                                     marker_svg)
 
 __all__ = ["Legend", "TitleBox", "Footer", "Attribution"]
 
 
 class Legend(MacroElement):
-    """What colours, outlines, hollow markers, rings and arrows mean. All text is escaped."""
+    """What shapes, colours, outlines, centre marks, hollow markers, rings and arrows mean. All text
+    is escaped; the swatches are drawn by :func:`~bordermap.mapping.style.marker_svg` from our own
+    constants, like the map's markers."""
 
     _template = Template(
         """
@@ -32,13 +37,13 @@ class Legend(MacroElement):
     )
     _body = Template(
         """<details{% if open %} open{% endif %}><summary>Legend</summary><h4>Events</h4>
-{%- for name, color in types %}
-<div class="bm-row"><span class="bm-sw" style="background:{{ color|e }}"></span>{{ name|e }}</div>
+{%- for name, swatch in types %}
+<div class="bm-row bm-type">{{ swatch }}{{ name|e }}</div>
 {%- endfor %}
 {%- if datasets %}
-<div class="bm-sec">Datasets (marker shape)</div>
-{%- for title, shape in datasets %}
-<div class="bm-row"><svg width="18" height="14">{% if shape == 'square' %}<rect x="4" y="2" width="10" height="10"{% elif shape == 'diamond' %}<path d="M9 1 L15 7 L9 13 L3 7 Z"{% elif shape == 'triangle' %}<path d="M9 1 L15 12 L3 12 Z"{% else %}<circle cx="9" cy="7" r="5.5"{% endif %} fill="#bbb" stroke="#333" stroke-width="1.5"/></svg>{{ title|e }}</div>
+<div class="bm-sec">Datasets (mark at the centre)</div>
+{%- for title, swatch in datasets %}
+<div class="bm-row bm-dataset">{{ swatch }}{{ title|e }}</div>
 {%- endfor %}
 {%- endif %}
 <div class="bm-sec">Confidence (outline)</div>
@@ -62,9 +67,15 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.position = position
         self.html = self._body.render(
-            types=list(TYPE_COLORS.items()), confidence=CONFIDENCE_LEGEND, ring2=f"{RING_KM[2]:g}",
+            types=[(name, Markup(marker_svg(TYPE_SHAPES[name], fill=colour, stroke="#333", width=1.2, r=5.5)))
+                   for name, colour in TYPE_COLORS.items()],
+            # at the map's marker size: the marks are small
+            datasets=[(title, Markup(marker_svg("circle", fill="#ddd", stroke="#555", width=1.2, r=POINT_RADIUS,
+                                                mark=mark, same_box=False)))
+                      for title, mark in datasets or []],
+            confidence=CONFIDENCE_LEGEND, ring2=f"{RING_KM[2]:g}",
             ring3=f"{RING_KM[3]:g}",
-            border=BORDER_COLOR, reference=reference, open=open, datasets=datasets or [])
+            border=BORDER_COLOR, reference=reference, open=open)
 
 
 class _TextBox(MacroElement):

@@ -1,7 +1,7 @@
 """Events as one compact binary payload for the browser, and their text in chunks.
 
 The map needs, per event, where (quantised to 16 bits within the data's bounding box), when (day
-numbers), and how to draw it (a style code: type × confidence × hollow; geo precision; geometry
+numbers), and how to draw it (a style code: dataset mark × type × confidence × hollow; geo precision; geometry
 kind): 10 bytes an event (:func:`encode_events`). Python computes every code, label and style
 once; the browser only compares numbers and looks labels up. Text (titles, date labels, places,
 popups) is not shipped per event up front: it comes in chunks of :data:`CHUNK` events, fetched
@@ -14,6 +14,7 @@ arrays, each aligned to 8 bytes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any, Sequence
@@ -26,18 +27,34 @@ from folium.template import tojavascript
 from bordermap.core.columns import CONFIDENCE_CODES, DATE_PRECISION_CODES, GEOMETRY_KINDS, SIDES, TYPE_CODES
 from bordermap.core.table import EventTable
 from bordermap.mapping.text import CHUNK, chunk_rows, text_chunks, text_columns
-from bordermap.mapping.style import (DENSITY_RAMP, shape_codes, POINT_RADIUS, RING_KM, SELECTED_RADIUS, event_styles,
-                                     style_code)
+from bordermap.mapping.style import (DENSITY_RAMP, MARK_COLOR, MARK_EDGE, MARK_GEOMETRY, MARKER_GEOMETRY, POINT_RADIUS,
+                                     RING_KM, SELECTED_RADIUS, event_styles, mark_codes, style_code)
 from bordermap.model import claim_figure, claim_parts
 from bordermap.textsafe import isolate
 
-__all__ = ["encode_events", "decode_events", "decode_inline", "inline_source_of", "detail_chunks", "chunk_rows", "CHUNK", "PAYLOAD_FORMAT", "to_script_json",
+__all__ = ["encode_events", "decode_events", "decode_inline", "inline_source_of", "detail_chunks", "chunk_rows", "CHUNK", "PAYLOAD_FORMAT", "STYLE_DIGEST", "to_script_json",
            "claim_line", "correction_line", "refs_line", "Template", "jinja_inert"]
 
 #: Names the layout of the payload and the chunks: served files are kept under it, so a browser
 #: or a static folder never mixes two layouts. Bump it when either changes.
-PAYLOAD_FORMAT = "p4"
+PAYLOAD_FORMAT = "p5"  # p5: style codes are dataset mark × type × ..., markers drawn from "geometry"
 _MAGIC = b"BMEV"
+
+
+def _drawing() -> dict[str, Any]:
+    """What the header says about how events look (the same for every payload)."""
+    return {
+        "styles": event_styles(),
+        "geometry": {"markers": MARKER_GEOMETRY, "marks": MARK_GEOMETRY, "markColor": MARK_COLOR, "markEdge": MARK_EDGE},
+        "ringKm": {str(k): v for k, v in RING_KM.items()},
+        "radius": {"point": POINT_RADIUS, "selected": SELECTED_RADIUS},
+        "density": list(DENSITY_RAMP),
+    }
+
+
+#: A digest of :func:`_drawing`: in the served files' names beside :data:`PAYLOAD_FORMAT`, so that a
+#: new colour or shape reaches the browser without a format bump (the served files are rebuilt).
+STYLE_DIGEST = hashlib.sha256(json.dumps(_drawing(), sort_keys=True).encode()).hexdigest()[:10]
 
 
 def claim_line(claim: dict[str, Any]) -> str:
@@ -90,9 +107,9 @@ def _pack(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> bytes:
     return _MAGIC + len(head).to_bytes(4, "little") + head + b"".join(blobs)
 
 
-def encode_events(table: EventTable, marker_shapes: dict[str, str] | None = None) -> bytes:
+def encode_events(table: EventTable, marks: dict[str, str] | None = None) -> bytes:
     """The events of ``table`` (in its order) as the browser's binary payload (see module doc).
-    ``marker_shapes`` maps a project dataset's name to its marker shape (circles when absent)."""
+    ``marks`` maps a project dataset's name to the mark that tells it apart (none when absent)."""
     n = len(table)
     lonlat = table.lonlat
     finite = np.isfinite(lonlat).all(axis=1) if n else np.zeros(0, bool)
@@ -120,10 +137,7 @@ def encode_events(table: EventTable, marker_shapes: dict[str, str] | None = None
         "day0": day0,
         "maxDur": int(dur.max(initial=0)),
         "chunk": CHUNK,
-        "styles": event_styles(),
-        "ringKm": {str(k): v for k, v in RING_KM.items()},
-        "radius": {"point": POINT_RADIUS, "selected": SELECTED_RADIUS},
-        "density": list(DENSITY_RAMP),
+        **_drawing(),
         "types": list(TYPE_CODES),
         "confidence": list(CONFIDENCE_CODES),
         "sides": list(SIDES),
@@ -136,7 +150,7 @@ def encode_events(table: EventTable, marker_shapes: dict[str, str] | None = None
         "t0": rel.astype(day_type),
         "dur": dur.astype(day_type),
         "style": style_code(table.type_code, table.confidence_code, hollow,
-                            shape_codes(table.table["dataset"].to_pylist(), marker_shapes) if marker_shapes else 0),
+                            mark_codes(table.table["dataset"].to_pylist(), marks) if marks else 0),
         "flags": flags.astype(np.uint8),
     }
     return _pack(header, arrays)

@@ -121,29 +121,40 @@
   }
 
   /* ---- sprites: one pre-rendered marker per style, blitted per point ---------------------- */
-  // The outline of a dataset's markers (project.toml `shape`, named by Python in the style table).
-  function markerPath(g, shape, x, y, r) {
+  // A marker's outline (the event type's shape) or a dataset's inner mark, from the geometry
+  // Python ships in the header (bordermap/mapping/style.py MARKER_GEOMETRY, MARK_GEOMETRY), in units
+  // of the radius: {circle: r} or {polygon: [[x, y], ...]}.
+  function markerPath(g, geom, x, y, r) {
     g.beginPath();
-    if (shape === "square") { var a = r * 0.88; g.rect(x - a, y - a, 2 * a, 2 * a); }
-    else if (shape === "diamond") { g.moveTo(x, y - r * 1.15); g.lineTo(x + r * 1.15, y); g.lineTo(x, y + r * 1.15); g.lineTo(x - r * 1.15, y); g.closePath(); }
-    else if (shape === "triangle") { g.moveTo(x, y - r * 1.2); g.lineTo(x + r * 1.1, y + r * 0.8); g.lineTo(x - r * 1.1, y + r * 0.8); g.closePath(); }
-    else g.arc(x, y, r, 0, 2 * Math.PI);
+    if (geom.polygon) {
+      geom.polygon.forEach(function (p, j) { if (j) g.lineTo(x + p[0] * r, y + p[1] * r); else g.moveTo(x + p[0] * r, y + p[1] * r); });
+      g.closePath();
+    } else g.arc(x, y, (geom.circle || 1) * r, 0, 2 * Math.PI);
   }
 
-  function sprite(st, radius, selected, dimmed, ratio) {
-    var pad = 4, size = Math.ceil((radius + pad) * 2 * ratio);
+  function sprite(st, geometry, radius, selected, dimmed, ratio) {
+    var shape = geometry.markers[st.shape], mark = geometry.marks[st.mark] || {};
+    var pad = 4, size = Math.ceil((radius * (shape.extent || 1) + pad) * 2 * ratio);
     var c = document.createElement("canvas");
     c.width = c.height = size;
     var g = c.getContext("2d");
     g.scale(ratio, ratio);
     var mid = size / ratio / 2;
-    markerPath(g, st.shape, mid, mid, radius);
+    g.lineJoin = "round";
+    markerPath(g, shape, mid, mid, radius);
     g.globalAlpha = dimmed ? 0.12 : st.fillOpacity; g.fillStyle = st.fill; g.fill();
     g.globalAlpha = dimmed ? 0.25 : (selected ? 1 : st.opacity);
     g.lineWidth = st.weight + (selected ? 2 : 0);
     g.strokeStyle = selected ? "#000" : st.stroke;
     g.setLineDash(st.dash || []);
     g.stroke();
+    if (mark.circle || mark.polygon) {  // the dataset's mark: dark on a white edge, or (ring) the reverse
+      var dark = geometry.markColor, light = geometry.markEdge;
+      g.setLineDash([]);
+      markerPath(g, mark, mid, mid, radius);
+      g.lineWidth = mark.fill ? 1 : 1.5; g.strokeStyle = mark.fill ? light : dark; g.stroke();
+      g.fillStyle = mark.fill ? dark : light; g.fill();
+    }
     return c;
   }
 
@@ -183,7 +194,7 @@
     }
     function spriteFor(s, sel, dim) {
       var key = s + (sel ? "s" : "") + (dim ? "d" : "");
-      if (!sprites[key]) sprites[key] = sprite(styles[s], sel ? h.radius.selected : h.radius.point, sel, dim, ratio);
+      if (!sprites[key]) sprites[key] = sprite(styles[s], h.geometry, sel ? h.radius.selected : h.radius.point, sel, dim, ratio);
       return sprites[key];
     }
 

@@ -21,7 +21,7 @@ from bordermap.assets import APP_PREFIX, publish_json
 from bordermap.core.table import EventTable
 from bordermap.dataset import Dataset
 from bordermap.mapping.event_layer import INLINE_MASK_BYTES, category_bits, inline_mask
-from bordermap.mapping.payload import PAYLOAD_FORMAT, detail_chunks, encode_events
+from bordermap.mapping.payload import PAYLOAD_FORMAT, STYLE_DIGEST, detail_chunks, encode_events
 from bordermap.timeline import EventFilter
 
 __all__ = ["Published", "published"]
@@ -72,9 +72,9 @@ def mtime(path: Path | None) -> float:
         return 0.0
 
 
-def dataset_shapes(ds: Dataset) -> dict[str, str] | None:
-    """Project dataset name -> marker shape, when the project has several datasets."""
-    return {name: shape for _, name, shape in ds.layer_specs} or None
+def layer_marks(ds: Dataset) -> dict[str, str] | None:
+    """Project dataset name -> the mark that tells it apart, when the project has several datasets."""
+    return {name: mark for _, name, mark in ds.layer_specs} or None
 
 
 def _publish_events(ds: Dataset, folder: Path) -> None:
@@ -83,7 +83,7 @@ def _publish_events(ds: Dataset, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     big = len(ds) > 50_000
     bar = st.progress(0.0, text="Preparing the map's data…") if big else None
-    _write(folder / "events.bin", encode_events(ds.table, dataset_shapes(ds)))
+    _write(folder / "events.bin", encode_events(ds.table, layer_marks(ds)))
     chunks = detail_chunks(ds.table, article=ds.article)
     for k, chunk in enumerate(chunks):
         _write(folder / f"c{k}.json", json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).encode())
@@ -101,7 +101,7 @@ def published(ds: Dataset, static_dir: Path) -> Published:
         hit = _CACHE.get(key)
         if hit is not None:
             return hit
-        name = f"{ds.key}-{PAYLOAD_FORMAT}"
+        name = f"{ds.key}-{PAYLOAD_FORMAT}-{STYLE_DIGEST}"
         folder = static_dir / "data" / name
         prefix = APP_PREFIX + f"data/{name}/"
         _publish_events(ds, folder)

@@ -14,6 +14,7 @@ h3 { padding-top: 0 !important; }
 .bm-panel dd { margin: 0; }
 .bm-panel ul { margin: 0 0 .3rem 0; padding-left: 1.1rem; }
 .bm-badge { display: inline-block; border: 2px solid #888; border-radius: 999px; padding: 0 .5rem; font-size: .78rem; margin-right: .3rem; }
+.bm-badge.bm-type .bm-swatch { vertical-align: -3px; margin-right: .25rem; }
 .bm-conf-confirmed { border-color: #111; }
 .bm-conf-reported { border-color: #555; }
 .bm-conf-disputed { border-color: #b00020; color: #b00020; border-style: dashed; }
