@@ -63,7 +63,7 @@ SOURCES = Path(__file__).resolve().parent / "geo_sources"
 REGION_PAD_DEG = 1.0
 HYDRO_TOLERANCE_DEG = SIMPLIFY_TOLERANCE_DEG
 HYDRO_DECIMALS = 4  # ≈ 10 m, well inside the simplification
-RELIEF_QUALITY = 80  # JPEG quality of relief.jpg
+RELIEF_QUALITY = 65  # JPEG quality of relief.jpg: the 2′ source is soft anyway; every byte is in each HTML export
 RELIEF_BUDGET_BYTES = 400_000
 
 
