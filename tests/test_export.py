@@ -97,7 +97,10 @@ def test_html_carries_only_the_selected_events(ds, page):
 def test_html_footer_title_and_credits(page):
     assert "Exported 2025-01-02 03:04 UTC by bordermap" in page
     assert "Filters: 2010-07-01 to 2010-07-31" in page
-    assert "© OpenStreetMap contributors" in page
+    # (JS strings: the © is written \u00a9; the layers' own credits are inside their gzipped data)
+    assert "\\u00a9 OpenStreetMap contributors" in page
+    assert "Rivers and lakes: GSHHG/WDBII, Wessel" in page
+    assert "Relief: matplotlib basemap shadedrelief.jpg (LGPL-3.0)" in page
     assert "Events: A. Author (2012), Some Network, and the sources it relays" in page
     # (the footer's own words are checked as text in the browser tests; here they are JS strings)
     assert "Events drawn from A. Author" in page and "Some Network, 2012-07 (https://example.org/report)" in page

@@ -52,7 +52,8 @@ def point_feature(lon: float, lat: float, **properties) -> dict:
 
 def test_all_layers_load_with_nothing_missing(layers):
     assert layers.missing == []
-    assert set(layers.raw) == {"border", "countries", "bridges", "places"}
+    assert set(layers.raw) == {"border", "countries", "bridges", "places", "rivers", "lakes", "relief"}
+    assert layers.raw["relief"]["url"].startswith("data:image/jpeg;base64,")
     assert layers.border.geom_type == "LineString"
     for frame in (layers.countries, layers.bridges, layers.places):
         assert frame.crs.to_epsg() == 4326
@@ -203,7 +204,7 @@ def test_missing_or_broken_optional_layers_are_reported_not_raised(tmp_path):
 
 def test_unknown_required_layer_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown layer"):
-        load_reference_layers(GEO, required=("rivers",))
+        load_reference_layers(GEO, required=("roads",))
 
 
 # --- analytics ----------------------------------------------------------------------------
@@ -291,3 +292,19 @@ def test_annotate_10000_features_at_once(layers):
     assert len(annotated) == 10_000
     one_by_one = [annotate_events([f], layers)[0] for f in features[:200:20]]
     assert [a["properties"] for a in annotated[:200:20]] == [a["properties"] for a in one_by_one]
+
+
+
+def test_a_broken_relief_is_reported_and_an_absent_one_is_not(tmp_path):
+    shutil.copy(GEO / "border.geojson", tmp_path / "border.geojson")
+    assert not any("relief.json" in m for m in load_reference_layers(tmp_path).missing)
+    (tmp_path / "relief.json").write_text('{"bounds": [[40, 60], [30, 70]], "image": "relief.jpg"}', "utf-8")
+    loaded = load_reference_layers(tmp_path)
+    assert "relief" not in loaded.raw
+    assert any(m.startswith(f"{tmp_path / 'relief.json'} could not be used (\"bounds\" should be")
+               for m in loaded.missing), loaded.missing
+    (tmp_path / "relief.json").write_text('{"bounds": [[30, 60], [40, 70]], "image": "../x.jpg"}', "utf-8")
+    assert any('"image" should name a .jpg or .png file beside it' in m
+               for m in load_reference_layers(tmp_path).missing)
+    (tmp_path / "relief.json").write_text('{"bounds": [[30, 60], [40, 70]], "image": "gone.jpg"}', "utf-8")
+    assert any("its image gone.jpg cannot be read" in m for m in load_reference_layers(tmp_path).missing)

@@ -1,7 +1,7 @@
 """Local JavaScript and CSS: served by the app, inlined into exports. Nothing from a CDN.
 
 Leaflet and jQuery come from PyPI's XStatic packages (the exact versions folium asks for); our
-own ``bordermap.js``/``bordermap.css`` ship in the package. The app serves them from Streamlit's
+own ``bordermap.js``/``reference.js``/``bordermap.css`` ship in the package. The app serves them from Streamlit's
 static folder (``/app/static/vendor/...``); a standalone export inlines them.
 """
 
@@ -52,6 +52,7 @@ def asset_files() -> dict[str, Path]:
         "leaflet.css": leaflet / "leaflet.css",
         "jquery.min.js": jquery / "jquery.min.js",
         "bordermap.js": _package_static() / "bordermap.js",
+        "reference.js": _package_static() / "reference.js",
         "bordermap.css": _package_static() / "bordermap.css",
         "timeline.js": _package_static() / "timeline.js",
         "timeline.css": _package_static() / "timeline.css",

@@ -31,6 +31,7 @@ from bordermap.errors import DataFileError, Problem
 from bordermap.geo import GeoLayerError, ReferenceLayers, border_columns, load_reference_layers
 from bordermap.io.files import check_json_depth, read_json
 from bordermap.io.geoparquet import is_parquet, parquet_blocks, read_events_parquet_meta
+from bordermap.mapping.labels import ranked_places
 from bordermap.validate import DEFAULT_REGION, Region, schema_valid, validate_collection
 
 __all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "load_project_dataset", "DEFAULT_EVENTS", "DEFAULT_GEO",
@@ -80,11 +81,15 @@ class Dataset:
         """The dataset block of project dataset ``name`` (or of the file, for a plain file)."""
         return self.infos.get(name, self.info) if name else self.info
 
-    @property
+    @cached_property
     def reference(self) -> dict[str, dict[str, Any] | None]:
-        """Layer name -> FeatureCollection dict (None when missing), for drawing."""
+        """Layer name -> FeatureCollection dict (None when missing; ``relief``: its overlay),
+        for drawing. Places carry their label rank (:mod:`bordermap.mapping.labels`)."""
         raw = self.layers.raw if self.layers else {}
-        return {name: raw.get(name) for name in ("countries", "border", "bridges", "places")}
+        layers = {name: raw.get(name)
+                  for name in ("relief", "countries", "lakes", "rivers", "border", "bridges", "places")}
+        layers["places"] = ranked_places(layers["places"], self.table)
+        return layers
 
     def __len__(self) -> int:
         return len(self.table)

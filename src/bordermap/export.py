@@ -51,7 +51,7 @@ from bordermap.mapping.framing import Frame, View, as_frame, events_frame
 from bordermap.core.table import EventTable
 from bordermap.mapping.event_layer import TimeSlider
 from bordermap.mapping.legend import Footer, TitleBox
-from bordermap.mapping.reference import OSM_ATTRIBUTION
+from bordermap.mapping.reference import OSM_ATTRIBUTION, RELIEF_ATTRIBUTION, WATER_ATTRIBUTION
 from bordermap.model import DERIVED_FIELDS
 from bordermap.render import render_png
 from bordermap.textsafe import isolate
@@ -226,6 +226,11 @@ def geo_credit_line(ds: Dataset) -> str:
     credits = []
     if any(ds.reference.get(k) for k in ("border", "countries")):
         credits.append(OSM_ATTRIBUTION)
+    if ds.reference.get("rivers") or ds.reference.get("lakes"):
+        credits.append(WATER_ATTRIBUTION + "; river names from GeoNames (CC BY 4.0) points, "
+                       "see geo/README.md")
+    if ds.reference.get("relief"):
+        credits.append(RELIEF_ATTRIBUTION)
     if ds.reference.get("places"):
         credits.append("places: GeoNames (CC BY 4.0) and the sources in geo/places.geojson")
     return "; ".join(credits)
@@ -249,7 +254,8 @@ _basemap_cache: dict[int, tuple[dict, dict]] = {}
 
 
 def export_basemap(fc: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The countries layer simplified for the offline basemap (cached per loaded layer)."""
+    """A basemap layer (countries, lakes, rivers) simplified for a standalone file (cached per
+    loaded layer)."""
     if not fc:
         return fc
     hit = _basemap_cache.get(id(fc))
@@ -261,7 +267,8 @@ def export_basemap(fc: dict[str, Any] | None) -> dict[str, Any] | None:
                                                       preserve_topology=True), 1e-4)
         features.append({"type": "Feature", "properties": f.get("properties") or {}, "geometry": mapping(geom)})
     out = {"type": "FeatureCollection", "features": features}
-    _basemap_cache.clear()
+    if len(_basemap_cache) >= 3:  # the three layers of the dataset in use
+        _basemap_cache.clear()
     _basemap_cache[id(fc)] = (fc, out)
     return out
 
@@ -364,7 +371,8 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     when = export_time(generated_at)
     title = title or default_title(ds)
     reference = dict(ds.reference)
-    reference["countries"] = export_basemap(reference.get("countries"))
+    for kind in ("countries", "lakes", "rivers"):
+        reference[kind] = export_basemap(reference.get(kind))
     # The file carries only the selected events, so no initial filter is needed (filtering 10k
     # events once more on load costs ~0.2 s); the slider applies the exported window on load.
     frame = export_frame(ds, events, view, flt.window)

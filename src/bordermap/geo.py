@@ -1,4 +1,4 @@
-"""Reference layers (border, countries, bridges, places) and border analytics.
+"""Reference layers (border, countries, bridges, places; rivers, lakes, relief) and border analytics.
 
 The loader, :func:`load_reference_layers`, is the only function here that touches files.
 Everything else takes shapely geometries, GeoDataFrames or GeoJSON dicts and returns data.
@@ -45,6 +45,8 @@ __all__ = [
     "country_at",
     "load_reference_layers",
     "nearest_crossing",
+    "read_relief",
+    "RELIEF_FILE",
 ]
 
 #: Azimuthal equidistant projection centred on the border; see the module docstring.
@@ -56,7 +58,16 @@ LAYER_FILES: Mapping[str, str] = {
     "countries": "countries.geojson",
     "bridges": "bridges.geojson",
     "places": "places.geojson",
+    "rivers": "rivers.geojson",
+    "lakes": "lakes.geojson",
 }
+
+#: The relief image's description (bounds, image file) under the geo directory.
+RELIEF_FILE = "relief.json"
+
+# Parts of the basemap a project may simply not have: absent, they are left out quietly;
+# present but broken, they are reported like the others.
+_QUIET_IF_ABSENT = {"rivers", "lakes", "relief"}
 
 # What the map loses when an optional layer is absent (used in ReferenceLayers.missing).
 _WITHOUT = {
@@ -64,6 +75,9 @@ _WITHOUT = {
     "countries": "country outlines",
     "bridges": "bridges",
     "places": "place labels",
+    "rivers": "rivers",
+    "lakes": "lakes",
+    "relief": "relief",
 }
 
 _GEOMETRY_TYPES = {
@@ -71,6 +85,8 @@ _GEOMETRY_TYPES = {
     "countries": {"Polygon", "MultiPolygon"},
     "bridges": {"Point"},
     "places": {"Point"},
+    "rivers": {"LineString", "MultiLineString"},
+    "lakes": {"Polygon", "MultiPolygon"},
 }
 
 _REQUIRED_PROPERTIES = {
@@ -78,6 +94,8 @@ _REQUIRED_PROPERTIES = {
     "countries": ("iso3",),
     "bridges": ("id",),
     "places": ("id", "name"),
+    "rivers": ("id",),
+    "lakes": ("id",),
 }
 
 
@@ -167,13 +185,12 @@ def load_reference_layers(
         except GeoLayerError as err:
             if name in required:
                 raise
-            if not path.exists():
-                missing.append(f"{path} is missing; the map is drawn without {_WITHOUT[name]}")
-            else:
-                missing.append(
-                    f"{path} could not be used ({err.message}); "
-                    f"the map is drawn without {_WITHOUT[name]}"
-                )
+            _note_missing(missing, name, path, err)
+    relief = None
+    try:
+        relief = read_relief(geo_dir / RELIEF_FILE)
+    except GeoLayerError as err:
+        _note_missing(missing, "relief", geo_dir / RELIEF_FILE, err)
 
     def frame(name: str) -> gpd.GeoDataFrame | None:
         if name not in loaded:
@@ -191,9 +208,55 @@ def load_reference_layers(
         countries=frame("countries"),
         bridges=frame("bridges"),
         places=frame("places"),
-        raw={name: fc for name, (fc, _) in loaded.items()},
+        raw={**{name: fc for name, (fc, _) in loaded.items()}, **({"relief": relief} if relief else {})},
         missing=missing,
     )
+
+
+def _note_missing(missing: list[str], name: str, path: Path, err: GeoLayerError) -> None:
+    if not path.exists():
+        if name not in _QUIET_IF_ABSENT:
+            missing.append(f"{path} is missing; the map is drawn without {_WITHOUT[name]}")
+    else:
+        missing.append(f"{path} could not be used ({err.message}); "
+                       f"the map is drawn without {_WITHOUT[name]}")
+
+
+def read_relief(path: Path) -> dict[str, Any]:
+    """The relief overlay described by ``path`` (relief.json): its bounds, its image as a
+    data URI and its provenance, ready for the map.
+
+    Raises
+    ------
+    GeoLayerError
+        The description or its image is missing or malformed.
+    """
+    import base64
+
+    shown = str(path)
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise GeoLayerError(shown, "file not found") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise GeoLayerError(shown, f"cannot be read as JSON ({err})") from None
+    bounds = meta.get("bounds") if isinstance(meta, dict) else None
+    ok = (isinstance(bounds, list) and len(bounds) == 2
+          and all(isinstance(c, list) and len(c) == 2 and all(isinstance(v, (int, float)) for v in c)
+                  for c in bounds))
+    if not ok or not (-90 <= bounds[0][0] < bounds[1][0] <= 90 and -180 <= bounds[0][1] < bounds[1][1] <= 180):
+        raise GeoLayerError(shown, '"bounds" should be [[south, west], [north, east]] in degrees')
+    image = meta.get("image")
+    if not isinstance(image, str) or not image.endswith((".jpg", ".png")) or "/" in image or "\\" in image:
+        raise GeoLayerError(shown, '"image" should name a .jpg or .png file beside it')
+    try:
+        data = (path.parent / image).read_bytes()
+    except OSError as err:
+        raise GeoLayerError(shown, f"its image {image} cannot be read ({err.strerror})") from None
+    kind = "jpeg" if image.endswith(".jpg") else "png"
+    metadata = meta.get("metadata") if isinstance(meta.get("metadata"), dict) else {}
+    return {"bounds": bounds, "url": f"data:image/{kind};base64," + base64.b64encode(data).decode("ascii"),
+            "licence": str(metadata.get("licence", "")), "source": str(metadata.get("source", ""))}
 
 
 def _read_layer(path: Path, layer: str) -> tuple[dict, list[BaseGeometry]]:

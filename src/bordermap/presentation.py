@@ -151,7 +151,8 @@ def export_presentation(data: EventData, storyline: StorylineSource, *, title: s
         story = replace(story, title=title)
     when = export_time(generated_at)
     reference = dict(ds.reference)
-    reference["countries"] = export_basemap(reference.get("countries"))
+    for kind in ("countries", "lakes", "rivers"):
+        reference[kind] = export_basemap(reference.get(kind))
     options = MapOptions(asset_prefix="vendor/", datasets=ds.layer_specs, details=True, online_tiles=False,
                          initial_filter=None, legend_open=False, attribution=events_attribution(ds.article, ds.info))
     m = build_map(ds.table, reference, options=options, article=ds.article)

@@ -46,7 +46,7 @@ def test_page_builds_offline_map_with_every_event(ds):
     import re
 
     urls = re.findall(r'"/app/static/vendor/(data/[0-9a-f]+\.json)"', args["script"])
-    assert len(urls) == 4  # countries, border, bridges, places
+    assert len(urls) == 7  # relief, countries, lakes, rivers, border, bridges, places
     events_url = re.search(r'"url":"/app/static/vendor/(data/[0-9a-f]+-[\w-]+/events\.bin)"', args["script"]).group(1)
     payload = (ROOT / "static" / "vendor" / events_url).read_bytes()
     assert payload[:4] == b"BMEV"

@@ -17,8 +17,8 @@ from bordermap.mapping.event_layer import EventLayer, Timeline, inline_source
 from bordermap.mapping.fit_view import FitView
 from bordermap.mapping.framing import MAX_ZOOM, MIN_ZOOM, Frame
 from bordermap.mapping.legend import Attribution, Legend
-from bordermap.mapping.reference import (OSM_ATTRIBUTION, REFERENCE_LAYERS, ReferenceLayer,
-                                         add_online_tiles)
+from bordermap.mapping.reference import (OSM_ATTRIBUTION, REFERENCE_LAYERS, RELIEF_ATTRIBUTION,
+                                         WATER_ATTRIBUTION, ReferenceLayer, add_online_tiles)
 from bordermap.project import DEFAULT_CENTER, DEFAULT_ZOOM
 from bordermap.playback import TimelineView
 from bordermap.timeline import TimeWindow
@@ -65,8 +65,9 @@ class MapOptions:
 
 def build_map(events: EventTable, reference: Mapping[str, dict[str, Any] | None], *,
               options: MapOptions = MapOptions(), article: dict[str, Any] | None = None) -> folium.Map:
-    """A folium Map of ``events`` over the reference layers (``countries``, ``border``,
-    ``bridges``, ``places``; any may be None and is then left out)."""
+    """A folium Map of ``events`` over the reference layers (``relief``, ``countries``,
+    ``lakes``, ``rivers``, ``border``, ``bridges``, ``places``; any may be None and is then
+    left out)."""
     m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None,
                    prefer_canvas=True, control_scale=True, maxZoom=MAX_ZOOM, minZoom=MIN_ZOOM,
                    **({"zoomSnap": options.zoom_snap} if options.zoom_snap != 1 else {}))
@@ -75,13 +76,15 @@ def build_map(events: EventTable, reference: Mapping[str, dict[str, Any] | None]
     m.default_css = map_css(options.asset_prefix)
 
     urls = options.data_urls or {}
+    relief = urls.get("relief") or reference.get("relief")
     for kind in REFERENCE_LAYERS:
-        if kind == "border" and options.online_tiles:
+        if kind == "lakes" and options.online_tiles:
             add_online_tiles(m)  # base layers after the offline basemap, before the overlays
+        extra = {"relief": relief} if kind == "countries" and relief else {}
         if kind in urls:
-            ReferenceLayer(kind, url=urls[kind], asset_prefix=options.asset_prefix).add_to(m)
+            ReferenceLayer(kind, url=urls[kind], asset_prefix=options.asset_prefix, **extra).add_to(m)
         elif reference.get(kind):
-            ReferenceLayer(kind, data=reference[kind], asset_prefix=options.asset_prefix).add_to(m)
+            ReferenceLayer(kind, data=reference[kind], asset_prefix=options.asset_prefix, **extra).add_to(m)
 
     marks = {name: mark for _, name, mark in options.datasets} or None
     source = options.events_source or inline_source(events, article=article, popups=options.details, marks=marks)
@@ -94,7 +97,14 @@ def build_map(events: EventTable, reference: Mapping[str, dict[str, Any] | None]
         Legend(reference=bool(reference.get("border")), open=options.legend_open,
                datasets=[(title, mark) for title, _, mark in options.datasets]).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    Attribution(OSM_ATTRIBUTION + (" · " + options.attribution if options.attribution else "")).add_to(m)
+    credits = [OSM_ATTRIBUTION]
+    if reference.get("rivers") or reference.get("lakes") or "rivers" in urls:
+        credits.append(WATER_ATTRIBUTION)
+    if relief:
+        credits.append(RELIEF_ATTRIBUTION)
+    if options.attribution:
+        credits.append(options.attribution)
+    Attribution(" · ".join(credits)).add_to(m)
     if options.frame is not None:
         FitView(options.frame).add_to(m)
     return m

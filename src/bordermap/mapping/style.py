@@ -12,6 +12,7 @@ from bordermap.model import EVENT_TYPES
 
 __all__ = ["TYPE_COLORS", "TYPE_SHAPES", "MARKER_GEOMETRY", "MARKS", "MARK_GEOMETRY", "SHAPE_TO_MARK",
            "RING_KM", "CONFIDENCE_LEGEND", "CONFIDENCE_STYLE", "COUNTRY_FILL", "OTHER_COUNTRY_FILL", "BORDER_COLOR",
+           "COUNTRY_FILL_OVER_RELIEF", "WATER_COLOR", "LAKE_FILL", "RIVER_STYLE", "reference_style",
            "DENSITY_RAMP", "POINT_RADIUS", "SELECTED_RADIUS", "style_code", "event_styles", "mark_codes",
            "dataset_marks", "marker_svg"]
 
@@ -99,6 +100,27 @@ CONFIDENCE_LEGEND: tuple[tuple[str, str, str], ...] = (
 COUNTRY_FILL: dict[str, str] = {"TJK": "#f4efe1", "AFG": "#efe6d6"}
 OTHER_COUNTRY_FILL = "#e6e6e3"
 BORDER_COLOR = "#8c1c13"
+#: How opaque the country fills are over the shaded relief (1 without relief): enough to tell
+#: the countries apart, little enough that the mountains and valleys read through.
+COUNTRY_FILL_OVER_RELIEF = 0.55
+
+#: Water: lakes and rivers (geo/rivers.geojson ``class``: the border river, a named river, the
+#: rest), widths in CSS pixels. The border river is wider than the border's casing, so it shows
+#: as a blue band either side of the border line drawn on top of it.
+WATER_COLOR = "#3a7fc1"
+LAKE_FILL = "#9cc3e6"
+RIVER_STYLE: dict[str, dict[str, float | str]] = {
+    "border": {"color": "#5d9ad6", "weight": 5.5, "opacity": 0.9},
+    "named": {"color": WATER_COLOR, "weight": 2.2, "opacity": 0.95},
+    "other": {"color": "#6f9fcf", "weight": 1.1, "opacity": 0.8},
+}
+
+def reference_style(relief: bool) -> dict[str, object]:
+    """Everything the browser draws the reference layers with (reference.js reads it)."""
+    return {"countryFill": COUNTRY_FILL, "otherFill": OTHER_COUNTRY_FILL, "border": BORDER_COLOR,
+            "fillOpacity": COUNTRY_FILL_OVER_RELIEF if relief else 1.0,
+            "water": WATER_COLOR, "lakeFill": LAKE_FILL, "rivers": RIVER_STYLE}
+
 
 #: How confidence shows on a marker's outline (stroke colour, width, dash, opacity, fill opacity);
 #: the legend's CONFIDENCE_LEGEND above says the same in words.
