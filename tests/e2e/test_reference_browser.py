@@ -45,8 +45,9 @@ def labels_after(frame, page, script: str | None = None) -> tuple[list[dict], se
     return frame.evaluate("Bordermap.visibleLabels()"), set(dots)
 
 
-def test_place_labels_never_overlap_and_keep_the_important_ones(app_server, chromium, places, artifacts):
-    page, watch = offline_page(chromium, width=1440, height=900)
+@pytest.mark.parametrize("size", [(1440, 900), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_place_labels_never_overlap_and_keep_the_important_ones(app_server, chromium, places, artifacts, size):
+    page, watch = offline_page(chromium, width=size[0], height=size[1])
     page.goto(app_server.url)
     wait_for_app(page)
     frame = map_frame(page)
@@ -58,7 +59,7 @@ def test_place_labels_never_overlap_and_keep_the_important_ones(app_server, chro
         "zoomed in on Qal'ai Khumb": labels_after(frame, page, "map.setView([38.43, 70.95], 9, {animate: false}); null"),
         "zoomed out": labels_after(frame, page, "map.setView([37.75, 70.9], 6, {animate: false}); null"),
     }
-    page.screenshot(path=str(artifacts / "labels-zoomed-out.png"))
+    page.screenshot(path=str(artifacts / f"labels-zoomed-out-{size[0]}x{size[1]}.png"))
     for view, (labels, dots) in views.items():
         assert labels, view
         shown = {lab["name"] for lab in labels}
