@@ -161,6 +161,40 @@ def test_events_all_on_one_day_open_the_map(monkeypatch, tmp_path):
     component(at)
 
 
+def test_only_region_level_events_open_the_map(monkeypatch, tmp_path):
+    fc = synthetic_collection(15, seed=5)
+    for f in fc["features"]:
+        f["properties"]["geo_precision"] = 3
+    monkeypatch.setenv("BORDERMAP_EVENTS", str(_write(tmp_path, fc["features"])))
+    at = run()
+    assert not at.exception
+    assert "15 of 15 events" in " ".join(c.value for c in at.caption)
+    component(at)
+
+
+def test_only_year_precision_events_open_the_map_and_the_timeline(monkeypatch, tmp_path):
+    fc = synthetic_collection(12, seed=6)
+    for i, f in enumerate(fc["features"]):
+        year = 2000 + i % 3
+        f["properties"].update(date_start=f"{year}-01-01", date_end=f"{year}-12-31", date_precision="year")
+    monkeypatch.setenv("BORDERMAP_EVENTS", str(_write(tmp_path, fc["features"])))
+    at = run({"from": "2001-03-01", "to": "2001-03-31"})
+    assert not at.exception
+    # a month inside 2001 overlaps the 2001 events (never silently dropped)
+    assert "4 of 12 events" in " ".join(c.value for c in at.caption)
+    assert '"initial": {"axis": [' in component(at)["script"]
+
+
+def test_many_events_in_one_place_open_the_map(monkeypatch, tmp_path):
+    fc = synthetic_collection(3000, seed=7)
+    for f in fc["features"]:
+        f["geometry"] = {"type": "Point", "coordinates": [71.55, 37.49]}
+    monkeypatch.setenv("BORDERMAP_EVENTS", str(_write(tmp_path, fc["features"])))
+    at = run()
+    assert not at.exception
+    assert "3,000 of 3,000 events" in " ".join(c.value for c in at.caption)
+
+
 def test_one_event_opens_the_map(monkeypatch, tmp_path):
     monkeypatch.setenv("BORDERMAP_EVENTS", str(_write(tmp_path, synthetic_collection(1, seed=4)["features"])))
     at = run()
