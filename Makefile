@@ -5,13 +5,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: app test setup browser validate bench geo clean
+.PHONY: app test fuzz setup browser validate bench geo clean
 
 app: setup  ## set up and run the app on the bundled data
 	$(BIN)/streamlit run app.py
 
 test: setup browser  ## set up and run the whole test suite (unit, AppTest, browser e2e)
 	$(BIN)/python -m pytest -q
+
+fuzz: setup  ## the fuzz suites, 25 times longer than in `make test`
+	BORDERMAP_FUZZ_SCALE=25 $(BIN)/python -m pytest -q tests/test_import_fuzz.py tests/test_cli_fuzz.py \
+	  tests/test_rules.py tests/test_files.py tests/test_project.py tests/test_storyline.py tests/test_search.py \
+	  tests/test_import.py tests/test_import_ucdp_columns.py tests/test_table.py tests/ui/test_app_params_fuzz.py
 
 setup: $(STAMP)
 

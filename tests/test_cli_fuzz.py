@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bordermap.cli import main
 from test_rules import _collections
+from fuzzing import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ["geojson", "csv", "kml", "html"]
@@ -24,7 +25,7 @@ def _run(capsys, argv):
     return code, out, err
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=examples(40), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(_collections(), st.sampled_from(FORMATS))
 def test_validate_then_export_whatever_the_file_holds(capsys, fc, fmt):
@@ -56,7 +57,7 @@ def test_validate_then_export_whatever_the_file_holds(capsys, fc, fmt):
 HOSTILE = ["\u202e", "\x1b[2J", "\n", "<script>", "x" * 10_000, "{{7*7}}", "'; DROP", "\udcff"]
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=examples(25), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(FORMATS), st.dictionaries(
     st.sampled_from(["--from", "--to", "--type", "--confidence", "--side", "--actor", "--title"]),

@@ -28,6 +28,7 @@ from bordermap.errors import UnreadableFileError, UnwritableFileError
 from bordermap.io import files
 from bordermap.io.files import (MAX_DEPTH, FileExistsRefusal, check_destination, read_json, write_bytes_atomic,
                                 write_json_atomic)
+from fuzzing import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -174,7 +175,7 @@ def test_a_lone_surrogate_escape_is_refused(tmp_path):
         read_json(path)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.binary(max_size=200) | st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_any_bytes_read_or_give_one_sentence(content):
     with tempfile.TemporaryDirectory() as folder:

@@ -36,6 +36,7 @@ from bordermap.io import files
 from bordermap.io.acled import ACLED_COLUMNS
 from bordermap.synthetic_exports import UCDP_COLUMNS, acled_rows, ucdp_rows
 from bordermap.textsafe import terminal_safe
+from fuzzing import examples
 
 HEADERS = {"acled": list(ACLED_COLUMNS), "ucdp": list(UCDP_COLUMNS)}
 FORGED = "x\n/tmp/events.geojson: valid\x1b[2J\x1b[H"
@@ -153,7 +154,7 @@ def check_import(kind: str, fmt: str, changes: dict[str, str], suffix: str, skip
             assert skip_invalid and {p.feature_index for p in report.skipped_problems} == {3 if fmt == "csv" else 2}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(kind=st.sampled_from(["acled", "ucdp"]), fmt=st.sampled_from(["csv", "json"]), data=st.data(),
        suffix=st.sampled_from([".geojson", ".parquet"]), skip=st.booleans())
 def test_any_text_in_any_cell(kind, fmt, data, suffix, skip):
@@ -284,7 +285,7 @@ HEADER_LINE = {k: (",".join(h) + "\r\n").encode() for k, h in HEADERS.items()}
 JSON_STARTS = [b"", b"[", b'{"data": [', b'{"Result": [{', b'{"status": 200, "data": [{"event_id_cnty": ']
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(kind=st.sampled_from(["acled", "ucdp"]), start=st.sampled_from(["none", "header", "header+record", "json"]),
        body=st.one_of(st.binary(max_size=400), st.lists(st.sampled_from(
            [b"\x00", b"\n", b"\r", b'"', b",", b";", b"\t", b"{", b"}", b"[", b"]", b":", b"\xef\xbb\xbf", b"\xff",
@@ -375,7 +376,7 @@ def test_hostile_names_headers_and_json_keys(tmp_path, capsys):
     assert no_raw_controls(str(exc.value)), "the library's sentence is safe too, not only the CLI's line"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kind=st.sampled_from(["acled", "ucdp"]), column=st.data(), value=cell_text, fmt=st.sampled_from(["csv", "json"]))
 def test_the_cli_prints_one_safe_line_per_problem(capsys, kind, column, value, fmt):
     name = column.draw(st.sampled_from(HEADERS[kind]), label="column")

@@ -19,6 +19,7 @@ from test_import_fuzz import HEADERS, cell_text, csv_bytes, json_bytes, rows
 from bordermap.core.table import EventTable
 from bordermap.importers.run import map_file
 from bordermap.synthetic_exports import ucdp_rows
+from fuzzing import examples
 
 DATA = Path(__file__).parent / "data" / "import"
 
@@ -81,7 +82,7 @@ LINKED = {"date_start": ["2012-07-24", "2012-07-24 00:00:00.000", "24 July 2012"
 cell = st.one_of(cell_text, st.sampled_from(sorted({v for vs in LINKED.values() for v in vs})))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(fmt=st.sampled_from(["csv", "json"]), name=st.sampled_from(["ged.csv", "gedevents-candidate.csv"]),
        changes=st.lists(st.tuples(st.integers(0, 5), st.sampled_from(HEADERS["ucdp"]), cell), max_size=8),
        linked=st.lists(st.sampled_from(sorted(LINKED)).flatmap(

@@ -18,6 +18,7 @@ from bordermap.project import load_project, load_project_schema
 from bordermap.timeline import EventFilter
 
 from projects import three_dataset_project  # noqa: E402  (tests/projects.py)
+from fuzzing import examples  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 IMPORTS = ROOT / "tests" / "data" / "import"
@@ -197,7 +198,7 @@ def _toml_value(v) -> str:
     return "{" + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + "}"
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=st.dictionaries(st.sampled_from(_KEYS), _values, max_size=6))
 def test_any_project_document_gives_sentences(doc, tmp_path):
     text = "\n".join(f"{k} = {_toml_value(v)}" for k, v in doc.items())
@@ -212,7 +213,7 @@ def test_any_project_document_gives_sentences(doc, tmp_path):
     assert project.title and project.datasets
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=200))
 def test_any_bytes_as_a_project_give_one_sentence(data, tmp_path):
     p = tmp_path / "p.toml"

@@ -27,6 +27,7 @@ from bordermap.dataset import _collection_problems, _with_null_derived, parquet_
 from bordermap.io.geoparquet import read_events_parquet_meta, write_events_parquet
 from bordermap.model import EVENT_TYPES
 from bordermap.validate import keyed_schema_problems, validate_collection, validate_file
+from fuzzing import examples
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -188,7 +189,7 @@ def _collections(draw) -> dict:
     return {"type": "FeatureCollection", "article": ARTICLE, "features": events}
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_collections())
 def test_variations_of_real_events_same_problems_from_columns(fc):
     with tempfile.TemporaryDirectory() as folder:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from bordermap.gazetteer import Place, ascii_key, consonant_key
 from bordermap.search import (MAX_QUERY_CHARS, EventIndex, GazetteerFileError, PlaceIndex, clean_query,
                               load_place_index, search)
+from fuzzing import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 GAZETTEER = json.loads((ROOT / "geo" / "gazetteer.json").read_text(encoding="utf-8"))
@@ -180,7 +181,7 @@ NASTY = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(query=NASTY)
 def test_any_text_never_raises(places, events, query):
     for result in search(query, places, events, limit=7):
@@ -205,7 +206,7 @@ def _plain_fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text.lower()) if unicodedata.category(ch) != "Mn")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(titles=st.lists(st.text(alphabet="abzkÉé -'", max_size=12), min_size=36, max_size=36),
        query=st.text(alphabet="abzkéE -", min_size=1, max_size=6))
 def test_event_search_agrees_with_a_plain_word_start_match(ds, titles, query):

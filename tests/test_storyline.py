@@ -50,6 +50,7 @@ def test_caption_context_for_an_event_step():
 
 # ---- fuzz: a storyline file is user input ---------------------------------------------------
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+from fuzzing import examples  # noqa: E402
 
 BUNDLED_STORY = json.loads((ROOT / "data" / "storylines" / "khorog-2012.json").read_text())
 BUNDLED_IDS = [f["properties"]["id"] for f in json.loads((ROOT / "data" / "events.geojson").read_text())["features"]]
@@ -80,7 +81,7 @@ def _stories(draw):
     return story
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_stories())
 def test_any_storyline_loads_or_says_every_problem_in_lines(story):
     import tempfile

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bordermap.core.columns import properties_schema
 from bordermap.core.table import EventTable, fatality_range_columns, partial_floor_columns, take_rows
 from bordermap.model import fatality_range, partial_floor
+from fuzzing import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +42,7 @@ bounded = st.fixed_dictionaries({"source": st.just("s"), "total": figures, "low"
 claims = st.lists(st.one_of(claim, bounded), max_size=4)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(claims, min_size=1, max_size=20))
 def test_vectorised_fatality_range_is_the_models_rule(events):
     typ = next(f.type for f in properties_schema() if f.name == "fatalities")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 from streamlit.testing.v1 import AppTest
+from fuzzing import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -34,7 +35,7 @@ def map_count(at: AppTest) -> int:
     return sum(1 for c in at.get("component_instance") if c.proto.component_name == "streamlit_folium.st_folium")
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.sampled_from(NAMES), st.lists(VALUES, min_size=1, max_size=3), max_size=6))
 def test_any_permalink_opens_the_map(params):
     at = run(params)
