@@ -153,10 +153,12 @@ def _kind_before(text: str, start: int) -> str | None:
     return None
 
 
-def find_claims(sent, offset: int, skip: list[tuple[int, int]] = ()) -> list[Claim]:
+def find_claims(sent, offset: int, skip: list[tuple[int, int]] = (), digits_skip: list[tuple[int, int]] = ()) -> list[Claim]:
     """The casualty claims of one spaCy sentence span (``offset``: its start in the report).
 
-    ``skip`` lists report offsets (dates) whose numbers are not figures.
+    ``skip`` lists report offsets (dates read) whose numbers are not figures; ``digits_skip``
+    spans (spaCy's DATE/TIME entities, which may swallow a "Dozens" after a year) only where
+    the figure is in digits.
     """
     text = sent.text
     claims: list[Claim] = []
@@ -170,6 +172,8 @@ def find_claims(sent, offset: int, skip: list[tuple[int, int]] = ()) -> list[Cla
         core = m.start("lo") if m.group("lo") else m.start("n") if m.group("n") else m.start("vague")
         a, b = offset + m.start(), offset + m.end()
         if any(x < b and a < y for x, y in skip) or any(x < m.end() and m.start() < y for x, y in taken):
+            continue
+        if (m.group("n") or "").isdigit() and any(x < b and a < y for x, y in digits_skip):
             continue
         if m.group("n") and m.group("n").lower() in ("one",) and re.match(r"\s+of\b", text[m.end():]):
             continue  # "one of the soldiers": counted by the phrase around it, not as a figure
@@ -216,11 +220,12 @@ def _claimant(sent, char: int) -> str | None:
 
 
 def _subject(verb) -> str | None:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON":
-            span = verb.doc[child.left_edge.i:child.right_edge.i + 1]
-            return _trim(span.text)
-    return None
+    """The saying verb's subject nearest to it (a dateline parsed as a second subject is farther)."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"]
+    if not subjects:
+        return None
+    child = min(subjects, key=lambda c: abs(verb.i - c.i))
+    return _trim(verb.doc[child.left_edge.i:child.right_edge.i + 1].text)
 
 
 def _according_to(sent) -> str | None:

@@ -186,7 +186,8 @@ def ingest_report(text: str, report_date: date | None = None, source: str | None
         for d in s.dates:
             if d.precision == "day":
                 last_day = d.start
-        s.claims = find_claims(s.span, s.start, skip=[(d.begin, d.stop) for d in s.dates] + date_spans)
+        s.claims = find_claims(s.span, s.start, skip=[(d.begin, d.stop) for d in s.dates] + ([dateline[1:]] if dateline else []),
+                               digits_skip=date_spans)
         headline = dateline is not None and s.end <= dateline[1]  # a title above the dateline tells nothing new
         s.eventful = not headline and (bool(s.claims) or bool(_EVENTFUL.search(text, s.start, s.end)))
     incidents = _group(sentences)
@@ -238,7 +239,12 @@ def _same_place(a: PlaceMention, b: PlaceMention) -> bool:
 
 
 def _event_place(s: _Sentence, text: str) -> PlaceMention | None:
-    usable = [m for m in s.places if not _MERELY_MENTIONED.search(text[max(0, m.start - 30):m.start])]
+    """The sentence's place of the event: not a place only mentioned ("officials in Dushanbe",
+    "residents of Khorog said"), the most precise resolved one, else an unresolved one."""
+    claimants = [(i, i + len(c.claimant)) for c in s.claims if c.claimant
+                 for i in [text.find(c.claimant, s.start, s.end)] if i >= 0]
+    usable = [m for m in s.places if not _MERELY_MENTIONED.search(text[max(0, m.start - 30):m.start])
+              and not any(a <= m.start < b for a, b in claimants)]
     resolved = [m for m in usable if m.resolved]
     if resolved:
         return min(resolved, key=lambda m: (geo_precision(m, m.best.place), m.start))
