@@ -266,6 +266,10 @@ def _event_place(s: _Sentence, text: str) -> PlaceMention | None:
 
 
 def _group(sentences: list[_Sentence]) -> list[_Incident]:
+    """Eventful sentences in order -> incidents: another place or another day starts a new one
+    (which keeps the last place when it names none); a sentence naming neither continues the
+    last, and a more precise place for the same incident ("Shidz, in Ishkashim district")
+    refines it."""
     incidents: list[_Incident] = []
     current: _Incident | None = None
     for s in sentences:
@@ -285,12 +289,17 @@ def _group(sentences: list[_Sentence]) -> list[_Incident]:
         else:
             if current.place is None or (place is not None and place.resolved and not current.place.resolved):
                 current.place = place if place is not None else current.place
-            elif place is not None and place.resolved and geo_precision(place, place.best.place) < geo_precision(current.place, current.place.best.place) and _same_place(place, current.place):
+            elif (place is not None and place.resolved and _same_place(place, current.place)
+                  and _precision(place) < _precision(current.place)):
                 current.place = place
             if current.date is None:
                 current.date = day
         current.sentences.append(s)
     return incidents
+
+
+def _precision(m: PlaceMention) -> int:
+    return geo_precision(m, m.best.place) if m.resolved else 3
 
 
 def _evidence(text: str, s: _Sentence, confidence: float, match: tuple[int, int] | None = None) -> dict:
