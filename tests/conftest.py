@@ -32,3 +32,34 @@ def story(ds):
 
     return load_storyline(ROOT / DEFAULT_STORYLINE, list(ds.table.ids))
 
+
+
+#: Set to 1 to skip the team-store tests where PostgreSQL cannot be started (never in CI).
+SKIP_STORE_ENV = "BORDERMAP_SKIP_STORE_TESTS"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL with PostGIS for the session (tests/pg_server.py). If it cannot start,
+    every store test fails, loudly, unless BORDERMAP_SKIP_STORE_TESTS=1 asks for a skip."""
+    from pg_server import PgServer, PgUnavailable
+
+    try:
+        server = PgServer()
+        server.start()
+    except PgUnavailable as exc:
+        if os.environ.get(SKIP_STORE_ENV) == "1":
+            pytest.skip(f"PostgreSQL not available ({exc}); skipped because {SKIP_STORE_ENV}=1")
+        pytest.fail(f"PostgreSQL could not be started for the store tests: {exc} "
+                    f"(set {SKIP_STORE_ENV}=1 to skip them instead)", pytrace=False)
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def store_url(pg_server, request):
+    """An empty database with PostGIS (not initialised), its own for each test."""
+    import re
+
+    name = "t_" + re.sub(r"[^a-z0-9_]", "_", request.node.name.lower())[:40] + f"_{os.getpid()}_{id(request) % 10_000}"
+    return pg_server.create_database(name)
