@@ -91,11 +91,14 @@ class PgServer:
     def url(self, database: str = "postgres", user: str = "postgres") -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, name: str) -> str:
-        """A new empty database with PostGIS; its URL."""
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A new database with PostGIS (a copy of ``template`` when given, which is quick); its URL."""
         import psycopg
 
         with psycopg.connect(self.url(), autocommit=True) as conn:
+            if template:
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+                return self.url(name)
             conn.execute(f'CREATE DATABASE "{name}"')
         with psycopg.connect(self.url(name), autocommit=True) as conn:
             try:

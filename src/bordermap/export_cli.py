@@ -63,6 +63,8 @@ def add_export_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
                         "when there is no project.toml)")
     p.add_argument("--project", metavar="PATH",
                    help="project file naming the datasets (default: project.toml when it exists)")
+    p.add_argument("--store", metavar="URL",
+                   help="a team store (PostgreSQL URL) instead of files; see docs/store.md")
     p.add_argument("--geo", metavar="DIR",
                    help=f"reference layers folder (default: the project's, or {DEFAULT_GEO})")
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
@@ -205,7 +207,7 @@ def _warn(warnings: list[str]) -> None:
 
 
 def open_data(args: argparse.Namespace):
-    """The events a command works on: ``--events FILE``, else ``--project FILE``, else the
+    """The events a command works on: ``--store URL`` (a team store), ``--events FILE``, else ``--project FILE``, else the
     project.toml of the current folder, else data/events.geojson (``--geo`` overrides the
     layers in every case)."""
     from dataclasses import replace
@@ -213,8 +215,12 @@ def open_data(args: argparse.Namespace):
     from bordermap.dataset import load_project_dataset
     from bordermap.project import DEFAULT_PROJECT, load_project, project_for_events
 
-    if args.events and args.project:
-        raise UsageError("give --events or --project, not both")
+    if sum(bool(getattr(args, name, None)) for name in ("events", "project", "store")) > 1:
+        raise UsageError("give one of --events, --project and --store")
+    if getattr(args, "store", None):
+        from bordermap.store import load_store_dataset
+
+        return load_store_dataset(args.store, layers=args.geo or DEFAULT_GEO, progress=terminal_progress())
     if args.events or not (args.project or DEFAULT_PROJECT.exists()):
         project = project_for_events(args.events or DEFAULT_EVENTS, args.geo or DEFAULT_GEO)
     else:
