@@ -60,6 +60,10 @@ def connect(url: str, *, autocommit: bool = False, **kwargs) -> Iterator[psycopg
     try:
         with conn:
             yield conn
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise StoreError(f"{redact(url)}: not allowed for this user ({terminal_safe(str(exc).splitlines()[0])}); "
+                         "nothing was changed (ask the store's admin for the editor or admin role: "
+                         "docs/store.md)") from None
     except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
         if conn.broken or conn.closed:
             raise _unavailable(url, exc) from None
