@@ -53,7 +53,10 @@ class PgServer:
     def __init__(self) -> None:
         self.bin = find_bin()
         self.port = _free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="bordermap-pg-"))
+        # As root the server runs as postgres, which must reach the folder: not under $TMPDIR,
+        # which may be in root's home, but under /tmp (or $BORDERMAP_PG_TMP).
+        where = os.environ.get("BORDERMAP_PG_TMP", "/tmp") if os.geteuid() == 0 else None
+        self.folder = Path(tempfile.mkdtemp(prefix="bordermap-pg-", dir=where))
         self.data = self.folder / "data"
         self.log = self.folder / "server.log"
         self._as = None
@@ -76,7 +79,10 @@ class PgServer:
         cmd = [str(self.bin / program), *args]
         if self._as:
             cmd = ["runuser", "-u", self._as, "--", *cmd]
-        out = subprocess.run(cmd, capture_output=True, text=True, cwd=self.folder)
+        try:
+            out = subprocess.run(cmd, capture_output=True, text=True, cwd=self.folder)
+        except FileNotFoundError:
+            raise PgUnavailable(f"{program} failed: {cmd[0]}: No such file; run scripts/install-postgis.sh") from None
         if check and out.returncode != 0:
             log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
             raise PgUnavailable(f"{program} failed ({out.returncode}): {out.stderr.strip() or out.stdout.strip()}\n{log}")

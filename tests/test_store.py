@@ -18,7 +18,8 @@ from bordermap.dataset import load_project_dataset
 from bordermap.export import export_geojson
 from bordermap.project import load_project, project_for_events
 from bordermap.store import (StoreError, StoreUnavailable, connect, current_version, dump_store, init_schema,
-                             load_project_into, load_store_dataset, redact, upgrade_schema)
+                             load_project_into, load_store_dataset, load_store_project, redact, store_state,
+                             upgrade_schema)
 from bordermap.store.columns import expected_columns
 from bordermap.store.migrate import migrations
 from bordermap.synthetic import synthetic_collection
@@ -97,6 +98,9 @@ def test_bundled_project_round_trip_is_byte_identical(store, tmp_path):
     assert from_store.article == from_files.article and from_store.info == from_files.info
     assert from_store.project.title == project.title and from_store.project.region == project.region
     assert export_geojson(from_store, generated_at=WHEN) == export_geojson(from_files, generated_at=WHEN)
+    assert load_store_project(store).title == project.title
+    state = store_state(store)
+    assert state[1] > 0 and state[2] == 1
     [path] = dump_store(store, tmp_path / "dump", generated_at=WHEN)
     assert path.name == "article.geojson"
     assert path.read_text("utf-8") == _file_export(ROOT / "data" / "events.geojson")
@@ -223,3 +227,11 @@ def test_server_killed_mid_import_leaves_nothing(pg_server, store, tmp_path):
         assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 36
         assert conn.execute("SELECT count(*) FROM events WHERE dataset = 'big'").fetchone()[0] == 0
     assert len(load_store_dataset(store, layers=ROOT / "geo")) == 36  # and the store works again
+
+
+def test_missing_postgresql_is_a_clear_failure_not_a_silent_skip(monkeypatch, tmp_path):
+    from pg_server import PgServer, PgUnavailable
+
+    monkeypatch.setenv("BORDERMAP_PG_BIN", str(tmp_path / "no-postgres-here"))
+    with pytest.raises(PgUnavailable, match="initdb failed|No such file"):
+        PgServer()

@@ -17,7 +17,7 @@ import pytest
 from bordermap.errors import DataFileError
 from bordermap.project import project_for_events
 from bordermap.store import (ConflictError, StoreError, connect, event_history, load_project_into, load_store_dataset,
-                             read_for_edit, save_event)
+                             read_for_edit, save_event, store_state)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,6 +35,7 @@ def _some_id(url: str, n: int = 0) -> str:
 
 def test_a_save_on_an_old_revision_is_refused_naming_who_changed_what(loaded):
     event_id = _some_id(loaded)
+    state = store_state(loaded)
     with connect(loaded, autocommit=True) as ana, connect(loaded, autocommit=True) as bob:
         mine, base = read_for_edit(ana, event_id)
         theirs, base_b = read_for_edit(bob, event_id)
@@ -62,6 +63,7 @@ def test_a_save_on_an_old_revision_is_refused_naming_who_changed_what(loaded):
     change, before, after = history[0]
     assert before["properties"]["title"] != "Bob's better title" and after["properties"]["title"] == "Bob's better title"
     assert after["properties"]["fatalities"] == [{"source": before["properties"]["sources"][0]["name"], "total": 7}]
+    assert store_state(loaded)[1] > state[1]  # the app knows its table is stale
     ds = load_store_dataset(loaded, layers=ROOT / "geo")  # the app sees both edits
     props = ds.feature(event_id)["properties"]
     assert props["title"] == "Bob's better title" and props["summary"].startswith("Ana rewrote")

@@ -20,7 +20,8 @@ from bordermap.store.connection import connect, store_name
 from bordermap.store.migrate import require_current
 from bordermap.store.records import read_features
 
-__all__ = ["load_store_dataset", "load_store_parts", "store_problems", "store_project"]
+__all__ = ["load_store_dataset", "load_store_parts", "load_store_project", "store_problems", "store_project",
+           "store_state"]
 
 
 def _quiet(fraction: float, message: str) -> None:
@@ -116,3 +117,21 @@ def load_store_dataset(url: str, *, layers: str | os.PathLike | None = None,
         return Dataset(table=EventTable.empty(), article=None, layers=None, key=cache_key("store", store_name(url)),
                        project=project)
     return combine_datasets(project, parts, progress)
+
+
+def load_store_project(url: str, layers: str | os.PathLike | None = None) -> Project:
+    """The project kept in the store at ``url`` (its events not read): what the app shows
+    before loading, e.g. its title."""
+    with connect(url) as conn:
+        require_current(conn, store_name(url))
+        return store_project(conn, layers)
+
+
+def store_state(url: str) -> tuple[int, int, int]:
+    """A cheap fingerprint of the store's content: (schema version, last history entry,
+    datasets). Every load and edit writes history, so a changed store has a new state: what
+    the app compares to know that its loaded table is stale."""
+    with connect(url) as conn:
+        row = conn.execute("SELECT (SELECT coalesce(max(version), 0) FROM schema_version), "
+                           "(SELECT coalesce(max(id), 0) FROM history), (SELECT count(*) FROM datasets)").fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
