@@ -64,7 +64,7 @@ def test_init_once_then_upgrade_is_a_no_op(store):
 def test_cli_init_upgrade_and_a_database_that_is_no_store(store_url, capsys):
     assert main(["db", "upgrade", store_url]) == 2
     assert "not a bordermap store yet; run `bordermap db init` first" in capsys.readouterr().err
-    assert main(["export", "geojson", "--store", store_url, "-o", "/nonexistent-dir/x.geojson"]) != 0
+    assert main(["export", "geojson", "--store", store_url, "-o", "/nonexistent-dir/x.geojson"]) == 2
     assert "not a bordermap store (no schema); run `bordermap db init` first" in capsys.readouterr().err
     assert main(["db", "init", store_url]) == 0
     assert "initialised (schema version" in capsys.readouterr().out
@@ -79,6 +79,9 @@ def test_unreachable_server_is_one_line_and_no_password_is_shown(pg_server, caps
     err = capsys.readouterr().err
     assert err.startswith("error: postgresql://ana:***@127.0.0.1") and "cannot be reached" in err
     assert "s3cret" not in err and len(err.strip().splitlines()) == 1
+    assert main(["validate", "--store", url]) == 2
+    assert main(["export", "csv", "--store", url, "-o", "/tmp/never-written.csv"]) == 2
+    assert "s3cret" not in capsys.readouterr().err
     assert redact("host=x password=pw dbname=y") == "host=x password=*** dbname=y"
 
 

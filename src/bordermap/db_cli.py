@@ -8,11 +8,10 @@ out of it and taken from ``PGPASSWORD`` or ``~/.pgpass``, as libpq does. Exit co
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from bordermap.errors import BordermapError, DataFileError
-from bordermap.export_cli import UsageError, report_error
+from bordermap.errors import BordermapError
+from bordermap.export_cli import report_error
 from bordermap.progress import terminal_progress
 from bordermap.textsafe import echo
 
@@ -50,13 +49,8 @@ def add_db_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
 def _run(action) -> int:
     try:
         echo(action())
-    except DataFileError as exc:
-        return report_error(exc)
     except BordermapError as exc:
-        from bordermap.store.connection import StoreUnavailable
-
-        echo(f"error: {exc}", sys.stderr)
-        return 2 if isinstance(exc, (StoreUnavailable, UsageError)) or "not a bordermap store" in str(exc) else 1
+        return report_error(exc)
     return 0
 
 
@@ -72,11 +66,12 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 def _cmd_upgrade(args: argparse.Namespace) -> int:
     from bordermap.store import connect, current_version, redact, upgrade_schema
+    from bordermap.store.connection import NotAStore
 
     def action() -> str:
         with connect(args.url) as conn:
             if current_version(conn) is None:
-                raise UsageError(f"{redact(args.url)}: not a bordermap store yet; run `bordermap db init` first")
+                raise NotAStore(f"{redact(args.url)}: not a bordermap store yet; run `bordermap db init` first")
             applied = upgrade_schema(conn)
             version = current_version(conn)
         if not applied:

@@ -179,7 +179,9 @@ def report_error(exc: BordermapError) -> int:
     echo(f"error: {exc}", sys.stderr)
     if isinstance(exc, WriteInterrupted):
         return 128 + exc.signum
-    return 2 if isinstance(exc, (UsageError, UnreadableFileError, UnwritableFileError)) else 1
+    if isinstance(exc, (UsageError, UnreadableFileError, UnwritableFileError)):
+        return 2
+    return getattr(exc, "exit_code", 1)  # the store's errors say theirs (unreachable: 2)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ import psycopg
 from bordermap.errors import BordermapError
 from bordermap.textsafe import terminal_safe
 
-__all__ = ["StoreError", "StoreUnavailable", "connect", "redact", "store_name", "STORE_ENV"]
+__all__ = ["StoreError", "StoreUnavailable", "NotAStore", "connect", "redact", "store_name", "STORE_ENV"]
 
 #: The environment variable that opens the app (and ``--store``'s default) on a store.
 STORE_ENV = "BORDERMAP_STORE"
@@ -26,11 +26,22 @@ _PASSWORD_PARAM = re.compile(r"(?i)(password=)[^&\s]*")
 
 
 class StoreError(BordermapError):
-    """A store cannot be used as asked (not initialised, a dataset missing, a refused change)."""
+    """A store cannot be used as asked (a dataset there already, a refused change); the CLI
+    exits with ``exit_code``."""
+
+    exit_code = 1
 
 
 class StoreUnavailable(StoreError):
     """The database server cannot be reached or went away; nothing partial was written."""
+
+    exit_code = 2
+
+
+class NotAStore(StoreError):
+    """The database has no bordermap schema, or one of another version."""
+
+    exit_code = 2
 
 
 def redact(url: str) -> str:

@@ -11,7 +11,7 @@ from importlib import resources
 
 import psycopg
 
-from bordermap.store.connection import StoreError
+from bordermap.store.connection import NotAStore, StoreError
 
 __all__ = ["Migration", "migrations", "current_version", "init_schema", "upgrade_schema", "require_current"]
 
@@ -85,14 +85,14 @@ def upgrade_schema(conn: psycopg.Connection, target: int | None = None) -> list[
 
 
 def require_current(conn: psycopg.Connection, name: str) -> None:
-    """Raise :class:`StoreError` unless the store's schema is this version of bordermap's."""
+    """Raise :class:`NotAStore` unless the store's schema is this version of bordermap's."""
     version = current_version(conn)
     latest = migrations()[-1].version
     if version is None:
-        raise StoreError(f"{name}: not a bordermap store (no schema); run `bordermap db init` first")
+        raise NotAStore(f"{name}: not a bordermap store (no schema); run `bordermap db init` first")
     if version < latest:
-        raise StoreError(f"{name}: the store's schema is version {version}, this bordermap needs {latest}; "
+        raise NotAStore(f"{name}: the store's schema is version {version}, this bordermap needs {latest}; "
                          "run `bordermap db upgrade`")
     if version > latest:
-        raise StoreError(f"{name}: the store's schema is version {version}, newer than this bordermap "
+        raise NotAStore(f"{name}: the store's schema is version {version}, newer than this bordermap "
                          f"knows ({latest}); upgrade bordermap")
