@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 import psycopg
 import shapely
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from bordermap.core.table import geometries_of
@@ -117,11 +118,10 @@ def save_event(conn: psycopg.Connection, event: Mapping[str, Any], base_revision
                                 yours=event, current=before)
         _check(conn, event, meta["dataset"])
         geom = geometries_of([event])[0]
-        names = [c.name for c in event_columns()]
-        assignments = ", ".join(f'"{n}" = %s' for n in names)
-        revision = conn.execute(
-            f"UPDATE events SET {assignments}, feature_id = %s, geom = ST_GeomFromWKB(%s, 4326), "
-            "revision = revision + 1, updated_by = %s, updated_at = now() WHERE id = %s RETURNING revision",
+        assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c.name)) for c in event_columns())
+        revision = conn.execute(sql.SQL(
+            "UPDATE events SET {}, feature_id = %s, geom = ST_GeomFromWKB(%s, 4326), "
+            "revision = revision + 1, updated_by = %s, updated_at = now() WHERE id = %s RETURNING revision").format(assignments),
             (*event_values(props), event.get("id") if isinstance(event.get("id"), str) else None,
              shapely.to_wkb(geom), user, event_id)).fetchone()[0]
         insert_children(conn, event_id, props)
