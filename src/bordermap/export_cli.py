@@ -217,8 +217,10 @@ def open_data(args: argparse.Namespace):
     from bordermap.dataset import load_project_dataset
     from bordermap.project import DEFAULT_PROJECT, load_project, project_for_events
 
-    if sum(bool(getattr(args, name, None)) for name in ("events", "project", "store")) > 1:
-        raise UsageError("give one of --events, --project and --store")
+    if args.events and args.project:
+        raise UsageError("give --events or --project, not both")
+    if getattr(args, "store", None) and (args.events or args.project):
+        raise UsageError("give --store or an events file or project (--events, --project), not both")
     if getattr(args, "store", None):
         from bordermap.store import load_store_dataset
 
