@@ -5,12 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: app test fuzz setup browser validate bench geo clean
+.PHONY: app test fuzz setup browser postgis validate bench geo clean
 
 app: setup  ## set up and run the app on the bundled data
 	$(BIN)/streamlit run app.py
 
-test: setup browser  ## set up and run the whole test suite (unit, AppTest, browser e2e)
+test: setup browser postgis  ## set up and run the whole test suite (unit, AppTest, browser e2e, store)
 	$(BIN)/python -m pytest -q
 
 fuzz: setup  ## the fuzz suites, 25 times longer than in `make test`
@@ -28,6 +28,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 browser:  ## Debian's Chromium for Playwright (never a downloaded browser build)
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
+
+postgis:  ## Debian's PostgreSQL and PostGIS, which the store tests start a throwaway server from
+	@scripts/install-postgis.sh
 
 validate: setup
 	$(BIN)/bordermap validate data/events.geojson

@@ -32,3 +32,54 @@ def story(ds):
 
     return load_storyline(ROOT / DEFAULT_STORYLINE, list(ds.table.ids))
 
+
+
+#: Set to 1 to skip the team-store tests where PostgreSQL cannot be started (never in CI).
+SKIP_STORE_ENV = "BORDERMAP_SKIP_STORE_TESTS"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL with PostGIS for the session (tests/pg_server.py). If it cannot start,
+    every store test fails, loudly, unless BORDERMAP_SKIP_STORE_TESTS=1 asks for a skip."""
+    from pg_server import PgServer, PgUnavailable
+
+    try:
+        server = PgServer()
+        server.start()
+    except PgUnavailable as exc:
+        if os.environ.get(SKIP_STORE_ENV) == "1":
+            pytest.skip(f"PostgreSQL not available ({exc}); skipped because {SKIP_STORE_ENV}=1")
+        pytest.fail(f"PostgreSQL could not be started for the store tests: {exc} "
+                    f"(set {SKIP_STORE_ENV}=1 to skip them instead)", pytrace=False)
+    try:
+        # Templates each test's database is copied from: PostGIS alone, and PostGIS with the
+        # store's schema (made here by `db init`'s code, so always today's migrations).
+        server.create_database("tmpl_postgis")
+        from bordermap.store import connect, init_schema
+
+        with connect(server.create_database("tmpl_store", template="tmpl_postgis")) as conn:
+            init_schema(conn)
+    except BaseException:
+        server.destroy()
+        raise
+    yield server
+    server.destroy()
+
+
+def _database_name(request) -> str:
+    import re
+
+    return "t_" + re.sub(r"[^a-z0-9_]", "_", request.node.name.lower())[:40] + f"_{os.getpid()}_{id(request) % 100_000}"
+
+
+@pytest.fixture
+def store_url(pg_server, request):
+    """An empty database with PostGIS (not initialised), its own for each test."""
+    return pg_server.create_database(_database_name(request), template="tmpl_postgis")
+
+
+@pytest.fixture
+def store(pg_server, request):
+    """A database initialised as a team store (`bordermap db init`), its own for each test."""
+    return pg_server.create_database(_database_name(request), template="tmpl_store")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn, Sequence
 
 from bordermap.errors import BordermapError, UnreadableFileError, unique_problems
+from bordermap.db_cli import add_db_parser
 from bordermap.export_cli import add_export_parser, report_error
 from bordermap.import_cli import add_import_parser
 from bordermap.ingest_cli import add_ingest_parsers
@@ -35,6 +36,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    if args.store:
+        return _cmd_validate_store(args.store)
     path = Path(args.path)
     if path.suffix.lower() == ".toml":
         return _cmd_validate_project(path)
@@ -52,6 +55,24 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     warnings = len(problems) - len(errors)
     note = f" ({warnings} warning(s))" if warnings else ""
     echo(f"{path}: valid{note}")
+    return 0
+
+
+def _cmd_validate_store(url: str) -> int:
+    """Every dataset in a team store, checked by the same rules as files."""
+    from bordermap.store import redact, store_problems
+
+    found = store_problems(url)
+    bad = 0
+    for problems in found.values():
+        problems = unique_problems(problems)
+        for p in problems:
+            echo(p, sys.stderr if p.severity == "error" else sys.stdout)
+        bad += any(p.severity == "error" for p in problems)
+    if bad:
+        echo(f"{redact(url)}: {bad} of {len(found)} dataset(s) not valid", sys.stderr)
+        return 1
+    echo(f"{redact(url)}: valid ({len(found)} dataset(s))")
     return 0
 
 
@@ -158,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                                        "Never writes to the file.")
     p_val.add_argument("path", nargs="?", default=str(DEFAULT_EVENTS),
                        help=f"events file (default: {DEFAULT_EVENTS})")
+    p_val.add_argument("--store", metavar="URL", help="check every dataset in this team store instead (docs/store.md)")
     p_val.set_defaults(func=_cmd_validate)
 
     p_links = sub.add_parser("links", help="write a project's candidate links between datasets as CSV",
@@ -182,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_parser(sub)
     add_search_parser(sub)
     add_ingest_parsers(sub)
+    add_db_parser(sub)
     return parser
 
 

@@ -34,7 +34,7 @@ from bordermap.io.geoparquet import is_parquet, parquet_blocks, read_events_parq
 from bordermap.mapping.labels import ranked_places
 from bordermap.validate import DEFAULT_REGION, Region, schema_valid, validate_collection
 
-__all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "load_project_dataset", "DEFAULT_EVENTS", "DEFAULT_GEO",
+__all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "load_project_dataset", "combine_datasets", "DEFAULT_EVENTS", "DEFAULT_GEO",
            "Progress", "parquet_problems", "validate_path", "VALIDATE_BATCH"]
 
 DEFAULT_EVENTS = Path("data/events.geojson")
@@ -336,6 +336,15 @@ def load_project_dataset(project: "Project", *, progress: Progress | None = None
 
         parts.append(load_dataset(spec.path, project.layers, progress=part_progress, use_cache=use_cache,
                                   region=project.region))
+    return combine_datasets(project, parts, progress)
+
+
+def combine_datasets(project: "Project", parts: list[Dataset], progress: Progress | None = None) -> Dataset:
+    """The datasets of ``project`` (``parts``, one per dataset in the project's order, e.g.
+    loaded from files or from a store) as one :class:`Dataset`: rows marked with their
+    dataset's name, tables joined in story order, ids checked unique across the project."""
+    progress = progress or _quiet
+    n = len(project.datasets)
     tables = []
     for spec, part in zip(project.datasets, parts):
         t = part.table.table

@@ -63,6 +63,8 @@ def add_export_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
                         "when there is no project.toml)")
     p.add_argument("--project", metavar="PATH",
                    help="project file naming the datasets (default: project.toml when it exists)")
+    p.add_argument("--store", metavar="URL",
+                   help="a team store (PostgreSQL URL) instead of files; see docs/store.md")
     p.add_argument("--geo", metavar="DIR",
                    help=f"reference layers folder (default: the project's, or {DEFAULT_GEO})")
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
@@ -177,7 +179,9 @@ def report_error(exc: BordermapError) -> int:
     echo(f"error: {exc}", sys.stderr)
     if isinstance(exc, WriteInterrupted):
         return 128 + exc.signum
-    return 2 if isinstance(exc, (UsageError, UnreadableFileError, UnwritableFileError)) else 1
+    if isinstance(exc, (UsageError, UnreadableFileError, UnwritableFileError)):
+        return 2
+    return getattr(exc, "exit_code", 1)  # the store's errors say theirs (unreachable: 2)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -205,7 +209,7 @@ def _warn(warnings: list[str]) -> None:
 
 
 def open_data(args: argparse.Namespace):
-    """The events a command works on: ``--events FILE``, else ``--project FILE``, else the
+    """The events a command works on: ``--store URL`` (a team store), ``--events FILE``, else ``--project FILE``, else the
     project.toml of the current folder, else data/events.geojson (``--geo`` overrides the
     layers in every case)."""
     from dataclasses import replace
@@ -215,6 +219,12 @@ def open_data(args: argparse.Namespace):
 
     if args.events and args.project:
         raise UsageError("give --events or --project, not both")
+    if getattr(args, "store", None) and (args.events or args.project):
+        raise UsageError("give --store or an events file or project (--events, --project), not both")
+    if getattr(args, "store", None):
+        from bordermap.store import load_store_dataset
+
+        return load_store_dataset(args.store, layers=args.geo or DEFAULT_GEO, progress=terminal_progress())
     if args.events or not (args.project or DEFAULT_PROJECT.exists()):
         project = project_for_events(args.events or DEFAULT_EVENTS, args.geo or DEFAULT_GEO)
     else:

@@ -1,0 +1,109 @@
+"""``bordermap db {init,upgrade,load,dump} URL``: the CLI edge of :mod:`bordermap.store`.
+
+URL is a libpq connection URL (``postgresql://user@host:5432/dbname``); a password is best left
+out of it and taken from ``PGPASSWORD`` or ``~/.pgpass``, as libpq does. Exit codes: 0 done,
+1 invalid data or a refused change, 2 the store cannot be reached or used, bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bordermap.errors import BordermapError
+from bordermap.export_cli import report_error
+from bordermap.progress import terminal_progress
+from bordermap.textsafe import echo
+
+__all__ = ["add_db_parser"]
+
+
+def add_db_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("db", help="a team's store on PostgreSQL/PostGIS: init, upgrade, load, dump",
+                              description="Work with a team store: a PostgreSQL database with PostGIS holding a "
+                                          "project's events. Credentials come from the URL, the PG* environment "
+                                          "variables or ~/.pgpass. See docs/store.md.")
+    sub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    init = sub.add_parser("init", help="create the schema in an empty database")
+    init.add_argument("url", metavar="URL")
+    init.set_defaults(func=_cmd_init)
+    up = sub.add_parser("upgrade", help="apply the schema migrations the store does not have yet")
+    up.add_argument("url", metavar="URL")
+    up.set_defaults(func=_cmd_upgrade)
+    load = sub.add_parser("load", help="load a project's events (or one events file) into the store, all or nothing")
+    load.add_argument("url", metavar="URL")
+    src = load.add_mutually_exclusive_group()
+    src.add_argument("--events", metavar="PATH", help="one events file (GeoJSON or GeoParquet): the dataset 'events'")
+    src.add_argument("--project", metavar="PATH", help="project file (default: project.toml)")
+    load.add_argument("--geo", metavar="DIR", help="reference layers folder (default: the project's, or geo)")
+    load.add_argument("--replace", action="store_true", help="replace datasets of the same names in the store")
+    load.set_defaults(func=_cmd_load)
+    dump = sub.add_parser("dump", help="write each dataset of the store as GeoJSON (as export geojson writes it)")
+    dump.add_argument("url", metavar="URL")
+    dump.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write NAME.geojson files into")
+    dump.add_argument("--force", action="store_true", help="replace files that exist")
+    dump.set_defaults(func=_cmd_dump)
+    return p
+
+
+def _run(action) -> int:
+    try:
+        echo(action())
+    except BordermapError as exc:
+        return report_error(exc)
+    return 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from bordermap.store import connect, init_schema, redact
+
+    def action() -> str:
+        with connect(args.url) as conn:
+            applied = init_schema(conn)
+        return f"{redact(args.url)}: initialised (schema version {applied[-1].version})"
+    return _run(action)
+
+
+def _cmd_upgrade(args: argparse.Namespace) -> int:
+    from bordermap.store import connect, current_version, redact, upgrade_schema
+    from bordermap.store.connection import NotAStore
+
+    def action() -> str:
+        with connect(args.url) as conn:
+            if current_version(conn) is None:
+                raise NotAStore(f"{redact(args.url)}: not a bordermap store yet; run `bordermap db init` first")
+            applied = upgrade_schema(conn)
+            version = current_version(conn)
+        if not applied:
+            return f"{redact(args.url)}: up to date (schema version {version})"
+        return f"{redact(args.url)}: upgraded to schema version {version} ({', '.join(m.name for m in applied)})"
+    return _run(action)
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from bordermap.dataset import DEFAULT_EVENTS, DEFAULT_GEO
+    from bordermap.project import DEFAULT_PROJECT, load_project, project_for_events
+    from bordermap.store import load_project_into, redact
+
+    def action() -> str:
+        if args.events or not (args.project or DEFAULT_PROJECT.exists()):
+            project = project_for_events(args.events or DEFAULT_EVENTS, args.geo or DEFAULT_GEO)
+        else:
+            project = load_project(args.project or DEFAULT_PROJECT)
+            if args.geo:
+                project = replace(project, layers=Path(args.geo))
+        report = load_project_into(args.url, project, replace=args.replace, progress=terminal_progress())
+        parts = ", ".join(f"{name} ({n:,} events)" for name, n in report.datasets)
+        return f"{redact(args.url)}: loaded {parts}"
+    return _run(action)
+
+
+def _cmd_dump(args: argparse.Namespace) -> int:
+    from bordermap.store import dump_store
+
+    def action() -> str:
+        paths = dump_store(args.url, args.output, force=args.force)
+        return "\n".join(str(p) for p in paths) if paths else "the store has no datasets; nothing was written"
+    return _run(action)

@@ -1,0 +1,122 @@
+"""Moving a project between files and a store: ``db load`` and ``db dump``.
+
+A load reads and validates the files exactly as the app does (:func:`bordermap.dataset.load_dataset`),
+then writes every dataset in **one transaction**: if anything fails, the server goes away
+included, nothing of the load remains. A dump writes each dataset as the GeoJSON that
+``bordermap export geojson`` writes for its file: the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb, Json
+
+from bordermap.dataset import Dataset, Progress, load_dataset
+from bordermap.export import export_geojson
+from bordermap.io.files import check_destination, write_text_atomic
+from bordermap.project import Project
+from bordermap.store.connection import StoreError, connect, store_name
+from bordermap.store.migrate import require_current
+from bordermap.store.records import copy_events
+from bordermap.textsafe import terminal_safe
+
+__all__ = ["LoadReport", "load_project_into", "dump_store", "project_settings"]
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    datasets: tuple[tuple[str, int], ...]  # (name, events) per dataset loaded
+
+    @property
+    def events(self) -> int:
+        return sum(n for _, n in self.datasets)
+
+
+def project_settings(project: Project) -> dict[str, Any]:
+    """What the store keeps of a project besides its events (files such as the reference
+    layers and storylines stay with the project's folder)."""
+    return {"title": project.title, "subtitle": project.subtitle, "description": project.description,
+            "credit": project.credit, "bbox": list(project.bbox) if project.bbox else None,
+            "sides": list(project.sides), "side_names": project.side_names,
+            "center": list(project.center), "zoom": project.zoom}
+
+
+def _quiet(fraction: float, message: str) -> None:
+    return None
+
+
+def load_project_into(url: str, project: Project, *, replace: bool = False, progress: Progress | None = None,
+                      use_cache: bool = True) -> LoadReport:
+    """Every dataset of ``project`` into the store at ``url``, all or nothing.
+
+    Raises ``DataFileError`` for an invalid file (nothing is written), :class:`StoreError` when
+    a dataset is in the store already (unless ``replace``) or an event id is taken, and
+    ``StoreUnavailable`` when the server cannot be reached or goes away (nothing is written).
+    """
+    progress = progress or _quiet
+    parts: list[Dataset] = []
+    n = len(project.datasets)
+    for i, spec in enumerate(project.datasets):
+        parts.append(load_dataset(spec.path, project.layers, use_cache=use_cache, region=project.region,
+                                  progress=lambda f, m, i=i: progress(0.5 * (i + f) / n, f"{spec.name}: {m}")))
+    name = store_name(url)
+    with connect(url) as conn:
+        require_current(conn, name)
+        with conn.transaction():
+            user = conn.execute("SELECT current_user").fetchone()[0]
+            present = {r[0] for r in conn.execute("SELECT name FROM datasets")}
+            clash = [s.name for s in project.datasets if s.name in present]
+            if clash and not replace:
+                raise StoreError(f"{name}: the store already has the dataset(s) {', '.join(map(terminal_safe, clash))}; "
+                                 "nothing was loaded (use --replace to replace them)")
+            if clash:
+                conn.execute("DELETE FROM datasets WHERE name = ANY(%s)", (clash,))
+            conn.execute("INSERT INTO project (settings) VALUES (%s) ON CONFLICT (singleton) DO UPDATE "
+                         "SET settings = EXCLUDED.settings", (Jsonb(project_settings(project)),))
+            base = conn.execute("SELECT coalesce(max(position) + 1, 0) FROM datasets").fetchone()[0]
+            done = []
+            for i, (spec, part) in enumerate(zip(project.datasets, parts)):
+                progress(0.5 + 0.5 * i / n, f"{spec.name}: writing {len(part):,} events")
+                conn.execute("INSERT INTO datasets (name, position, title, credit, shape, visible, file_name, "
+                             "article, info) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                             (spec.name, base + i, spec.title, spec.credit, spec.shape, spec.visible,
+                              Path(spec.path).name, Json(part.article) if part.article else None,
+                              Json(part.info) if part.info else None))
+                table = part.table
+                features = list(table.features(derived=False))
+                try:
+                    copy_events(conn, features, table.geometries(), table.source_index, spec.name, user)
+                except psycopg.errors.UniqueViolation as exc:
+                    raise StoreError(f"{name}: dataset {terminal_safe(spec.name)}: "
+                                     f"{_duplicate(exc)}; ids must be unique across the store; nothing was loaded") from None
+                conn.execute("INSERT INTO history (dataset, action, changed_by, after) VALUES (%s, 'load', %s, %s)",
+                             (spec.name, user, Jsonb({"events": len(part), "file": Path(spec.path).name})))
+                done.append((spec.name, len(part)))
+    progress(1.0, "Loaded")
+    return LoadReport(tuple(done))
+
+
+def _duplicate(exc: psycopg.errors.UniqueViolation) -> str:
+    detail = getattr(exc.diag, "message_detail", None) or ""
+    return terminal_safe(detail.removeprefix("Key ").rstrip(".")) or "an event id is taken"
+
+
+def dump_store(url: str, folder: str | os.PathLike, *, force: bool = False, layers: str | os.PathLike | None = None,
+               generated_at: datetime | None = None) -> list[Path]:
+    """Each dataset of the store as ``FOLDER/NAME.geojson``: what ``bordermap export geojson``
+    writes for the file it was loaded from. Nothing is written if any file exists (without
+    ``force``)."""
+    from bordermap.store.dataset import load_store_parts
+
+    folder = Path(folder)
+    project, parts = load_store_parts(url, layers=layers)
+    paths = [check_destination(folder / f"{spec.name}.geojson", force=force) for spec in project.datasets]
+    for path, part in zip(paths, parts):
+        write_text_atomic(path, export_geojson(part, generated_at=generated_at), force=force)
+    return paths
