@@ -33,9 +33,9 @@ def store_project(conn: psycopg.Connection, layers: str | os.PathLike | None = N
     name of the file it was loaded from; the reference layers are ``layers``, default geo/)."""
     row = conn.execute("SELECT settings FROM project").fetchone()
     s: dict[str, Any] = row[0] if row else {}
-    specs = tuple(DatasetSpec(name=r[0], path=Path(r[1] or f"{r[0]}.geojson"), title=r[2], credit=r[3], shape=r[4],
+    specs = tuple(DatasetSpec(name=r[0], path=Path(r[1] or f"{r[0]}.geojson"), title=r[2], credit=r[3], mark=r[4],
                               visible=r[5])
-                  for r in conn.execute("SELECT name, file_name, title, credit, shape, visible FROM datasets "
+                  for r in conn.execute("SELECT name, file_name, title, credit, mark, visible FROM datasets "
                                         "ORDER BY position"))
     kw: dict[str, Any] = {}
     for key in ("subtitle", "description", "credit", "zoom"):

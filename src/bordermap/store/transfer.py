@@ -83,9 +83,9 @@ def load_project_into(url: str, project: Project, *, replace: bool = False, prog
             done = []
             for i, (spec, part) in enumerate(zip(project.datasets, parts)):
                 progress(0.5 + 0.5 * i / n, f"{spec.name}: writing {len(part):,} events")
-                conn.execute("INSERT INTO datasets (name, position, title, credit, shape, visible, file_name, "
+                conn.execute("INSERT INTO datasets (name, position, title, credit, mark, visible, file_name, "
                              "article, info) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                             (spec.name, base + i, spec.title, spec.credit, spec.shape, spec.visible,
+                             (spec.name, base + i, spec.title, spec.credit, spec.mark, spec.visible,
                               Path(spec.path).name, Json(part.article) if part.article else None,
                               Json(part.info) if part.info else None))
                 table = part.table
