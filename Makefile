@@ -37,6 +37,7 @@ bench: setup browser
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_links.py
+	$(BIN)/python benchmarks/bench_ingest_eval.py
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

@@ -11,7 +11,10 @@ model's load and each report.
 Writes ``benchmarks/ingest_eval.json`` (the figures ``tests/test_ingest_eval.py`` holds later runs
 to) and the "Ingest evaluation" section of ``benchmarks/README.md``.
 
-    .venv/bin/python benchmarks/bench_ingest_eval.py [--no-write]
+    .venv/bin/python benchmarks/bench_ingest_eval.py [--no-write] [--detail]
+
+``--detail`` also prints, per report, each gold event beside the proposal paired with it (and
+the proposals paired with none): where the figures come from.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ def run_set(folder: Path = SET, geo_dir: Path = ROOT / "geo") -> tuple[list[Repo
     from bordermap.ingest import ingest_report
 
     reports = load_eval_set(folder)
-    scores, seconds, invalid, with_evidence, proposed, errors = [], [], [], 0, 0, []
+    scores, seconds, invalid, with_evidence, proposed, errors, views = [], [], [], 0, 0, [], []
     for r in reports:
         started = time.perf_counter()
         try:
@@ -75,9 +78,10 @@ def run_set(folder: Path = SET, geo_dir: Path = ROOT / "geo") -> tuple[list[Repo
             proposed += 1
             evidence = (f.get("properties", {}).get("proposal") or {}).get("evidence")
             with_evidence += bool(evidence)
-        scores.append(score_report(r["id"], proposal_views(fc), gold_views(r)))
+        views.append(proposal_views(fc))
+        scores.append(score_report(r["id"], views[-1], gold_views(r)))
     extras = {"reports": reports, "seconds": seconds, "invalid": invalid, "errors": errors,
-              "proposed": proposed, "with_evidence": with_evidence}
+              "proposed": proposed, "with_evidence": with_evidence, "views": views}
     return scores, extras
 
 
@@ -141,9 +145,33 @@ def section(scores: list[ReportScore], extras: Mapping[str, Any], record: Mappin
     return "\n".join(lines)
 
 
+def _brief(v: Any) -> str:
+    where = f"{v.lat:.3f},{v.lon:.3f}" if v.lon is not None else "no point"
+    claims = "; ".join(f"{c.source}: {c.figure}" for c in v.claims) or "no claims"
+    return (f"{where} {v.country} {v.date_start}..{v.date_end} ({v.date_precision}) "
+            f"{v.event_type} / {v.sub_event_type} [{claims}]")
+
+
+def detail(scores: list[ReportScore], extras: Mapping[str, Any], proposals: list[list[Any]]) -> str:
+    """Each report's gold events beside their paired proposals, then the unpaired proposals."""
+    lines = []
+    for s, r, props in zip(scores, extras["reports"], proposals):
+        gold = gold_views(r)
+        lines.append(f"== {s.report_id}")
+        paired = dict((j, i) for i, j in s.pairs)
+        for j, g in enumerate(gold):
+            lines.append(f"  gold {r['gold'][j]['location']}: {_brief(g)}")
+            lines.append(f"    -> {_brief(props[paired[j]]) if j in paired else 'MISSED'}")
+        for i, p in enumerate(props):
+            if i not in {i for i, _ in s.pairs}:
+                lines.append(f"  extra: {_brief(p)}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--no-write", action="store_true", help="print only; write neither the JSON nor the README")
+    ap.add_argument("--detail", action="store_true", help="also print each gold event beside its proposal")
     args = ap.parse_args()
     scores, extras = run_set()
     reports = extras["reports"]
@@ -157,6 +185,8 @@ def main() -> None:
     }
     text = section(scores, extras, record)
     print(text)
+    if args.detail:
+        print(detail(scores, extras, extras["views"]))
     if not args.no_write:
         RECORD.write_text(json.dumps(record, indent=1) + "\n", "utf-8")
         write_section(Path(__file__).parent / "README.md", "Ingest evaluation", text)
