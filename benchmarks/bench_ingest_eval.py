@@ -45,6 +45,7 @@ LABELS = {
     "date_overlap": "dates overlap", "date_precision": "date precision", "event_type": "event type",
     "sub_event_type": "sub-event type", "claims": "fatality claims (figure + claimant)",
     "claim_figures": "fatality figures (any claimant)", "event": "whole event",
+    "event_core": "whole event, claims aside, dates overlapping",
 }
 CASES = ("ambiguous-place", "both-banks", "not-in-gazetteer", "relative-date", "disputed-toll", "multi-event",
          "injuries-apart", "khorog-2012")

@@ -97,6 +97,7 @@ def test_dates_exact_overlap_and_precision_are_separate():
     hits = field_hits(proposal_views({"features": [feature(*KHORUGH, d0="2018-04-20", precision="day")]})[0],
                       gold_views({"gold": [g]})[0])
     assert (hits["date_day"], hits["date_overlap"], hits["date_precision"]) == (False, True, False)
+    assert hits["event_core"] and not hits["event"]
     same = field_hits(proposal_views({"features": [feature(*KHORUGH, d0="2018-04-16", d1="2018-04-22",
                                                            precision="week")]})[0], gold_views({"gold": [g]})[0])
     assert same["date_day"] and same["date_precision"]
@@ -134,6 +135,7 @@ def test_claims_need_figure_and_claimant():
     extra = score([feature(*KHORUGH, claims=[("security officials", 5), ("local residents", 3),
                                              ("RFE/RL", 2)])], [g])
     assert extra.counts["claims"] == Counts(2, 3, 2) and extra.counts["event"].tp == 0
+    assert extra.counts["event_core"].tp == 1
 
 
 def test_a_claim_is_matched_once_and_by_its_total_or_else_its_floor():

@@ -15,8 +15,9 @@ with the gold events (:func:`match_events`), then every field is counted:
 Fields (:data:`FIELDS`): ``place_10km`` (the point within :data:`PLACE_KM` of the gold point),
 ``bank`` (the country, i.e. the bank of the Panj), ``date_day`` (start and end dates exact),
 ``date_overlap`` (the intervals share a day), ``date_precision``, ``event_type``,
-``sub_event_type``, ``claims`` (figure and claimant), ``claim_figures`` (figure only), and
-``event`` (a whole event right: place, bank, dates, type, and its claims exactly the gold ones).
+``sub_event_type``, ``claims`` (figure and claimant), ``claim_figures`` (figure only),
+``event`` (a whole event right: place, bank, exact dates, type, and its claims exactly the gold
+ones) and ``event_core`` (place, bank, overlapping dates and type right, claims aside).
 
 Pure functions apart from :func:`load_eval_set`; the harness is ``benchmarks/bench_ingest_eval.py``.
 """
@@ -47,7 +48,7 @@ PAIR_KM = 50.0
 """A proposal and a gold event whose dates do not overlap may still pair if this close."""
 
 FIELDS = ("place_10km", "bank", "date_day", "date_overlap", "date_precision", "event_type",
-          "sub_event_type", "claims", "claim_figures", "event")
+          "sub_event_type", "claims", "claim_figures", "event", "event_core")
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,7 @@ def field_hits(p: EventView, g: EventView) -> dict[str, bool]:
     }
     exact_claims = (len(p.claims) == len(g.claims) == count_claim_matches(p.claims, g.claims))
     hits["event"] = all(hits[k] for k in ("place_10km", "bank", "date_day", "event_type")) and exact_claims
+    hits["event_core"] = all(hits[k] for k in ("place_10km", "bank", "date_overlap", "event_type"))
     return hits
 
 
