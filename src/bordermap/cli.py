@@ -16,6 +16,7 @@ from typing import NoReturn, Sequence
 from bordermap.errors import BordermapError, UnreadableFileError, unique_problems
 from bordermap.export_cli import add_export_parser, report_error
 from bordermap.import_cli import add_import_parser
+from bordermap.ingest_cli import add_ingest_parsers
 from bordermap.search_cli import add_search_parser
 from bordermap.textsafe import echo, terminal_safe
 from bordermap.dataset import validate_path
@@ -178,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(sub)  # the export command lives with the export code
     add_import_parser(sub)
     add_search_parser(sub)
+    add_ingest_parsers(sub)
     return parser
 
 

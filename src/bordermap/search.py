@@ -157,6 +157,22 @@ class PlaceIndex:
         order = sorted(best, key=lambda i: (-round(best[i], 6), self._rank[i]))[:limit]
         return [self._result(i, best[i]) for i in order]
 
+    def matches(self, name: str) -> list[tuple[Place, float]]:
+        """Places whose name or an alternate spelling has the key of ``name`` (score 1.0) or
+        its consonants (0.9; three or more consonants, so short names match only exactly),
+        best first as :meth:`search` ranks them. No prefix or typo matches: this is the
+        strict lookup running text needs (``bordermap.ingest``)."""
+        key = ascii_key(clean_query(name))
+        if not key:
+            return []
+        best = {i: _EXACT for i in self._exact.get(key, ())}
+        consonants = consonant_key(name)
+        if len(consonants) >= 3:
+            for i in self._consonants.get(consonants, ()):
+                best.setdefault(i, _CONSONANTS)
+        order = sorted(best, key=lambda i: (-best[i], self._rank[i]))
+        return [(self.places[i], best[i]) for i in order]
+
     def _result(self, i: int, score: float) -> SearchResult:
         p = self.places[i]
         detail = ", ".join(part for part in (p.country, p.admin1) if part)

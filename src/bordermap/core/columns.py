@@ -68,6 +68,8 @@ def _arrow_type(node: dict[str, Any], root: dict[str, Any], name: str) -> pa.Dat
     if name in DATE_FIELDS:
         return pa.date32()
     kind = node.get("type")
+    if isinstance(kind, list):  # ["string", "null"]: a nullable column of the other type
+        kind = next(k for k in kind if k != "null")
     if kind is None and "enum" in node:
         kind = "integer" if all(isinstance(v, int) for v in node["enum"]) else "string"
     if kind == "string":

@@ -30,7 +30,7 @@ from typing import Any, Iterator
 from bordermap.errors import BordermapError, UnreadableFileError, UnwritableFileError, WriteInterrupted
 from bordermap.textsafe import terminal_safe
 
-__all__ = ["read_json", "check_json_depth", "write_bytes_atomic", "write_text_atomic", "write_json_atomic", "check_destination",
+__all__ = ["read_json", "read_bytes", "check_json_depth", "write_bytes_atomic", "write_text_atomic", "write_json_atomic", "check_destination",
            "max_input_bytes", "FileExistsRefusal", "MAX_INPUT_BYTES_ENV", "DEFAULT_MAX_INPUT_BYTES", "MAX_DEPTH"]
 
 #: Environment variable that overrides :data:`DEFAULT_MAX_INPUT_BYTES` (a whole number of bytes).
@@ -145,6 +145,12 @@ def _too_big(p: Path, size: int, limit: int, *, growing: bool = False) -> Unread
     size_words = f"grew past {limit:,} bytes while read" if growing else f"is {size:,} bytes"
     return UnreadableFileError(str(p), f"{size_words}; the most bordermap reads is {limit:,} bytes "
                                        f"(set {MAX_INPUT_BYTES_ENV} to change it)")
+
+
+def read_bytes(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (what :func:`read_json` reads
+    with, for inputs that are not JSON); :class:`UnreadableFileError` otherwise."""
+    return _read_regular_file(Path(path), limit)
 
 
 def _read_regular_file(p: Path, limit: int) -> bytes:

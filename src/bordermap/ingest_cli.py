@@ -1,0 +1,151 @@
+"""``bordermap ingest`` and ``bordermap accept``: the CLI edge of :mod:`bordermap.ingest`.
+
+``ingest REPORT -o PROPOSALS.geojson [--date YYYY-MM-DD] [--source NAME] [--url URL] [--geo DIR]
+[--force]`` reads a report (text or a saved HTML page), proposes its events and writes them
+atomically; ``accept PROPOSALS ID... --into EVENTS [--reviewer NAME] [--force]`` moves accepted
+proposals into an events file. Bad input is one line on stderr and an exit code, nothing
+written: 2 for an unreadable report or file, a bad option or an unwritable output; 1 for a
+refusal (a duplicate, an unknown id, an events file that would not be valid).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from bordermap.dataset import DEFAULT_GEO
+from bordermap.export_cli import UsageError
+from bordermap.io.files import check_destination, read_json, write_json_atomic
+from bordermap.progress import terminal_progress
+from bordermap.textsafe import echo, terminal_safe
+
+__all__ = ["add_ingest_parsers"]
+
+_MAX_SOURCE = 120
+
+
+def add_ingest_parsers(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``ingest`` and ``accept`` to ``bordermap``'s sub-command parser."""
+    p = subparsers.add_parser(
+        "ingest", help="propose the events a new report tells of, each field with its evidence",
+        description="Read a report (plain text or a saved HTML page; scripts are never run) and write the events "
+                    "it tells of as proposals: places from the corridor gazetteer (ambiguous names keep every "
+                    "candidate), dates against the report's date, casualty figures per claimant, actors and the "
+                    "ACLED type, each with the sentence it comes from. Offline. See docs/ingest.md.")
+    p.add_argument("report", metavar="REPORT", help="the report: a .txt file or a saved .html page (at most 5 MB)")
+    p.add_argument("-o", "--output", required=True, metavar="PROPOSALS", help="GeoJSON file to write")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the report's date (default: its dateline or the page's date)")
+    p.add_argument("--source", metavar="NAME", help="who published it, e.g. Asia-Plus (default: the report)")
+    p.add_argument("--url", metavar="URL", help="the report's address (http or https)")
+    p.add_argument("--geo", metavar="DIR", help=f"folder with gazetteer.json (default: {DEFAULT_GEO})")
+    p.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    p.set_defaults(func=_cmd_ingest)
+
+    a = subparsers.add_parser(
+        "accept", help="move accepted proposals into an events file, with their provenance",
+        description="Accept proposals (by id) from a proposals file: they join EVENTS without their evidence, "
+                    "with a provenance (report, URL, proposer version, reviewer, time), and leave the proposals "
+                    "file. Both files are written atomically after the new events file is validated; a proposal "
+                    "that duplicates an event already there (same place within precision, overlapping dates) "
+                    "is refused unless --force.")
+    a.add_argument("proposals", metavar="PROPOSALS", help="proposals file written by `bordermap ingest`")
+    a.add_argument("ids", metavar="ID", nargs="+", help="ids of the proposals to accept")
+    a.add_argument("--into", required=True, metavar="EVENTS", help="events file (GeoJSON; created if missing)")
+    a.add_argument("--reviewer", metavar="NAME", help="who accepts them (kept in the provenance)")
+    a.add_argument("--force", action="store_true", help="accept proposals that may duplicate existing events")
+    a.set_defaults(func=_cmd_accept)
+
+
+def _report_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise UsageError(f"--date must be YYYY-MM-DD, got {terminal_safe(value, 40)!r}")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"--date {terminal_safe(value, 40)!r} is not a calendar date") from None
+
+
+def _text_option(name: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    cleaned = " ".join(value.split())
+    if not cleaned or len(cleaned) > _MAX_SOURCE or any(ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0 for ch in value.replace("\t", " ")):
+        raise UsageError(f"{name} must be a name of 1 to {_MAX_SOURCE} printable characters")
+    return cleaned
+
+
+def _url_option(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not re.fullmatch(r"https?://[^\s<>\"']{1,2000}", value):
+        raise UsageError(f"--url must be an http(s) address without spaces, got {terminal_safe(value, 60)!r}")
+    return value
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from bordermap.ingest import ingest_report, read_report
+
+    report_date = _report_date(args.date)
+    source = _text_option("--source", args.source)
+    url = _url_option(args.url)
+    out = Path(args.output)
+    check_destination(out, force=args.force)
+    text, meta = read_report(args.report)
+    progress = terminal_progress()
+    fc = ingest_report(text, report_date=report_date or meta.get("date"), source=source or None,
+                       url=url or meta.get("url"), geo_dir=Path(args.geo) if args.geo else DEFAULT_GEO,
+                       progress=progress)
+    if report_date is None and meta.get("date") is None:
+        echo("warning: the report has no date (no dateline, no page date) and --date was not given; "
+             "relative dates were read against today", sys.stderr)
+    write_json_atomic(out, fc, force=args.force)
+    features = fc["features"]
+    ambiguous = sum(1 for f in features if len(f["properties"]["proposal"]["place_candidates"]) > 1)
+    unresolved = sum(len(f["properties"]["proposal"]["unresolved_places"]) for f in features)
+    for item in fc.get("unplaced", []):
+        echo(f"warning: not proposed, no known place: {terminal_safe(item['text'], 100)}", sys.stderr)
+    echo(f"{terminal_safe(out)}: {len(features)} proposed event(s) from {terminal_safe(args.report)} "
+         f"({ambiguous} with an ambiguous place, {unresolved} place name(s) not in the gazetteer)")
+    for f in features:
+        p = f["properties"]
+        echo(f"  {p['id']}  {p['date_start']}  {p['location']} ({p['country']})  {p['event_type']}  {p['confidence']}")
+    return 0
+
+
+def _cmd_accept(args: argparse.Namespace) -> int:
+    from bordermap.ingest import AcceptRefusal, accept_proposals
+
+    into = Path(args.into)
+    if into.suffix.lower() not in (".geojson", ".json"):
+        raise UsageError(f"--into must be a GeoJSON events file (.geojson), got {terminal_safe(into)}")
+    reviewer = _text_option("--reviewer", args.reviewer)
+    proposals = read_json(args.proposals)
+    if not isinstance(proposals, dict) or not isinstance(proposals.get("features"), list):
+        raise UsageError(f"{terminal_safe(args.proposals)}: not a proposals file (a FeatureCollection)")
+    if into.exists():
+        events = read_json(into)
+        if not isinstance(events, dict) or not isinstance(events.get("features"), list):
+            raise UsageError(f"{terminal_safe(into)}: not an events file (a FeatureCollection)")
+    else:
+        check_destination(into)
+        events = {"type": "FeatureCollection", "features": []}
+    try:
+        result = accept_proposals(proposals, args.ids, events, reviewer=reviewer, force=args.force, file=str(into))
+    except AcceptRefusal as exc:
+        for reason in exc.reasons:
+            echo(f"error: {reason}", sys.stderr)
+        echo(f"error: nothing accepted; {terminal_safe(into)} and {terminal_safe(args.proposals)} are unchanged",
+             sys.stderr)
+        return 1
+    write_json_atomic(into, result.events, force=True)
+    write_json_atomic(args.proposals, result.proposals, force=True)
+    for pid, other in result.duplicates:
+        echo(f"warning: {pid} may duplicate {other}; accepted anyway (--force)", sys.stderr)
+    echo(f"{terminal_safe(into)}: accepted {len(result.accepted)} proposal(s) ({', '.join(result.accepted)}); "
+         f"{len(result.events['features'])} event(s) now; {len(result.proposals['features'])} proposal(s) left")
+    return 0
