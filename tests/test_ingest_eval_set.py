@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bordermap.ingest_eval import load_eval_set
+from bordermap.ingest_eval import claimant_matches, load_eval_set
 from bordermap.model import EVENT_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,6 +68,8 @@ def problems(report: dict, stem: str) -> list[str]:
         for c in g["fatalities"]:
             if "breakdown" in c and sum(c["breakdown"].values()) != c["figure"]:
                 out.append(f"{where}: {c['source']}'s breakdown does not add up to {c['figure']}")
+            if not claimant_matches(c["source"], c["claimant_keys"]):
+                out.append(f"{where}: {c['source']!r} is not named by its own claimant_keys")
             if c["scope"] == "partial" and "counts" not in c:
                 out.append(f"{where}: {c['source']}'s partial claim does not say what it counts")
     return out
@@ -108,6 +110,7 @@ def test_readme_lists_every_report_with_its_counts():
     (lambda r: r["gold"][0]["evidence"].append("words not in it"), "is not in the excerpt"),
     (lambda r: r["gold"][0]["fatalities"][0].update(figure=6), "does not add up"),
     (lambda r: r.update(excerpt=r["excerpt"] * 3), "is too long"),
+    (lambda r: r["gold"][0]["fatalities"][0].update(claimant_keys=["bbc"]), "not named by its own"),
     (lambda r: r.pop("url"), "'url' is a required property"),
 ])
 def test_problems_are_found(broken, message):
