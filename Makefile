@@ -38,6 +38,7 @@ bench: setup browser
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_links.py
 	$(BIN)/python benchmarks/bench_ingest_eval.py
+	$(BIN)/python benchmarks/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

@@ -152,3 +152,20 @@ def test_nothing_to_propose_is_an_empty_collection():
     fc = ingest_report("The weather in Dushanbe was mild this week.", report_date=date(2022, 1, 1),
                        geo_dir=ROOT / "geo")
     assert fc["features"] == [] and validate_collection(fc) == []
+
+
+def test_a_saved_page_its_headline_not_counted_twice():
+    text, meta = read_report(DATA / "script-page.html")
+    fc = ingest_report(text, report_date=meta["date"], url=meta["url"], geo_dir=ROOT / "geo")
+    (p,) = _props(fc)
+    assert p["date_start"] == "2022-05-17"  # "on Tuesday", page of Wednesday 18 May
+    assert p["fatalities"] == [{"source": "Border service", "total": 1}]
+    assert p["proposal"]["injuries"] == [{"source": "Border service", "total": 2}]
+    assert all(not e["text"].startswith("Border guard killed") for e in p["proposal"]["evidence"]["incident"])
+    assert fc["article"]["url"] == "https://example.org/news/khorog-border-guard"
+
+
+def test_a_url_that_is_not_http_is_refused():
+    with pytest.raises(ValueError, match="http"):
+        ingest_report("Gunmen killed two in Khorog.", report_date=date(2022, 1, 1), url="javascript:alert(1)",
+                      geo_dir=ROOT / "geo")

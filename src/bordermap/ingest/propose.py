@@ -157,6 +157,8 @@ def ingest_report(text: str, report_date: date | None = None, source: str | None
         A GeoJSON FeatureCollection of proposed events (see docs/ingest.md), valid for
         :func:`bordermap.validate.validate_collection`.
     """
+    if url is not None and not re.fullmatch(r"https?://\S+", url):
+        raise ValueError(f"url must be an http(s) address, got {url[:60]!r}")
     say = progress or (lambda fraction, message: None)
     say(0.0, "loading the language model")
     nlp = load_pipeline()
@@ -188,7 +190,7 @@ def ingest_report(text: str, report_date: date | None = None, source: str | None
                 last_day = d.start
         s.claims = find_claims(s.span, s.start, skip=[(d.begin, d.stop) for d in s.dates] + ([dateline[1:]] if dateline else []),
                                digits_skip=date_spans)
-        headline = dateline is not None and s.end <= dateline[1]  # a title above the dateline tells nothing new
+        headline = _is_headline(text, s, dateline)
         s.eventful = not headline and (bool(s.claims) or bool(_EVENTFUL.search(text, s.start, s.end)))
     incidents = _group(sentences)
     say(0.85, "building proposals")
@@ -219,6 +221,18 @@ def ingest_report(text: str, report_date: date | None = None, source: str | None
         fc["unplaced"] = unplaced
     say(1.0, "done")
     return fc
+
+
+def _is_headline(text: str, s: _Sentence, dateline) -> bool:
+    """A title tells nothing the story does not (its figures would be counted twice): the lines
+    above the dateline, or a first line without a full stop followed by more text."""
+    if dateline is not None:
+        return s.end <= dateline[1]
+    if s.index != 0 or s.start != len(text) - len(text.lstrip()):
+        return False
+    line_end = text.find("\n", s.start)
+    return (line_end >= 0 and s.end <= line_end and not re.search(r"[.!?][\"”’']?$", text[s.start:s.end])
+            and len(text[s.start:s.end]) <= 160 and bool(text[line_end:].strip()))
 
 
 def _first_line(text: str) -> str:
