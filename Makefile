@@ -45,6 +45,7 @@ bench: setup browser
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_links.py
+	$(BIN)/python benchmarks/bench_ingest_eval.py
 	$(BIN)/python benchmarks/bench_ingest.py
 
 clean:
