@@ -59,14 +59,20 @@ def _load(version: tuple, project: Project, slot) -> Dataset:
         if version in _LOADED:
             return _LOADED[version]
         try:
-            names = ", ".join(d.path.name for d in project.datasets)
+            names = ", ".join(d.path.name for d in project.datasets) or "the store"
             with slot.status(f"Opening {names}…", expanded=True):
                 bar = st.progress(0.0)
 
                 def progress(fraction: float, message: str) -> None:
                     bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
-                ds = load_project_dataset(project, progress=progress)
+                store = os.environ.get("BORDERMAP_STORE")
+                if store:
+                    from bordermap.store.dataset import load_store_dataset
+
+                    ds = load_store_dataset(store, layers=project.layers, progress=progress)
+                else:
+                    ds = load_project_dataset(project, progress=progress)
         finally:
             slot.empty()  # after the status block, which redraws itself when it closes
         _LOADED.clear()  # the previous version of the files, if any
@@ -83,6 +89,11 @@ def _install_static(dest: str) -> Path:
 def _project(root: Path) -> Project:
     """What the app opens: ``BORDERMAP_EVENTS`` (a plain events file, with ``BORDERMAP_GEO``'s
     layers), else ``BORDERMAP_PROJECT``, else the bundled project.toml next to app.py."""
+    store = os.environ.get("BORDERMAP_STORE")
+    if store:  # a team's store on PostgreSQL/PostGIS (docs/store.md); the layers stay files
+        from bordermap.store.dataset import load_store_project
+
+        return load_store_project(store, os.environ.get("BORDERMAP_GEO", root / "geo"))
     events = os.environ.get("BORDERMAP_EVENTS")
     if events:
         return project_for_events(events, os.environ.get("BORDERMAP_GEO", root / "geo"))
@@ -93,6 +104,11 @@ def _project(root: Path) -> Project:
 
 
 def _version(project: Project) -> tuple:
+    store = os.environ.get("BORDERMAP_STORE")
+    if store:
+        from bordermap.store.dataset import store_state
+
+        return ("store", store, store_state(store), str(project.layers), mtime(project.layers))
     files = [project.path] if project.path else []
     files += [d.path for d in project.datasets]
     return (str(project.path), str(project.layers), tuple((str(f), mtime(Path(f))) for f in files),
@@ -107,6 +123,29 @@ def map_options(root: Path, ds: Dataset, **kw: Any) -> MapOptions:
         kw.setdefault("center", project.center)
         kw.setdefault("zoom", project.zoom)
     return MapOptions(data_urls=pub.layers, events_source=pub.events, datasets=ds.layer_specs, **kw)
+
+
+#: Seconds between tries while the team's store cannot be reached.
+STORE_RETRY_SECONDS = 5
+
+
+def _wait_for_store(url: str, exc: BordermapError) -> None:
+    """The store is down: say so, and try again every few seconds; the page reloads itself as
+    soon as it answers (nothing was written while it was away: every change is a transaction)."""
+    st.error(escape_markdown(f"bordermap cannot reach the team's store: {exc}"))
+    st.caption(f"Trying again every {STORE_RETRY_SECONDS} s; the map opens by itself when the database is back.")
+
+    @st.fragment(run_every=STORE_RETRY_SECONDS)
+    def retry() -> None:
+        from bordermap.store.dataset import store_state
+
+        try:
+            store_state(url)
+        except BordermapError:
+            return
+        st.rerun(scope="app")
+
+    retry()
 
 
 def _show_load_error(exc: BordermapError, events_path: Path) -> None:
@@ -141,7 +180,7 @@ def _show_warnings(warnings: list[str]) -> None:
 
 
 def _title(ds: Dataset, project: Project) -> str:
-    if project.path is not None:
+    if project.path is not None or os.environ.get("BORDERMAP_STORE"):
         return project.title
     if ds.info and not ds.article:  # a plain imported file
         return f"{ds.info['name']} events: {project.datasets[0].path.name}"
@@ -350,7 +389,15 @@ def main(root: Path | None = None) -> None:
             raise failed
         ds = _load(_version(project), project, loading)
     except BordermapError as exc:
-        where = os.environ.get("BORDERMAP_EVENTS") or os.environ.get("BORDERMAP_PROJECT") or root / "project.toml"
+        where = (os.environ.get("BORDERMAP_EVENTS") or os.environ.get("BORDERMAP_PROJECT") or root / "project.toml")
+        if os.environ.get("BORDERMAP_STORE"):
+            from bordermap.store.connection import StoreUnavailable, store_name
+
+            where = store_name(os.environ["BORDERMAP_STORE"])  # never the password
+            if isinstance(exc, StoreUnavailable):
+                _wait_for_store(os.environ["BORDERMAP_STORE"], exc)
+                st.stop()
+                return
         _show_load_error(exc, Path(where))
         st.stop()
         return
