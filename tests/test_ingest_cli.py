@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bordermap.cli import main
@@ -170,3 +172,21 @@ def _proposals_file() -> Path:
         main(["ingest", str(DATA / "relative-dates.txt"), "-o", str(folder / "p.geojson"), "--geo", GEO])
         _CACHE["p"] = folder / "p.geojson"
     return _CACHE["p"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_accept_keeps_both_files_as_they_were(capsys, tmp_path, signum):
+    """Killed while it writes the events file: the events and the proposals are as before, no
+    temp file is left (the same atomic writer as every export; tests/write_faults.py)."""
+    from write_faults import signal_during_write
+
+    out, events, started = tmp_path / "p.geojson", tmp_path / "events.geojson", tmp_path / "started"
+    events.write_bytes((ROOT / "data" / "events.geojson").read_bytes())
+    _run(capsys, ["ingest", str(DATA / "province-only.txt"), "-o", str(out), "--geo", GEO])
+    pid = json.loads(out.read_text())["features"][0]["id"]
+    before = (out.read_bytes(), events.read_bytes())
+    code, stdout, err = signal_during_write(["accept", str(out), pid, "--into", str(events)], started, signum)
+    assert code == 128 + signum, (code, err)
+    assert "Traceback" not in err and f"{events}: not written" in err
+    assert (out.read_bytes(), events.read_bytes()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.geojson", "p.geojson", "started"]
