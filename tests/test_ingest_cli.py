@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bordermap.cli import main
+from fuzzing import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "ingest"
@@ -91,7 +92,7 @@ HOSTILE = ["\u202e", "\x1b[2J", "\n", "<script>", "x" * 5_000, "{{7*7}}", "'; DR
            "https://ok.example/a b", "2022-03-06", "Asia-Plus", "https://ok.example/x"]
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=examples(25), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(["--date", "--source", "--url"]),
                        st.one_of(st.sampled_from(HOSTILE), st.text(st.characters(exclude_categories=["Cs"]), max_size=20)),
@@ -115,7 +116,7 @@ _WORDS = ["Tajik", "Afghan", "border guards", "Taliban", "killed", "two", "dozen
           "<p>", "</p>", "<script>", "village of Xyz", "at least", "10 to 15", "2022-03-01", "\u202e", "\t"]
 
 
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=examples(30), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(st.sampled_from(_WORDS), st.text(max_size=12)), max_size=60),
        st.sampled_from([".txt", ".html"]))
@@ -135,7 +136,7 @@ def test_ingest_whatever_the_report_holds(capsys, words, suffix):
             assert not out.exists()
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=examples(25), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(st.sampled_from(["2022-10-03-khorog", "2022-10-10-vanj", "nope", "2012-07-21-nazarov-killed"]),
                           st.text(max_size=10)), min_size=1, max_size=3),
