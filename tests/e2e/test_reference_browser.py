@@ -107,15 +107,19 @@ def test_rivers_lakes_and_relief_are_drawn(app_server, chromium):
     assert weight["border"] > weight["named"] > weight["other"]
     assert "Lake Sarez" in drawn["lakes"]
     # the border line stays on top of the rivers: drawn later in the same canvas
+    # (Layers load one by one: wait until the border and a river share a renderer's list.)
+    frame.wait_for_function("""() => { let b = null; map.eachLayer((l) => {
+        if (l.feature && l.feature.properties.name === "Afghanistan–Tajikistan border" && l._renderer) b = l; });
+      if (!b) return false;
+      for (let o = b._renderer._drawFirst; o; o = o.next) if (o.layer.feature && o.layer.feature.properties["class"]) return true;
+      return false; }""", timeout=20_000)
     order = frame.evaluate("""() => {
-      const seen = [];
-      map.eachLayer((l) => { if (l._renderer && l.feature) seen.push(l); });
-      const r = seen[0]._renderer;
-      const ids = []; for (let o = r._drawFirst; o; o = o.next) ids.push(o.layer.feature && o.layer.feature.properties);
-      const first = (test) => ids.findIndex(test);
+      let border = null;
+      map.eachLayer((l) => { if (l.feature && l.feature.properties.name === "Afghanistan–Tajikistan border" && l._renderer) border = l; });
+      const ids = []; for (let o = border._renderer._drawFirst; o; o = o.next) ids.push(o.layer.feature && o.layer.feature.properties);
       const lastRiver = ids.map((p) => !!(p && p["class"])).lastIndexOf(true);
-      const border = first((p) => p && p.name === "Afghanistan–Tajikistan border");
-      return [lastRiver, border];
+      const first = ids.findIndex((p) => p && p.name === "Afghanistan–Tajikistan border");
+      return [lastRiver, first];
     }""")
     assert 0 <= order[0] < order[1], order
     assert not watch.problems(), watch.problems()
