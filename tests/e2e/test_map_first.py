@@ -93,6 +93,7 @@ def test_the_map_fills_the_window(app_server, chromium, artifacts, size):
     drawer.locator(".bm-panel-title").wait_for(timeout=15000)
     d = drawer.bounding_box()
     assert d["x"] > w * 0.55 and d["y"] + d["height"] <= h
+    assert d["y"] + d["height"] <= tl["y"] + 1  # the timeline's controls stay in reach
     page.screenshot(path=str(artifacts / f"map-first-{w}x{h}-panel.png"))
     drawer.get_by_role("button", name="Close").click()
     drawer.wait_for(state="hidden", timeout=15000)
@@ -225,6 +226,7 @@ def test_the_permalink_restores_window_zoom_and_playback(app_server, chromium, d
     frame.locator(".bm-tl").press("ArrowLeft")  # a day earlier: 19–30 July
     assert window(frame) == (date(2012, 7, 19), date(2012, 7, 30))
     wait_url(page, "from", ["2012-07-19"])
+    wait_url(page, "to", ["2012-07-30"])  # (each parameter reaches the address bar in its own message)
     wait_url(page, "step", ["day"])
     wait_url(page, "grow", ["1"])
     wait_url(page, "speed", ["2"])

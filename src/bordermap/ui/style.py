@@ -47,7 +47,7 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 .st-key-bm-head [data-testid="stCaptionContainer"] p {{ font-size: .8rem; }}
 iframe[title="streamlit_folium.st_folium"] {{ height: max({MAP_MIN_HEIGHT}px, calc(100vh - 118px)) !important; display: block; }}
 .st-key-bm-drawer {{ position: fixed; top: 62px; right: 14px; width: min(430px, 36vw); z-index: 1000;
-  max-height: calc(100vh - 62px - 118px); overflow-y: auto; background: #fff; border: 1px solid #c8ced3;
+  max-height: calc(100vh - 62px - 160px);  /* clear of the timeline under the map */ overflow-y: auto; background: #fff; border: 1px solid #c8ced3;
   border-radius: 8px; box-shadow: 0 4px 18px rgba(0,0,0,.18); padding: .6rem .8rem .8rem .8rem; }}
 .st-key-bm-drawer:not(:has(.st-key-bm-drawer-body)) {{ display: none; }}
 .st-key-bm-drawer .bm-panel {{ max-height: none; overflow: visible; }}
