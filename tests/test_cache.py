@@ -121,3 +121,22 @@ def test_a_cache_that_arrow_cannot_write_only_costs_speed(own_cache, tmp_path, m
     monkeypatch.setattr(pa.ipc, "new_file", broken)
     ds = load_dataset(_events(tmp_path, 20, seed=12), ROOT / "geo")
     assert len(ds) == 20 and not list((own_cache / "tables").glob("*"))
+
+
+def test_a_new_field_in_the_model_changes_every_key(monkeypatch):
+    """A table cached before the events schema gained a field (ingest's `proposal`) must not be
+    read back without it: the key follows the model's columns."""
+    import pyarrow as pa
+
+    from bordermap.core import cache, columns
+
+    before = cache.cache_key("same", "parts")
+    grown = pa.schema(list(columns.properties_schema()) + [pa.field("a_new_field", pa.string())])
+    monkeypatch.setattr(columns, "properties_schema", lambda: grown)
+    cache._model_layout.cache_clear()
+    try:
+        assert cache.cache_key("same", "parts") != before
+    finally:
+        monkeypatch.undo()
+        cache._model_layout.cache_clear()
+    assert cache.cache_key("same", "parts") == before

@@ -12,6 +12,7 @@ A cache that cannot be written (read-only home, full disk) only costs speed: loa
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import json
 import os
 import tempfile
@@ -51,8 +52,17 @@ def files_digest(paths: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _model_layout() -> str:
+    """The event model's columns as the cached tables hold them: a field added to the schema
+    changes every key, so a table cached before it is never read back without it."""
+    from bordermap.core.columns import properties_schema
+
+    return hashlib.sha256(str(properties_schema()).encode()).hexdigest()[:16]
+
+
 def cache_key(*parts: str) -> str:
-    return hashlib.sha256("\0".join((TABLE_FORMAT, __version__) + parts).encode()).hexdigest()[:32]
+    return hashlib.sha256("\0".join((TABLE_FORMAT, __version__, _model_layout()) + parts).encode()).hexdigest()[:32]
 
 
 def _path(key: str) -> Path:
