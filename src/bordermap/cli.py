@@ -58,17 +58,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _echo_problems(problems) -> bool:
+    """Print one dataset's problems once each (errors on stderr); True when any is an error."""
+    problems = unique_problems(problems)
+    for p in problems:
+        echo(p, sys.stderr if p.severity == "error" else sys.stdout)
+    return any(p.severity == "error" for p in problems)
+
+
 def _cmd_validate_store(url: str) -> int:
     """Every dataset in a team store, checked by the same rules as files."""
     from bordermap.store import redact, store_problems
 
     found = store_problems(url)
-    bad = 0
-    for problems in found.values():
-        problems = unique_problems(problems)
-        for p in problems:
-            echo(p, sys.stderr if p.severity == "error" else sys.stdout)
-        bad += any(p.severity == "error" for p in problems)
+    bad = sum(_echo_problems(problems) for problems in found.values())
     if bad:
         echo(f"{redact(url)}: {bad} of {len(found)} dataset(s) not valid", sys.stderr)
         return 1
@@ -101,9 +104,7 @@ def _cmd_validate_project(path: Path) -> int:
             echo(f"error: {exc}", sys.stderr)
             bad += 1
             continue
-        for p in problems:
-            echo(p, sys.stderr if p.severity == "error" else sys.stdout)
-        bad += any(p.severity == "error" for p in problems)
+        bad += _echo_problems(problems)
     if bad:
         echo(f"{path}: {bad} of {len(project.datasets)} dataset(s) not valid", sys.stderr)
         return 1

@@ -83,17 +83,11 @@ def _cmd_upgrade(args: argparse.Namespace) -> int:
 def _cmd_load(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from bordermap.dataset import DEFAULT_EVENTS, DEFAULT_GEO
-    from bordermap.project import DEFAULT_PROJECT, load_project, project_for_events
+    from bordermap.export_cli import project_from_args
     from bordermap.store import load_project_into, redact
 
     def action() -> str:
-        if args.events or not (args.project or DEFAULT_PROJECT.exists()):
-            project = project_for_events(args.events or DEFAULT_EVENTS, args.geo or DEFAULT_GEO)
-        else:
-            project = load_project(args.project or DEFAULT_PROJECT)
-            if args.geo:
-                project = replace(project, layers=Path(args.geo))
+        project = project_from_args(args)
         report = load_project_into(args.url, project, replace=args.replace, progress=terminal_progress())
         parts = ", ".join(f"{name} ({n:,} events)" for name, n in report.datasets)
         return f"{redact(args.url)}: loaded {parts}"

@@ -212,10 +212,7 @@ def open_data(args: argparse.Namespace):
     """The events a command works on: ``--store URL`` (a team store), ``--events FILE``, else ``--project FILE``, else the
     project.toml of the current folder, else data/events.geojson (``--geo`` overrides the
     layers in every case)."""
-    from dataclasses import replace
-
     from bordermap.dataset import load_project_dataset
-    from bordermap.project import DEFAULT_PROJECT, load_project, project_for_events
 
     if args.events and args.project:
         raise UsageError("give --events or --project, not both")
@@ -225,13 +222,20 @@ def open_data(args: argparse.Namespace):
         from bordermap.store import load_store_dataset
 
         return load_store_dataset(args.store, layers=args.geo or DEFAULT_GEO, progress=terminal_progress())
+    return load_project_dataset(project_from_args(args), progress=terminal_progress())
+
+
+def project_from_args(args: argparse.Namespace) -> "Project":
+    """The project ``--events``/``--project``/``--geo`` name: an events file alone, else the
+    project file (the default ``project.toml`` when there is one), its layers overridden by --geo."""
+    from dataclasses import replace
+
+    from bordermap.project import DEFAULT_PROJECT, load_project, project_for_events
+
     if args.events or not (args.project or DEFAULT_PROJECT.exists()):
-        project = project_for_events(args.events or DEFAULT_EVENTS, args.geo or DEFAULT_GEO)
-    else:
-        project = load_project(args.project or DEFAULT_PROJECT)
-        if args.geo:
-            project = replace(project, layers=Path(args.geo))
-    return load_project_dataset(project, progress=terminal_progress())
+        return project_for_events(args.events or DEFAULT_EVENTS, args.geo or DEFAULT_GEO)
+    project = load_project(args.project or DEFAULT_PROJECT)
+    return replace(project, layers=Path(args.geo)) if args.geo else project
 
 
 def _frame(args: argparse.Namespace):
