@@ -187,6 +187,50 @@ def test_any_bytes_read_or_give_one_sentence(content):
             assert str(exc).startswith(str(path) + ": ") and "\n" not in str(exc)
 
 
+@settings(max_examples=examples(200), deadline=None)
+@given(st.binary(max_size=200) | st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass"))
+       | st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                      lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=5), kids, max_size=4),
+                      max_leaves=20).map(lambda v: json.dumps(v).encode("utf-8")))
+def test_the_fast_reader_reads_what_the_exact_one_reads_and_refuses_in_its_words(content):
+    # orjson first (events files), the standard library's words for any refusal; integers of
+    # 64 bits or less come back exact (longer ones as floats: the events loader re-reads exactly).
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.json"
+        path.write_bytes(content)
+        outcomes = []
+        for fast in (False, True):
+            try:
+                outcomes.append(("ok", read_json(path, fast=fast)))
+            except UnreadableFileError as exc:
+                outcomes.append(("refused", str(exc)))
+        exact, fast = outcomes
+        if exact[0] == "ok" and fast[0] == "ok" and exact[1] != fast[1]:
+            assert json.dumps(fast[1]) != json.dumps(exact[1]) and any(
+                abs(int(t)) >= 2 ** 64 for t in __import__("re").findall(r"-?\d{20,}", content.decode("utf-8", "replace")))
+        else:
+            assert exact == fast
+
+
+@pytest.mark.parametrize("figure", [2 ** 53, 1234567890123456789012345, 1.2345678901234568e+24])
+def test_a_figure_past_what_a_browser_holds_exactly_is_one_problem(tmp_path, figure):
+    # A count past 2**53 - 1 (JavaScript's exact integers) was valid, then every load crashed in
+    # Arrow; the fast reader also turns 25 digits into a float. One sentence either way, from
+    # validate and from an export, nothing written.
+    fc = json.loads(Path("data/events.geojson").read_text())
+    fc["features"][0]["properties"]["fatalities"][0]["total"] = figure
+    path = tmp_path / "big.geojson"
+    path.write_text(json.dumps(fc))
+    bm = [sys.executable, "-m", "bordermap.cli"]
+    for args in (["validate", str(path)], ["export", "geojson", "--events", str(path), "-o", str(tmp_path / "o.geojson")]):
+        run = subprocess.run(bm + args, capture_output=True, text=True, env={**os.environ, "BORDERMAP_CACHE": str(tmp_path / "c")})
+        out = run.stdout + run.stderr
+        assert run.returncode == 1 and "Traceback" not in out, out
+        assert ("feature 0 (id '2012-07-21-nazarov-killed'): field 'fatalities[0].total': value is greater than "
+                "the maximum of 9007199254740991") in out
+    assert not (tmp_path / "o.geojson").exists()
+
+
 # --- writing -------------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -75,3 +76,39 @@ def test_take_rows_picks_without_reordering():
     table = EventTable.from_features(fc["features"])
     for rows in ([], [0], [5, 6, 7], [3, 1, 2, 30], list(range(len(table)))):
         assert take_rows(table.table, rows).to_pylist() == table.table.take(pa.array(rows, pa.int64())).to_pylist()
+
+
+def test_point_anchors_read_from_wkb_match_shapely():
+    # 2-D points: the anchors come straight from the WKB bytes (no shapely objects); the same
+    # numbers as decoding, on chunks and slices; any other row is left to decode.
+    import shapely
+    from bordermap.core.table import _point_anchors
+
+    rng = np.random.default_rng(3)
+    pts = shapely.points(rng.uniform(-180, 180, (500, 2)))
+    col = pa.chunked_array([pa.array(shapely.to_wkb(pts[:200]), pa.binary()),
+                            pa.array(shapely.to_wkb(pts[200:]), pa.binary())])
+    point, lonlat = _point_anchors(col)
+    assert point.all()
+    assert np.array_equal(lonlat, shapely.get_coordinates(pts))
+    sliced = pa.array(shapely.to_wkb(pts), pa.binary()).slice(17, 40)
+    assert np.array_equal(_point_anchors(sliced)[1], shapely.get_coordinates(pts[17:57]))
+    others = [shapely.box(0, 0, 1, 1), shapely.to_wkb(pts[0], byte_order=0), shapely.points(1.0, 2.0, 3.0)]
+    wkb = [shapely.to_wkb(pts[1]), shapely.to_wkb(others[0]), others[1], shapely.to_wkb(others[2]), None,
+           shapely.to_wkb(pts[2])]
+    point, lonlat = _point_anchors(pa.array(wkb, pa.binary()))
+    assert point.tolist() == [True, False, False, False, False, True]
+    assert np.array_equal(lonlat[[0, 5]], shapely.get_coordinates(pts[1:3]))
+    assert np.isnan(lonlat[1:5]).all()
+
+
+def test_anchors_of_every_kind_match_the_decoded_geometries():
+    import shapely
+    from bordermap.core.table import _shape_anchors
+    from bordermap.dataset import load_dataset
+
+    ds = load_dataset("data/events.geojson", "geo", use_cache=False)
+    t = ds.table
+    geoms = t.geometries()
+    assert set(t.geometry_kind.tolist()) >= {0, 1}  # points and lines (the article has no area)
+    assert np.array_equal(t.lonlat, _shape_anchors(geoms, t.geometry_kind), equal_nan=True)

@@ -9,6 +9,7 @@ once is cached as a memory-mapped Arrow table keyed by the file's content
 from __future__ import annotations
 
 import gc
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -134,37 +135,69 @@ def load_events(path: str | Path, region: Region = DEFAULT_REGION) -> tuple[dict
     """Read and validate an events file. Raises :class:`DataFileError` with every problem if it
     is invalid (warnings are returned, not raised) and ``UnreadableFileError`` if unparsable."""
     with _gc_paused():
-        fc = read_json(path, check_depth=False)
-        problems = _collection_problems(fc, str(path), region)[0]
+        fc, problems, *_ = _read_collection(Path(path), region)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataFileError(str(path), errors)
     return fc, [p for p in problems if p.severity != "error"]
 
 
-def _collection_problems(fc: Any, file: str,
-                         region: Region = DEFAULT_REGION) -> tuple[list[Problem], pa.Table | None, np.ndarray | None]:
+def _collection_problems(fc: Any, file: str, region: Region = DEFAULT_REGION, *,
+                         derive: Callable[[np.ndarray], Any] | None = None,
+                         ) -> tuple[list[Problem], pa.Table | None, np.ndarray | None, Future | None]:
     """:func:`~bordermap.validate.validate_collection`'s problems with parsed GeoJSON, and the
     model columns and geometries made on the way (None when not made).
 
     A file that follows the schema (the fast yes/no pass) becomes columns and the rules run on
     them (:func:`~bordermap.core.rules.table_problems`); one that does not, or that Arrow
     cannot hold (an impossible date, an open ring), is checked by validate_collection itself,
-    which words what is wrong with its structure."""
+    which words what is wrong with its structure.
+
+    ``derive(geometries)``, when given, starts on another thread as soon as the geometries are
+    made (the border analytics: GEOS work that releases the GIL, done while this thread turns
+    the features into columns); its future is the fourth value (None when not started)."""
     if not schema_valid(fc):
         # Off the fast path the validator walks the value recursively: bound its depth first
         # (a value the schema accepts is bounded by the schema itself).
         check_json_depth(file, fc)
-        return validate_collection(fc, file, region=region), None, None
+        return validate_collection(fc, file, region=region), None, None, None
     features = fc["features"]
+    derived = None
     try:
         geoms = geometries_of(features)
+        if derive is not None:
+            derived = _BACKGROUND.submit(derive, geoms)
         model = model_columns(features, geoms)
     except (pa.ArrowException, shapely.errors.GEOSException, ValueError, TypeError, OverflowError):
-        return validate_collection(fc, file, region=region), None, None
+        return validate_collection(fc, file, region=region), None, None, derived
     problems = table_problems(model, file, article_paragraphs=_paragraphs(fc.get("article")), schema=False,
                               features=features, geometries=geoms, region=region)
-    return problems, model, geoms
+    return problems, model, geoms, derived
+
+
+#: The thread the border analytics run on while the main thread builds columns.
+_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bordermap-derive")
+
+
+def _read_collection(path: Path, region: Region, *, derive: Callable[[np.ndarray], Any] | None = None,
+                     progress: Progress | None = None,
+                     ) -> tuple[Any, list[Problem], pa.Table | None, np.ndarray | None, Future | None]:
+    """An events file parsed and checked: (collection, problems, model, geometries, derived).
+
+    Parsed fast (orjson) first; a file with any error is parsed again exactly (the standard
+    library: integers of any length) and checked again, so its problems are worded from the
+    very values in the file."""
+    fc = read_json(path, check_depth=False, fast=True)
+    if progress is not None:
+        progress(0.25, f"Checking {_count(fc)} events")
+    problems, model, geoms, derived = _collection_problems(fc, str(path), region, derive=derive)
+    if model is None or any(p.severity == "error" for p in problems):
+        if derived is not None:
+            derived.cancel()
+        del fc, model, geoms
+        fc = read_json(path, check_depth=False)
+        problems, model, geoms, derived = _collection_problems(fc, str(path), region)
+    return fc, problems, model, geoms, derived
 
 
 def _paragraphs(article: Any) -> int | None:
@@ -220,10 +253,10 @@ def _read_parquet(path: Path, layers: ReferenceLayers | None, progress: Progress
 
 def _read_geojson(path: Path, layers: ReferenceLayers | None, progress: Progress,
                   region: Region = DEFAULT_REGION) -> tuple[EventTable, Any, Any, list[Problem]]:
+    has_border = layers is not None and layers.border is not None
     with _gc_paused():
-        fc = read_json(path, check_depth=False)
-        progress(0.25, f"Checking {_count(fc)} events")
-        problems, model, geoms = _collection_problems(fc, str(path), region)
+        fc, problems, model, geoms, derived = _read_collection(
+            path, region, derive=(lambda g: border_columns(g, layers)) if has_border else None, progress=progress)
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise DataFileError(str(path), errors)
@@ -231,8 +264,7 @@ def _read_geojson(path: Path, layers: ReferenceLayers | None, progress: Progress
         if model is None:
             table = prepare_events(fc["features"], layers)
         else:
-            derived = border_columns(geoms, layers) if layers is not None and layers.border is not None else None
-            table = EventTable.from_model_columns(model, derived)
+            table = EventTable.from_model_columns(model, derived.result() if derived is not None else None)
         article, info = fc.get("article"), fc.get("dataset")
         del fc, model, geoms  # the parsed JSON is the largest thing in memory; the table holds it all now
     return table, article, info, problems
@@ -254,7 +286,7 @@ def validate_path(path: str | Path, progress: Progress | None = None,
         (progress or _quiet)(1.0, "Checked")
         return problems
     with _gc_paused():
-        return _collection_problems(read_json(path, check_depth=False), str(path), region)[0]
+        return _read_collection(Path(path), region)[1]
 
 
 def prepare_events(features: list[dict[str, Any]], layers: ReferenceLayers | None) -> EventTable:

@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import orjson
+
 from bordermap.errors import BordermapError, UnreadableFileError, UnwritableFileError, WriteInterrupted
 from bordermap.textsafe import terminal_safe
 
@@ -73,7 +75,7 @@ def max_input_bytes(path: str | os.PathLike = "") -> int:
     return int(raw)
 
 
-def read_json(path: str | os.PathLike, *, check_depth: bool = True) -> Any:
+def read_json(path: str | os.PathLike, *, check_depth: bool = True, fast: bool = False) -> Any:
     """Read a JSON file within bordermap's input limits.
 
     Parameters
@@ -97,9 +99,24 @@ def read_json(path: str | os.PathLike, *, check_depth: bool = True) -> Any:
     ``check_depth=False`` leaves the :data:`MAX_DEPTH` walk (about 1.4 s over 100k events) to
     the caller, for a reader whose schema bounds the depth anyway: it calls
     :func:`check_json_depth` before anything that recurses over a value the schema rejected.
+
+    ``fast=True`` parses with orjson (about 40% quicker over a large file) and falls back to
+    the exact reader for anything orjson refuses, so every refusal is worded as above; the one
+    difference is that an integer beyond 64 bits comes back as a float. Use it where a value
+    the data model rejects makes the caller read the file again exactly to word the problem
+    (an events file: :func:`bordermap.dataset.load_dataset`).
     """
     p = Path(path)
     raw = _read_regular_file(p, max_input_bytes(p))
+    if fast:
+        try:
+            obj = orjson.loads(raw)  # strict RFC 8259: no BOM, NaN, lone surrogate or bad UTF-8
+        except orjson.JSONDecodeError:
+            pass  # the exact reader below says what is wrong, with its line and column
+        else:
+            if check_depth and _deeper_than(obj, MAX_DEPTH):
+                raise _too_deep(p, raw.decode("utf-8", errors="replace"))
+            return obj
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

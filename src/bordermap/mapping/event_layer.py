@@ -11,7 +11,6 @@ browser never holds ids for a million events; Python maps rows and ids.
 from __future__ import annotations
 
 import base64
-import gzip
 from typing import Any, Sequence
 
 import numpy as np
@@ -22,7 +21,8 @@ from folium.map import Layer
 
 from bordermap.assets import APP_PREFIX
 from bordermap.core.table import EventTable
-from bordermap.mapping.payload import Template, detail_chunks, encode_events, to_script_json
+from bordermap.mapping.payload import (Template, compact_json, detail_chunks, encode_events, gzip_b64, gzip_b64_all,
+                                       to_script_json)
 from bordermap.playback import TimelineView, timeline_options
 from bordermap.timeline import EventFilter, TimeWindow, window_days
 
@@ -31,10 +31,6 @@ __all__ = ["EventLayer", "FilterScript", "TimeSlider", "Timeline", "filter_to_js
 
 #: A category mask up to this size travels inside the script; a larger one as a served file.
 INLINE_MASK_BYTES = 16384
-
-
-def _gzip_b64(data: bytes) -> str:
-    return base64.b64encode(gzip.compress(data, compresslevel=6, mtime=0)).decode("ascii")
 
 
 def category_bits(flt: EventFilter | None, table: EventTable) -> bytes | None:
@@ -65,12 +61,9 @@ def inline_source(table: EventTable, *, article: dict[str, Any] | None = None,
                   popups: bool = True, marks: dict[str, str] | None = None) -> dict[str, Any]:
     """Events carried inside a standalone file: the binary payload and the text chunks, each
     gzipped and base64-encoded (unpacked in the browser with ``DecompressionStream``)."""
-    import json
-
     chunks = detail_chunks(table, article=article, popups=popups)
-    return {"bin": _gzip_b64(encode_events(table, marks)),
-            "chunks": [_gzip_b64(json.dumps(c, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-                       for c in chunks]}
+    return {"bin": gzip_b64(encode_events(table, marks)),
+            "chunks": gzip_b64_all([compact_json(c) for c in chunks])}
 
 
 class EventLayer(JSCSSMixin, Layer):

@@ -15,7 +15,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 
 from bordermap.assets import APP_PREFIX
-from bordermap.mapping.event_layer import _gzip_b64
+from bordermap.mapping.payload import compact_json, gzip_b64
 from bordermap.mapping.payload import Template, to_script_json
 from bordermap.mapping.style import reference_style
 
@@ -41,9 +41,7 @@ REFERENCE_LAYERS: dict[str, tuple[str, bool]] = {
 def inline_layer(data: dict[str, Any]) -> dict[str, Any]:
     """A layer carried inside a standalone page: its JSON gzipped and base64-encoded (a third
     of the size), unpacked by reference.js with ``DecompressionStream``."""
-    import json
-
-    return {"gz": _gzip_b64(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))}
+    return {"gz": gzip_b64(compact_json(data))}
 
 
 class ReferenceLayer(JSCSSMixin, Layer):

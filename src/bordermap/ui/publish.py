@@ -9,7 +9,6 @@ beside them under a name made from its bits.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import threading
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from bordermap.assets import APP_PREFIX, publish_json
 from bordermap.core.table import EventTable
 from bordermap.dataset import Dataset
 from bordermap.mapping.event_layer import INLINE_MASK_BYTES, category_bits, inline_mask
-from bordermap.mapping.payload import PAYLOAD_FORMAT, STYLE_DIGEST, detail_chunks, encode_events
+from bordermap.mapping.payload import PAYLOAD_FORMAT, STYLE_DIGEST, compact_json, detail_chunks, encode_events
 from bordermap.timeline import EventFilter
 
 __all__ = ["Published", "published"]
@@ -86,7 +85,7 @@ def _publish_events(ds: Dataset, folder: Path) -> None:
     _write(folder / "events.bin", encode_events(ds.table, layer_marks(ds)))
     chunks = detail_chunks(ds.table, article=ds.article)
     for k, chunk in enumerate(chunks):
-        _write(folder / f"c{k}.json", json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).encode())
+        _write(folder / f"c{k}.json", compact_json(chunk))
         if bar is not None and k % 64 == 0:
             bar.progress(k / max(len(chunks), 1), text=f"Preparing the map's data: {k * len(chunk):,} events")
     (folder / _DONE).write_text("")
