@@ -13,10 +13,11 @@ app: setup  ## set up and run the app on the bundled data
 test: setup browser postgis  ## set up and run the whole test suite (unit, AppTest, browser e2e, store)
 	$(BIN)/python -m pytest -q
 
-fuzz: setup  ## the fuzz suites, 25 times longer than in `make test`
+fuzz: setup browser  ## the fuzz suites, 25 times longer than in `make test`, and the app on a million events in one place
 	BORDERMAP_FUZZ_SCALE=25 $(BIN)/python -m pytest -q tests/test_import_fuzz.py tests/test_cli_fuzz.py \
 	  tests/test_rules.py tests/test_files.py tests/test_project.py tests/test_storyline.py tests/test_search.py \
-	  tests/test_import.py tests/test_import_ucdp_columns.py tests/test_table.py tests/ui/test_app_params_fuzz.py
+	  tests/test_import.py tests/test_import_ucdp_columns.py tests/test_table.py tests/ui/test_app_params_fuzz.py \
+	  tests/e2e/test_million_in_one_place.py
 
 setup: $(STAMP)
 
