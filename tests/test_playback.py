@@ -52,3 +52,18 @@ def test_options_carry_the_rules_and_the_busiest_month():
     assert o["min"] < o["max"] and o["units"][0][0] == "day" and o["steps"][1][0] == "week"
     assert o["dense"]["label"] == "Busiest period · Jul 2012"
     assert o["initial"] == {"axis": None, "step": "week", "grow": False, "speed": 1}
+
+
+def test_the_timeline_colours_are_the_styles_and_the_css_reads_them():
+    # One source: Python's style; timeline.css uses the custom property timeline.js sets from it.
+    from pathlib import Path
+
+    from bordermap import playback
+    from bordermap.mapping import style
+
+    assert playback.COLOURS is style.TIMELINE_COLOURS
+    assert style.TIMELINE_COLOURS["inside"].lower() not in {c.lower() for c in style.TYPE_COLORS.values()}
+    css = (Path(playback.__file__).parent / "static" / "timeline.css").read_text()
+    assert style.TIMELINE_COLOURS["inside"].lower() not in css.lower() and "var(--bm-tl-inside)" in css
+    js = (Path(playback.__file__).parent / "static" / "timeline.js").read_text()
+    assert 'setProperty("--bm-tl-inside", opts.colours.inside)' in js

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bordermap.mapping.style import TIMELINE_COLOURS
 from bordermap.timeline import TimeWindow, window_days
 
 __all__ = ["DENSITY_UNITS", "STEPS", "SPEEDS", "TimelineView", "default_axis", "timeline_options"]
@@ -37,8 +38,8 @@ ZOOM_FACTOR = 1.5
 #: Height of the timeline under the map, CSS px.
 HEIGHT = 92
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-#: Bars inside the window / outside it (Okabe–Ito blue, and a grey that reads on white).
-COLOURS = {"inside": "#0072B2", "outside": "#b9c3cc"}
+#: Bars inside the window / outside it: the map's style owns them (mapping/style.py).
+COLOURS = TIMELINE_COLOURS
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,11 @@ BORDER_COLOR = "#8c1c13"
 #: the countries apart, little enough that the mountains and valleys read through.
 COUNTRY_FILL_OVER_RELIEF = 0.55
 
+#: The timeline under the map: its bars inside the window (also its brush, focus rings and
+#: active buttons: timeline.css reads it as ``--bm-tl-inside``), and the bars outside it (a grey
+#: that reads on white). A blue of no event type, so a bar is never read as a category.
+TIMELINE_COLOURS: dict[str, str] = {"inside": "#0072B2", "outside": "#b9c3cc"}
+
 #: Water: lakes and rivers (geo/rivers.geojson ``class``: the border river, a named river, the
 #: rest), widths in CSS pixels. The border river is wider than the border's casing, so it shows
 #: as a blue band either side of the border line drawn on top of it.

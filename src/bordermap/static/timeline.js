@@ -60,6 +60,9 @@
     var playing = null, drag = null, raf = 0;
 
     var box = B.el("div", "bm-tl");
+    // The accent (bars inside the window, the brush, focus rings) is Python's (mapping/style.py).
+    box.style.setProperty("--bm-tl-inside", opts.colours.inside);
+    box.style.setProperty("--bm-tl-outside", opts.colours.outside);
     box.tabIndex = 0;
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", "Timeline: Space plays or pauses, ← → step the window");

@@ -38,7 +38,7 @@ from bordermap.ui import table
 from bordermap.ui.briefing import briefing
 from bordermap.ui.exports import export_menu
 from bordermap.ui.links import links_section
-from bordermap.ui.search import PLACE_ZOOM, search_box, search_results
+from bordermap.ui.search import PLACE_ZOOM, prepare_event_index, search_box, search_results
 from bordermap.search import SearchResult
 from bordermap.ui.publish import mtime, published
 from bordermap.ui.style import MAP_FIRST_CSS, MAP_MIN_HEIGHT, PAGE_CSS, escape_markdown
@@ -409,6 +409,7 @@ def main(root: Path | None = None) -> None:
         briefing(root, ds, map_options(root, ds, legend_open=False, online_tiles=False))
         return
     st.html(MAP_FIRST_CSS)
+    prepare_event_index(ds)  # on a worker thread, while the map is drawn
 
     tbl = ds.table
     whole = span(tbl)

@@ -5,6 +5,7 @@ place flies the map there; picking an event selects it (the map flies to it, its
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -22,8 +23,9 @@ RESULTS = 12
 #: The zoom a picked place opens at (a province's box is fitted instead).
 PLACE_ZOOM = 10
 
-_EVENTS: dict[str, EventIndex] = {}
+_EVENTS: dict[str, Future] = {}
 _LOCK = threading.Lock()
+_BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bordermap-search-index")
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,13 +36,24 @@ def _places(geo_dir: str) -> PlaceIndex | None:
         return None  # no gazetteer beside these layers: events are still searched
 
 
-def _events(ds: Dataset) -> EventIndex:
-    """One index per loaded dataset for the whole server (built on the first search)."""
+def prepare_event_index(ds: Dataset) -> Future:
+    """Start building the dataset's search index on a worker thread (once per dataset for the
+    whole server), so the first search does not wait for it: folding a million events' texts
+    takes seconds. The page calls this as soon as the dataset is loaded."""
     with _LOCK:
         if ds.key not in _EVENTS:
             _EVENTS.clear()
-            _EVENTS[ds.key] = EventIndex(ds.table)
+            _EVENTS[ds.key] = _BUILDER.submit(EventIndex, ds.table)
         return _EVENTS[ds.key]
+
+
+def _events(ds: Dataset) -> EventIndex:
+    """The dataset's index: ready, or waited for with a note while it is still being built."""
+    future = prepare_event_index(ds)
+    if not future.done():
+        with st.spinner(f"Indexing {len(ds):,} events for search…"):
+            return future.result()
+    return future.result()
 
 
 def search_box() -> str:
