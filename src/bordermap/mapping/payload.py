@@ -41,7 +41,7 @@ __all__ = ["compact_json", "gzip_b64", "gzip_b64_all", "encode_events", "decode_
 
 #: Names the layout of the payload and the chunks: served files are kept under it, so a browser
 #: or a static folder never mixes two layouts. Bump it when either changes.
-PAYLOAD_FORMAT = "p5"  # p5: style codes are dataset mark × type × ..., markers drawn from "geometry"
+PAYLOAD_FORMAT = "p6"  # p6: text chunks of 2,048 events (p5: style codes are dataset mark × type × ...)
 _MAGIC = b"BMEV"
 
 

@@ -29,8 +29,11 @@ from bordermap.textsafe import BIDI_SENSITIVE_CLASS, FSI, PDI
 
 __all__ = ["CHUNK", "text_columns", "text_chunks", "chunk_rows"]
 
-#: Events per text chunk.
-CHUNK = 512
+#: Events per text chunk. Each chunk carries one string table, so larger chunks repeat fewer
+#: strings (place, actor and source names recur): at 100,000 rich events 2,048 makes the
+#: standalone HTML's text 35% smaller than 512, and a chunk is still a 50 kB fetch (gzipped) and a
+#: few milliseconds of JSON.parse when an event is first hovered or picked.
+CHUNK = 2048
 _EPOCH = date(1970, 1, 1).toordinal()
 _PLACE = ["", "", " (approximate area)", " (region only)"]
 
