@@ -183,6 +183,28 @@ def measure_app(path: Path, cache: str, b, runs: int) -> dict:
         server.stop()
 
 
+def measure_first_open(path: Path, b) -> dict:
+    """The app on a file it has never seen (an empty cache): navigation → every event drawn, and
+    the server's resident and peak memory after (the first load runs in a child process for a
+    large file: bordermap.first_load)."""
+    cache = tempfile.mkdtemp(prefix="bordermap-bench-first-")
+    server = AppServer({"BORDERMAP_EVENTS": str(path), "BORDERMAP_CACHE": cache})
+    try:
+        page, _ = offline_page(b, width=1400, height=1000)
+        t0 = time.perf_counter()
+        page.goto(server.url)
+        wait_for_app(page, timeout=1_800_000)
+        frame = map_frame(page, timeout=1_800_000)
+        frame.wait_for_function("() => window.Bordermap && Bordermap.layers.length && Bordermap.layers[0].ready",
+                                timeout=1_800_000)
+        seconds = time.perf_counter() - t0
+        page.context.close()
+        rss, peak = rss_mb(server.proc.pid)
+        return {"seconds": seconds, "rss": rss, "peak": peak}
+    finally:
+        server.stop()
+
+
 def measure_html(path: Path, cache: str, b, tmp: Path) -> dict:
     out = tmp / f"{path.stem}.html"
     env = {**os.environ, "BORDERMAP_CACHE": cache}
@@ -227,10 +249,13 @@ def main() -> None:
             print(f"{label}: app …", flush=True)
             app = measure_app(path, load["cache"], b, args.runs)
             print("  ", app, flush=True)
+            print(f"{label}: first open in the app …", flush=True)
+            first = measure_first_open(path, b)
+            print("  ", first, flush=True)
             print(f"{label}: html …", flush=True)
             html = measure_html(path, load["cache"], b, tmp)
             print("  ", html, flush=True)
-            rows.append({"label": label, "size": size, "load": load, "app": app, "html": html})
+            rows.append({"label": label, "size": size, "load": load, "app": app, "html": html, "first": first})
         peers = []
         if not args.no_peers:
             from bench_peers import measure_peers, peers_table
@@ -257,6 +282,10 @@ def main() -> None:
                      f"{html_cells} |")
     lines += ["", "First visit after a server start (the dataset opened from the cache and its map files "
               "written): " + "; ".join(f"{r['label']}: {fmt(r['app']['first_visit'])}" for r in rows) + ".",
+              "", "The app opening a file it has never seen (an empty cache; a large file is read in a child "
+              "process, bordermap.first_load), navigation → every event drawn, and the server's memory after (RSS / "
+              "peak): " + "; ".join(f"{r['label']}: {fmt(r['first']['seconds'])}, {r['first']['rss']:.0f} / "
+                                   f"{r['first']['peak']:.0f} MB" for r in rows) + ".",
               "", "Peak memory of the `load_dataset` process: "
               + "; ".join(f"{r['label']}: first {r['load']['first_mem']:.0f} MB, cached {r['load']['cached_mem']:.0f} MB"
                           for r in rows) + "."]

@@ -60,3 +60,18 @@ def test_every_problem_is_one_printable_line(file, index, fid, field, message):
     assert not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in line)
     assert not set(line) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     line.encode("utf-8")
+
+
+def test_every_bordermap_error_survives_pickling_with_its_words_and_fields():
+    # Errors cross from the first-load child process (bordermap.first_load) through a queue.
+    import pickle
+
+    from bordermap.errors import (BordermapError, DataFileError, Problem, UnreadableFileError,
+                                  UnwritableFileError, WriteInterrupted)
+
+    problem = Problem("f.geojson", 3, "x-1", "date_start", "not a date")
+    for exc in (UnreadableFileError("a.json", "file not found"), UnwritableFileError("b", "full"),
+                WriteInterrupted("c", 15, "SIGTERM"), DataFileError("f.geojson", [problem]),
+                BordermapError("plain")):
+        back = pickle.loads(pickle.dumps(exc))
+        assert type(back) is type(exc) and str(back) == str(exc) and back.__dict__ == exc.__dict__

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import shapely
 
 from bordermap.core.columns import table_schema
-from bordermap.core.cache import cache_key, file_digest, files_digest, read_cached, write_cached
+from bordermap.core.cache import cache_key, cached_path, file_digest, files_digest, read_cached, write_cached
 from bordermap.core.rules import table_problems
 from bordermap.core.table import EventTable, geometries_of, model_columns
 from bordermap.errors import DataFileError, Problem
@@ -35,7 +35,7 @@ from bordermap.io.geoparquet import is_parquet, parquet_blocks, read_events_parq
 from bordermap.mapping.labels import ranked_places
 from bordermap.validate import DEFAULT_REGION, Region, schema_valid, validate_collection
 
-__all__ = ["Dataset", "load_events", "prepare_events", "load_dataset", "load_project_dataset", "combine_datasets", "DEFAULT_EVENTS", "DEFAULT_GEO",
+__all__ = ["Dataset", "dataset_key", "is_cached", "load_events", "prepare_events", "load_dataset", "load_project_dataset", "combine_datasets", "DEFAULT_EVENTS", "DEFAULT_GEO",
            "Progress", "parquet_problems", "validate_path", "VALIDATE_BATCH"]
 
 DEFAULT_EVENTS = Path("data/events.geojson")
@@ -308,6 +308,25 @@ def _layers(geo_dir: Path, warnings: list[str]) -> ReferenceLayers | None:
     return layers
 
 
+def dataset_key(events_path: str | Path, geo_dir: str | Path, region: Region = DEFAULT_REGION, *,
+                layers_loaded: bool = True) -> str:
+    """The cache key of an events file loaded over ``geo_dir``'s layers ('' when the file cannot
+    be read): its bytes, the layers', the region's and the code's."""
+    try:
+        digest = file_digest(events_path)
+    except OSError:
+        return ""  # the reader words the problem
+    geo_key = files_digest(Path(geo_dir).glob("*.geojson")) if layers_loaded else "no-layers"
+    region_key = "" if region == DEFAULT_REGION else f"region {region}"  # its warnings are cached too
+    return cache_key(digest, geo_key, *([region_key] if region_key else []))
+
+
+def is_cached(events_path: str | Path, geo_dir: str | Path, region: Region = DEFAULT_REGION) -> bool:
+    """Whether :func:`load_dataset` would open this file from the cache."""
+    key = dataset_key(events_path, geo_dir, region)
+    return bool(key) and cached_path(key).exists()
+
+
 def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path = DEFAULT_GEO, *,
                  progress: Progress | None = None, use_cache: bool = True,
                  region: Region = DEFAULT_REGION) -> Dataset:
@@ -322,13 +341,7 @@ def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path =
     layer_warnings: list[str] = []
     layers = _layers(geo_dir, layer_warnings)
     progress(0.02, "Checking the cache")
-    try:
-        digest = file_digest(events_path)
-    except OSError:
-        digest = ""  # read_json below words the problem
-    geo_key = files_digest(geo_dir.glob("*.geojson")) if layers is not None else "no-layers"
-    region_key = "" if region == DEFAULT_REGION else f"region {region}"  # its warnings are cached too
-    key = cache_key(digest, geo_key, *([region_key] if region_key else [])) if digest else ""
+    key = dataset_key(events_path, geo_dir, region, layers_loaded=layers is not None)
     if use_cache and key:
         hit = read_cached(key)
         if hit is not None:

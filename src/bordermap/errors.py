@@ -50,7 +50,13 @@ def unique_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 
 class BordermapError(Exception):
-    """Base class for errors a user can cause; ``str()`` is a sentence fit to print."""
+    """Base class for errors a user can cause; ``str()`` is a sentence fit to print.
+
+    Picklable whatever a subclass's ``__init__`` takes (an error crosses from a child process:
+    :mod:`bordermap.first_load`): rebuilt from its message and attributes, not re-initialised."""
+
+    def __reduce__(self):
+        return _rebuild_error, (type(self), self.args, dict(self.__dict__))
 
 
 class UnreadableFileError(BordermapError):
@@ -97,3 +103,10 @@ class DataFileError(BordermapError):
         self.path = path
         self.problems = unique_problems(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _rebuild_error(cls: type, args: tuple, state: dict) -> BordermapError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc

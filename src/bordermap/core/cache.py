@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from bordermap import __version__
 
-__all__ = ["cache_dir", "file_digest", "files_digest", "cache_key", "read_cached", "write_cached",
+__all__ = ["cache_dir", "cached_path", "file_digest", "files_digest", "cache_key", "read_cached", "write_cached",
            "TABLE_FORMAT", "prune", "KEEP"]
 
 #: Bump when the table's columns or the derivation rules change.
@@ -65,8 +65,10 @@ def cache_key(*parts: str) -> str:
     return hashlib.sha256("\0".join((TABLE_FORMAT, __version__, _model_layout()) + parts).encode()).hexdigest()[:32]
 
 
-def _path(key: str) -> Path:
+def cached_path(key: str) -> Path:
+    """Where the table for ``key`` is (or would be) cached."""
     return cache_dir() / "tables" / f"{key}.arrow"
+
 
 
 #: How many datasets the cache keeps (the most recently used; each is about the size of its data).
@@ -104,7 +106,7 @@ def _age(path: Path, now: float) -> float:
 
 def read_cached(key: str) -> tuple[pa.Table, dict[str, Any]] | None:
     """The cached table and its metadata, memory-mapped; None when absent or unreadable."""
-    path = _path(key)
+    path = cached_path(key)
     try:
         os.utime(path)  # most recently used: kept by prune()
     except OSError:
@@ -120,7 +122,7 @@ def read_cached(key: str) -> tuple[pa.Table, dict[str, Any]] | None:
 
 def write_cached(key: str, table: pa.Table, meta: dict[str, Any]) -> Path | None:
     """Write atomically (temp file + rename); returns None if the cache cannot be written."""
-    path = _path(key)
+    path = cached_path(key)
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

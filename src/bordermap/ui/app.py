@@ -24,7 +24,8 @@ from streamlit_folium import st_folium
 from bordermap.assets import APP_PREFIX, install_static
 from dataclasses import replace
 
-from bordermap.dataset import Dataset, load_project_dataset
+from bordermap.dataset import Dataset
+from bordermap.first_load import load_project_dataset_isolated
 from bordermap.project import Project, load_project, project_for_events
 from bordermap.errors import BordermapError, DataFileError
 from bordermap.export import article_line, dataset_line, geo_credit_line
@@ -72,7 +73,8 @@ def _load(version: tuple, project: Project, slot) -> Dataset:
 
                     ds = load_store_dataset(store, layers=project.layers, progress=progress)
                 else:
-                    ds = load_project_dataset(project, progress=progress)
+                    # A large file's first load runs in a child: its peak memory never stays here.
+                    ds = load_project_dataset_isolated(project, progress=progress)
         finally:
             slot.empty()  # after the status block, which redraws itself when it closes
         _LOADED.clear()  # the previous version of the files, if any
