@@ -203,6 +203,7 @@ def test_the_report_with_its_evidence_marked(clash):
     assert '<mark class="bm-ev-date bm-focus" title="date 0.95">early Saturday, March 5</mark>' in html
     assert '<mark class="bm-ev-unresolved ' in html and ">Shidz</mark>" in html
     assert html.count('<p dir="auto">') == 4  # a paragraph a line of the report
+    assert '<mark class="bm-ev-location">place</mark>' in html  # the legend
 
 
 def test_without_the_text_only_the_evidence_sentences_show(clash):

@@ -44,10 +44,10 @@ from bordermap.model import CONFIDENCE_LEVELS, DATE_PRECISIONS, EVENT_TYPES
 from bordermap.textsafe import terminal_safe
 from bordermap.validate import validate_collection
 
-__all__ = ["EDITABLE", "MAX_PROPOSALS", "MAX_PROPOSALS_BYTES", "MAX_REASON", "EvidenceMark", "ReportView",
+__all__ = ["EDITABLE", "FIELD_LABELS", "MAX_PROPOSALS", "MAX_PROPOSALS_BYTES", "MAX_REASON", "EvidenceMark", "ReportView",
            "ReviewError", "accept_into", "accept_reviewed", "duplicate_warnings", "edit_proposal",
            "evidence_marks", "pending", "proposal_of", "read_proposals", "reject_proposal", "render_report",
-           "reopen_proposal", "report_view", "write_proposals"]
+           "reopen_proposal", "report_view", "write_proposals", "proposals_files", "ingest_into"]
 
 #: The fields a reviewer may change, in the page's order ("place" is a candidate's id).
 EDITABLE: tuple[str, ...] = ("place", "location", "geo_precision", "date_start", "date_end", "date_precision",
@@ -58,6 +58,11 @@ MAX_PROPOSALS_BYTES = 32 * 1024 * 1024
 MAX_PROPOSALS = 2000
 #: Characters of a rejection's reason.
 MAX_REASON = 500
+
+#: How the report's legend names each field's highlight.
+FIELD_LABELS: dict[str, str] = {"location": "place", "unresolved": "place not in the gazetteer", "date": "date",
+                                "event_type": "type", "fatalities": "deaths", "injuries": "injuries",
+                                "actors": "actors"}
 
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
@@ -569,8 +574,10 @@ def render_report(view: ReportView, marks: list[EvidenceMark], focus: str | None
                 lines.append([dict(p, html=_visible(p["text"])) for p in pieces])
             pos += len(line) + 1
         paragraphs.append({"offset": offset, "lines": lines})
+    present = {m.field for m in marks if m.strong}
+    legend = [(f, label) for f, label in FIELD_LABELS.items() if f in present]
     return _env().get_template("review_report.html").render(paragraphs=paragraphs, complete=view.complete,
-                                                            note=view.note, focus=focus or "")
+                                                            note=view.note, focus=focus or "", legend=legend)
 
 
 # ---- files ---------------------------------------------------------------------------------
@@ -625,3 +632,39 @@ def accept_into(proposals_path: str | Path, pid: str, events_path: str | Path, *
     write_json_atomic(events_path, result.events, force=True)
     write_proposals(proposals_path, result.proposals)
     return result
+
+
+def proposals_files(folder: str | Path | None) -> list[Path]:
+    """The proposals files of a project's review folder, the newest first."""
+    if folder is None or not Path(folder).is_dir():
+        return []
+    files = [p for p in Path(folder).glob("*.geojson") if p.is_file() and not p.name.startswith(".")]
+    return sorted(files, key=lambda p: (-p.stat().st_mtime, p.name))
+
+
+def ingest_into(folder: str | Path, data: bytes, name: str, *, source: str | None = None, url: str | None = None,
+                report_date: date | None = None, geo_dir: str | Path = Path("geo"), progress=None) -> Path:
+    """Propose the events of an uploaded report (``data``, its file ``name``) and write them
+    as a new proposals file in ``folder`` (created if needed), named after the report; returns
+    its path. Raises :class:`bordermap.ingest.ReportError` for a report that cannot be read and
+    :class:`ReviewError` for a bad source or URL; nothing is written then."""
+    from bordermap.ingest.propose import ingest_report
+    from bordermap.ingest.report import report_from_bytes
+
+    problems: list[str] = []
+    source = _text("the source", source, 120, problems) if source and source.strip() else None
+    url = url.strip() if url and url.strip() else None
+    if url is not None and not re.fullmatch(r"https?://[^\s<>\"']{1,2000}", url):
+        problems.append(f"the URL must be an http(s) address without spaces, got {terminal_safe(url, 60)!r}")
+    if problems:
+        raise ReviewError(problems)
+    text, meta = report_from_bytes(data, name, html=Path(name).suffix.lower() in (".html", ".htm", ".xhtml") or None)
+    fc = ingest_report(text, report_date=report_date or meta.get("date"), source=source, url=url or meta.get("url"),
+                       geo_dir=geo_dir, progress=progress)
+    stem = re.sub(r"[^a-z0-9]+", "-", Path(name).stem.lower()).strip("-")[:60] or "report"
+    folder = Path(folder)
+    out, n = folder / f"{stem}.geojson", 2
+    while out.exists():
+        out, n = folder / f"{stem}-{n}.geojson", n + 1
+    write_json_atomic(out, fc)
+    return out
