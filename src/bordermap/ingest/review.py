@@ -250,7 +250,7 @@ def edit_proposal(collection: Mapping[str, Any], pid: str, changes: Mapping[str,
 
     if "place" in changes and changes["place"] != (props.get("place_ids") or [None])[0]:
         candidates = {c.get("id"): c for c in proposal.get("place_candidates", []) if isinstance(c, dict)}
-        chosen = candidates.get(changes["place"])
+        chosen = candidates.get(changes["place"]) if isinstance(changes["place"], str) else None
         if chosen is None or not isinstance(chosen.get("lon"), (int, float)) or not isinstance(chosen.get("lat"), (int, float)):
             names = ", ".join(f"{c.get('id')} ({c.get('name')})" for c in candidates.values()) or "none"
             problems.append(f"the place {terminal_safe(changes['place'], 80)!r} is not one of this proposal's "
@@ -307,10 +307,10 @@ def edit_proposal(collection: Mapping[str, Any], pid: str, changes: Mapping[str,
     event_type = changes.get("event_type", props.get("event_type"))
     sub_type = changes.get("sub_event_type", props.get("sub_event_type"))
     if "event_type" in changes or "sub_event_type" in changes:
-        if event_type not in EVENT_TYPES:
+        if not isinstance(event_type, str) or event_type not in EVENT_TYPES:
             problems.append(f"event_type must be one of ACLED's: {', '.join(EVENT_TYPES)}; "
                             f"got {terminal_safe(event_type, 60)!r}")
-        elif sub_type not in EVENT_TYPES[event_type]:
+        elif not isinstance(sub_type, str) or sub_type not in EVENT_TYPES[event_type]:
             problems.append(f"sub_event_type {terminal_safe(sub_type, 60)!r} is not one of {event_type}'s: "
                             + ", ".join(EVENT_TYPES[event_type]))
         elif (event_type, sub_type) != (props.get("event_type"), props.get("sub_event_type")):
