@@ -41,6 +41,9 @@ def add_ingest_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--source", metavar="NAME", help="who published it, e.g. Asia-Plus (default: the report)")
     p.add_argument("--url", metavar="URL", help="the report's address (http or https)")
     p.add_argument("--geo", metavar="DIR", help=f"folder with gazetteer.json (default: {DEFAULT_GEO})")
+    p.add_argument("--without-text", action="store_true",
+                   help="leave the report's text out of the proposals file (the review page then shows the "
+                        "evidence sentences only): for a file shared where the report's licence forbids copies")
     p.add_argument("--force", action="store_true", help="replace the output file if it exists")
     p.set_defaults(func=_cmd_ingest)
 
@@ -99,7 +102,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     progress = terminal_progress()
     fc = ingest_report(text, report_date=report_date or meta.get("date"), source=source or None,
                        url=url or meta.get("url"), geo_dir=Path(args.geo) if args.geo else DEFAULT_GEO,
-                       progress=progress)
+                       progress=progress, keep_text=not args.without_text)
     if report_date is None and meta.get("date") is None:
         echo("warning: the report has no date (no dateline, no page date) and --date was not given; "
              "relative dates were read against today", sys.stderr)

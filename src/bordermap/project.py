@@ -66,6 +66,10 @@ class Project:
     side_names: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SIDE_NAMES))
     storylines: tuple[tuple[str, Path], ...] = ()
     links: Path | None = None
+    #: the review page's folder of proposals files (``[review] proposals``)
+    proposals: Path | None = None
+    #: the dataset accepted proposals join (``[review] into``; None: the first GeoJSON one)
+    review_into: str | None = None
     center: tuple[float, float] = DEFAULT_CENTER
     zoom: int = DEFAULT_ZOOM
     #: what the check found that does not stop the project from opening (deprecated keys ...)
@@ -91,6 +95,15 @@ class Project:
 
     def side_label(self, side: str) -> str:
         return self.side_names.get(side, DEFAULT_SIDE_NAMES.get(side, side))
+
+    @property
+    def review_target(self) -> DatasetSpec | None:
+        """The dataset the review page accepts proposals into: ``[review] into``, else the
+        first GeoJSON dataset (None when the project has none: GeoParquet is not written)."""
+        geojson = [d for d in self.datasets if d.path.suffix.lower() in (".geojson", ".json")]
+        if self.review_into is not None:
+            return next((d for d in geojson if d.name == self.review_into), None)
+        return geojson[0] if geojson else None
 
     @property
     def storyline(self) -> Path | None:
@@ -192,6 +205,15 @@ def validate_project(obj: Any, file: str, base: Path | None = None) -> list[Prob
             problems.append(Problem(file, None, None, "region.center", f"{center} is not latitude, longitude"))
     if isinstance(links, str) and not (base / links).parent.is_dir():
         problems.append(Problem(file, None, None, "links", f"{links!r}: its folder does not exist"))
+    review = obj.get("review")
+    into = review.get("into") if isinstance(review, dict) else None
+    if isinstance(into, str) and isinstance(datasets, list):
+        named = next((d for d in datasets if isinstance(d, dict) and d.get("name") == into), None)
+        if named is None:
+            problems.append(Problem(file, None, None, "review.into", f"{into!r} is not the name of a dataset"))
+        elif not str(named.get("path", "")).lower().endswith((".geojson", ".json")):
+            problems.append(Problem(file, None, None, "review.into",
+                                    f"{into!r} is not a GeoJSON dataset; accepted proposals are written to GeoJSON"))
     return problems
 
 
@@ -218,6 +240,8 @@ def load_project(path: str | Path) -> Project:
         side_names={**DEFAULT_SIDE_NAMES, **region.get("side_names", {})},
         storylines=tuple((s.get("name", Path(s["path"]).stem), base / s["path"]) for s in obj.get("storylines", [])),
         links=base / obj["links"] if "links" in obj else None,
+        proposals=base / (obj.get("review") or {}).get("proposals", "proposals"),
+        review_into=(obj.get("review") or {}).get("into"),
         center=tuple(region.get("center", DEFAULT_CENTER)), zoom=region.get("zoom", DEFAULT_ZOOM),
     )
 
@@ -225,5 +249,5 @@ def load_project(path: str | Path) -> Project:
 def project_for_events(events: str | Path, layers: str | Path, title: str | None = None) -> Project:
     """A one-dataset project for a plain events file (``BORDERMAP_EVENTS``, ``--events``)."""
     e = Path(events)
-    return Project(path=None, title=title or DEFAULT_TITLE, layers=Path(layers),
+    return Project(path=None, title=title or DEFAULT_TITLE, layers=Path(layers), proposals=e.parent / "proposals",
                    datasets=(DatasetSpec(name="events", path=e, title=e.name),))

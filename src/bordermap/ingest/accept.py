@@ -167,6 +167,8 @@ def _accepted(feature: dict, reviewer: str | None, now: datetime) -> dict:
                   "accepted_at": now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
     if reviewer:
         provenance["reviewer"] = reviewer
+    if proposal.get("edited"):  # what the reviewer changed from the proposer's reading
+        provenance["edited"] = list(proposal["edited"])
     props["provenance"] = provenance
     # An events file's article_refs point into its own article, not into the ingested report.
     props["article_refs"] = []

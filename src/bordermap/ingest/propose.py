@@ -30,7 +30,7 @@ from bordermap.ingest.places import PlaceMention, find_places, geo_precision
 from bordermap.model import claim_figure, date_label
 from bordermap.search import PlaceIndex, load_place_index
 
-__all__ = ["ingest_report", "proposer_label"]
+__all__ = ["ingest_report", "proposal_text", "proposer_label"]
 
 Progress = Callable[[float, str], None]
 
@@ -132,7 +132,7 @@ def _anchor(text: str, report_date: date | None) -> tuple[date, str]:
 
 
 def ingest_report(text: str, report_date: date | None = None, source: str | None = None, url: str | None = None,
-                  geo_dir: Path | str = Path("geo"), progress: Progress | None = None) -> dict:
+                  geo_dir: Path | str = Path("geo"), progress: Progress | None = None, keep_text: bool = True) -> dict:
     """Propose the events a report tells of.
 
     Parameters
@@ -150,6 +150,10 @@ def ingest_report(text: str, report_date: date | None = None, source: str | None
         The folder with ``gazetteer.json``.
     progress : callable, optional
         ``progress(fraction, message)``, for a terminal progress bar.
+    keep_text : bool
+        Keep the report's text in the collection (``report_text``), so that the review page can
+        show each field's evidence in it. Leave it out for a file to be shared where the
+        report's licence forbids copies (the evidence sentences stay).
 
     Returns
     -------
@@ -219,6 +223,8 @@ def ingest_report(text: str, report_date: date | None = None, source: str | None
                          "date": anchor.isoformat(), "paragraphs": max(1, sum(1 for n in _paragraph_numbers(text) if n))}
     if unplaced:
         fc["unplaced"] = unplaced
+    if keep_text:  # the analyst's own copy, for the review page's highlights (docs/ingest.md)
+        fc["report_text"] = text
     say(1.0, "done")
     return fc
 
@@ -321,7 +327,25 @@ def _nearest_resolved(mentions: list[PlaceMention], at: int) -> PlaceMention | N
 
 def _candidate_rows(m: PlaceMention) -> list[dict]:
     return [{"id": c.place.id, "name": c.place.name, "country": c.place.country, "lon": c.place.lon, "lat": c.place.lat,
-             "score": c.score, "why": "; ".join(c.why)} for c in m.candidates]
+             "score": c.score, "why": "; ".join(c.why),
+             **{k: v for k, v in (("admin1", c.place.admin1), ("kind", c.place.kind)) if v}} for c in m.candidates]
+
+
+def proposal_text(props: dict[str, Any], source_name: str, injuries: list[dict] = ()) -> tuple[str, str]:
+    """A proposal's title and summary, in our words, from its fields (the review page writes
+    them again after an edit, unless the reviewer wrote their own)."""
+    when = date_label(date.fromisoformat(props["date_start"]), date.fromisoformat(props["date_end"]),
+                      props["date_precision"])
+    sub, location = props["sub_event_type"], props["location"]
+    parts = [f"Proposed from {source_name}: {sub.lower()} at {location} ({props['country']}), {when}."]
+    if props.get("fatalities"):
+        parts.append("Killed, by claimant: " + "; ".join(f"{c['source']} {claim_figure(c)}"
+                                                         for c in props["fatalities"]) + ".")
+    if injuries:
+        parts.append("Injured, by claimant: " + "; ".join(f"{c['source']} {claim_figure(c)}" for c in injuries) + ".")
+    if props.get("actors"):
+        parts.append("Actors: " + ", ".join(a["name"] for a in props["actors"]) + ".")
+    return f"{sub} at {location}"[:160], " ".join(parts)[:2000]
 
 
 def _feature(text, incident: _Incident, sentences, mentions, entities, anchor: date, anchor_why: str, source_name: str,
@@ -465,19 +489,11 @@ def _feature(text, incident: _Incident, sentences, mentions, entities, anchor: d
         confidence, why = "unconfirmed", "the report calls it unconfirmed or alleged"
     else:
         confidence, why = "reported", f"one report ({source_name}); proposed by machine, not reviewed"
-    day_label = date_label(d0, d1, d_precision)
-    summary_parts = [f"Proposed from {source_name}: {kind.sub_event_type.lower()} at {location} ({p.country}), {day_label}."]
-    if fatalities:
-        summary_parts.append("Killed, by claimant: " + "; ".join(f"{c['source']} {claim_figure(c)}" for c in fatalities) + ".")
-    if injuries:
-        summary_parts.append("Injured, by claimant: " + "; ".join(f"{c['source']} {claim_figure(c)}" for c in injuries) + ".")
-    if actors:
-        summary_parts.append("Actors: " + ", ".join(a["name"] for a in actors) + ".")
     fid = _unique_id(f"{d0.isoformat()}-{_slug(location)}", used_ids)
     props: dict[str, Any] = {
         "id": fid,
-        "title": f"{kind.sub_event_type} at {location}"[:160],
-        "summary": " ".join(summary_parts)[:2000],
+        "title": "",
+        "summary": "",
         "date_start": d0.isoformat(),
         "date_end": d1.isoformat(),
         "date_precision": d_precision,
@@ -496,6 +512,7 @@ def _feature(text, incident: _Incident, sentences, mentions, entities, anchor: d
         "confidence_note": why,
         "tags": ["proposed"],
     }
+    props["title"], props["summary"] = proposal_text(props, source_name, injuries)
     if p.admin1:
         props["admin1"] = p.admin1
     if notes:

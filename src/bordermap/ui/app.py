@@ -39,6 +39,7 @@ from bordermap.ui import table
 from bordermap.ui.briefing import briefing
 from bordermap.ui.exports import export_menu
 from bordermap.ui.links import links_section
+from bordermap.ui.review import review_page
 from bordermap.ui.search import PLACE_ZOOM, prepare_event_index, search_box, search_results
 from bordermap.search import SearchResult
 from bordermap.ui.publish import mtime, published
@@ -374,7 +375,8 @@ def _timeline_to_url() -> None:
 def main(root: Path | None = None) -> None:
     """Draw the page. ``root`` is the folder holding app.py, data/, geo/ and static/."""
     root = Path(root) if root is not None else Path.cwd()
-    brief = st.query_params.get("mode") == "brief"
+    mode = st.query_params.get("mode")
+    brief = mode == "brief"
     try:
         project: Project | None = _project(root)
         failed: BordermapError | None = None
@@ -409,6 +411,13 @@ def main(root: Path | None = None) -> None:
 
     if brief:
         briefing(root, ds, map_options(root, ds, legend_open=False, online_tiles=False))
+        return
+    if mode == "review":
+        if os.environ.get("BORDERMAP_STORE"):
+            st.error("The review page works on a project's files; on the team's store, accept proposals with "
+                     "`bordermap accept` and `bordermap db load`.")
+            return
+        review_page(root, ds, project, ds_geo_dir(ds, root))
         return
     st.html(MAP_FIRST_CSS)
     prepare_event_index(ds)  # on a worker thread, while the map is drawn
@@ -455,6 +464,8 @@ def main(root: Path | None = None) -> None:
     with bar:
         view = st.session_state.get("map_view")  # (west, south, east, north, zoom), as the map reported
         export_menu(ds, flt, view=view[:4] if view else None)
+    bar.link_button("Review", "?mode=review", help="Review the events proposed from new reports "
+                    "(bordermap ingest): accept, edit or reject each")
     bar.link_button("Briefing ▶", "?mode=brief", help="Step through the storyline on a shared screen "
                     "(→/← or PageDown/PageUp)")
     about = f"About · ⚠ {len(ds.warnings):,}" if ds.warnings else "About"

@@ -59,6 +59,44 @@ iframe[title="streamlit_folium.st_folium"] {{ height: max({MAP_MIN_HEIGHT}px, ca
 </style>
 """
 
+# The review page: no chrome, the report scrolls on its own beside the proposals; each field's
+# evidence has its own tint (and a border, so the fields differ without colour too).
+REVIEW_CSS = """
+<style>
+header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stDecoration"], footer { display: none !important; }
+.block-container { padding: .45rem .9rem 1rem .9rem !important; max-width: 100% !important; }
+.st-key-rv-bar { min-height: 44px; flex-wrap: nowrap !important; }
+.st-key-rv-bar button, .st-key-rv-bar a { white-space: nowrap; }
+.st-key-rv-head { flex: 1 1 0 !important; min-width: 0; min-height: 40px; overflow: hidden; justify-content: center; gap: 0 !important; }
+.st-key-rv-head > div { flex: 0 0 auto !important; }
+.st-key-rv-head [data-testid="stMarkdown"] *, .st-key-rv-head [data-testid="stCaptionContainer"] { margin-bottom: 0 !important; }
+.st-key-rv-head p { margin: 0 !important; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; line-height: 1.3; }
+.st-key-rv-head [data-testid="stCaptionContainer"] p { font-size: .8rem; }
+.st-key-rv-bar [data-testid="stSelectbox"] { min-width: 16rem; max-width: 24rem; }
+.st-key-rv-bar [data-testid="stTextInput"] { min-width: 9rem; max-width: 12rem; }
+.st-key-rv-report { position: sticky; top: .5rem; max-height: calc(100vh - 80px); overflow-y: auto; border: 1px solid #d8dde2; border-radius: 8px;
+  padding: .6rem 1rem; background: #fff; }
+.bm-report { font-size: 1rem; line-height: 1.65; color: #1a1a1a; }
+.bm-report p { margin: 0 0 .7rem 0; unicode-bidi: plaintext; }
+.bm-report mark { unicode-bidi: isolate; color: inherit; border-radius: 3px; padding: 0 .12rem; border-bottom: 2px solid transparent; }
+.bm-report .bm-report-legend { font-size: .8rem; line-height: 1.9; margin-bottom: .5rem; color: #333; }
+.bm-report .bm-report-note { font-size: .85rem; color: #8a4b00; background: #fff5e6; padding: .3rem .5rem; border-radius: 4px; }
+.bm-report .bm-report-gap { color: #888; margin: 0 0 .4rem 0; }
+.bm-ev-sentence { background: #f3f1ea; }
+.bm-ev-location { background: #cfe3ff; border-bottom-color: #0077bb !important; }
+.bm-ev-unresolved { background: #eadcff; border-bottom: 2px dashed #7744aa !important; }
+.bm-ev-date { background: #ffe7a0; border-bottom-color: #b08800 !important; }
+.bm-ev-event_type { background: #d3f2d3; border-bottom-color: #228833 !important; }
+.bm-ev-fatalities { background: #ffcfd4; border-bottom-color: #cc3311 !important; }
+.bm-ev-injuries { background: #ffe0c2; border-bottom-color: #ee7733 !important; }
+.bm-ev-actors { background: #e6e6e6; border-bottom-color: #555 !important; }
+.bm-focus { outline: 2px solid #222; }
+.bm-ctl { font: .75rem monospace; color: #b00020; border: 1px solid #b00020; border-radius: 3px; padding: 0 .15rem; }
+.st-key-rv-dups { background: #fffaf0; }
+</style>
+"""
+
 # Briefing mode: no chrome, big high-contrast type (title >= 28 px, body >= 18 px at 1280x720).
 BRIEF_CSS = """
 <style>
