@@ -114,21 +114,27 @@ def time_load(path: Path, runs: int) -> dict:
             "cached_mem": median([c[1] for c in cached]), "cache": cache}
 
 
+def first_visit_seconds(b, url: str, timeout: float = 900_000) -> tuple[float, int]:
+    """A new page on the app: navigation → its event layer ready; (seconds, events in the layer)."""
+    page, _ = offline_page(b, width=1400, height=1000)
+    t0 = time.perf_counter()
+    page.goto(url)
+    wait_for_app(page, timeout=timeout)
+    frame = map_frame(page, timeout=timeout)
+    frame.wait_for_function("() => window.Bordermap && Bordermap.layers.length && Bordermap.layers[0].ready",
+                            timeout=timeout)
+    seconds = time.perf_counter() - t0
+    n = frame.evaluate("Bordermap.layers[0].data.n")
+    page.context.close()
+    return seconds, n
+
+
 def measure_app(path: Path, cache: str, b, runs: int) -> dict:
     server = AppServer({"BORDERMAP_EVENTS": str(path), "BORDERMAP_CACHE": cache})
     n = None
     try:
         # The first visit opens the dataset (from the cache made above) and publishes its files.
-        page, _ = offline_page(b, width=1400, height=1000)
-        t0 = time.perf_counter()
-        page.goto(server.url)
-        wait_for_app(page, timeout=900_000)
-        frame = map_frame(page, timeout=900_000)
-        frame.wait_for_function("() => window.Bordermap && Bordermap.layers.length && Bordermap.layers[0].ready",
-                                timeout=900_000)
-        first_visit = time.perf_counter() - t0
-        n = frame.evaluate("Bordermap.layers[0].data.n")
-        page.context.close()
+        first_visit, n = first_visit_seconds(b, server.url)
         mem = rss_mb(server.proc.pid)
         cold, move, click, problems = [], [], [], []
         for _ in range(runs):
@@ -190,15 +196,7 @@ def measure_first_open(path: Path, b) -> dict:
     cache = tempfile.mkdtemp(prefix="bordermap-bench-first-")
     server = AppServer({"BORDERMAP_EVENTS": str(path), "BORDERMAP_CACHE": cache})
     try:
-        page, _ = offline_page(b, width=1400, height=1000)
-        t0 = time.perf_counter()
-        page.goto(server.url)
-        wait_for_app(page, timeout=1_800_000)
-        frame = map_frame(page, timeout=1_800_000)
-        frame.wait_for_function("() => window.Bordermap && Bordermap.layers.length && Bordermap.layers[0].ready",
-                                timeout=1_800_000)
-        seconds = time.perf_counter() - t0
-        page.context.close()
+        seconds, _ = first_visit_seconds(b, server.url, timeout=1_800_000)
         rss, peak = rss_mb(server.proc.pid)
         return {"seconds": seconds, "rss": rss, "peak": peak}
     finally:
