@@ -5,8 +5,6 @@ crash interrupts. Edits and concurrency: tests/test_store_edit.py."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -201,29 +199,9 @@ def test_server_killed_mid_import_leaves_nothing(pg_server, store, tmp_path):
     toml = tmp_path / "big.toml"
     toml.write_text('title = "Big"\n[[datasets]]\nname = "big"\npath = "big.geojson"\n', "utf-8")
     project = load_project(toml)
-    killed = threading.Event()
-
-    def kill_when_copying() -> None:
-        deadline = time.monotonic() + 120
-        with psycopg.connect(store, autocommit=True) as watch:
-            while time.monotonic() < deadline:
-                rows = watch.execute("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY events%%' "
-                                     "AND pid <> pg_backend_pid()").fetchone()[0]
-                if rows:
-                    break
-                time.sleep(0.005)
-        pg_server.stop("immediate")
-        killed.set()
-
-    killer = threading.Thread(target=kill_when_copying)
-    killer.start()
-    try:
+    with pg_server.crash_during(store, "COPY events") as killed:
         with pytest.raises(StoreUnavailable, match="the database cannot be reached .*nothing was changed"):
             load_project_into(store, project)
-    finally:
-        killer.join()
-        pg_server.start()
-        pg_server.wait_ready()
     assert killed.is_set()
     with psycopg.connect(store) as conn:
         assert [r[0] for r in conn.execute("SELECT name FROM datasets")] == ["events"]

@@ -26,7 +26,7 @@ from bordermap.store.columns import event_columns
 from bordermap.textsafe import ID_LIMIT, terminal_safe
 from bordermap.validate import validate_collection
 
-__all__ = ["ConflictError", "Change", "save_event", "read_for_edit", "event_history"]
+__all__ = ["ConflictError", "Change", "save_event", "read_for_edit", "event_history", "update_row", "record_change"]
 
 
 @dataclass(frozen=True)
@@ -117,20 +117,37 @@ def save_event(conn: psycopg.Connection, event: Mapping[str, Any], base_revision
             raise ConflictError(event_id, base_revision, meta["revision"], _changes_since(conn, event_id, base_revision),
                                 yours=event, current=before)
         _check(conn, event, meta["dataset"])
-        geom = geometries_of([event])[0]
-        assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c.name)) for c in event_columns())
-        revision = conn.execute(sql.SQL(
-            "UPDATE events SET {}, feature_id = %s, geom = ST_GeomFromWKB(%s, 4326), "
-            "revision = revision + 1, updated_by = %s, updated_at = now() WHERE id = %s RETURNING revision").format(assignments),
-            (*event_values(props), event.get("id") if isinstance(event.get("id"), str) else None,
-             shapely.to_wkb(geom), user, event_id)).fetchone()[0]
-        insert_children(conn, event_id, props)
+        revision = update_row(conn, event, user)
         after = read_event(conn, event_id)[0]
-        conn.execute("INSERT INTO history (event_id, dataset, action, revision, changed_by, fields, before, after) "
-                     "VALUES (%s, %s, 'update', %s, %s, %s, %s, %s)",
-                     (event_id, meta["dataset"], revision, user, _changed_fields(before, after), Jsonb(before),
-                      Jsonb(after)))
+        record_change(conn, event_id, meta["dataset"], "update", revision, user, before, after)
     return int(revision)
+
+
+def update_row(conn: psycopg.Connection, event: Mapping[str, Any], user: str) -> int:
+    """Overwrite an event's row and its claims, sources and actors with ``event`` (in the
+    caller's transaction, no check); its new revision."""
+    props = event["properties"]
+    geom = geometries_of([event])[0]
+    assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c.name)) for c in event_columns())
+    revision = conn.execute(sql.SQL(
+        "UPDATE events SET {}, feature_id = %s, geom = ST_GeomFromWKB(%s, 4326), "
+        "revision = revision + 1, updated_by = %s, updated_at = now() WHERE id = %s RETURNING revision").format(assignments),
+        (*event_values(props), event.get("id") if isinstance(event.get("id"), str) else None,
+         shapely.to_wkb(geom), user, props["id"])).fetchone()[0]
+    insert_children(conn, props["id"], props)
+    return int(revision)
+
+
+def record_change(conn: psycopg.Connection, event_id: str, dataset: str, action: str, revision: int | None,
+                  user: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> int:
+    """One change of one event into ``history`` (``insert``: no before; ``delete``: no after);
+    the history entry's id."""
+    fields = _changed_fields(before, after) if before is not None and after is not None else None
+    return int(conn.execute(
+        "INSERT INTO history (event_id, dataset, action, revision, changed_by, fields, before, after) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        (event_id, dataset, action, revision, user, fields, Jsonb(before) if before is not None else None,
+         Jsonb(after) if after is not None else None)).fetchone()[0])
 
 
 def event_history(conn: psycopg.Connection, event_id: str) -> list[tuple[Change, dict | None, dict | None]]:

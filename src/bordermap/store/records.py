@@ -9,7 +9,7 @@ table as the file would (:func:`bordermap.core.table.model_columns`).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import psycopg
@@ -58,8 +58,10 @@ def _ewkb_hex(geoms: np.ndarray) -> np.ndarray:
 
 
 def copy_events(conn: psycopg.Connection, features: Sequence[Mapping[str, Any]], geoms: np.ndarray,
-                positions: Sequence[int], dataset: str, user: str) -> None:
-    """Write events (and their claims, sources, actors) with COPY, in the caller's transaction."""
+                positions: Sequence[int], dataset: str, user: str,
+                progress: Callable[[int], None] | None = None) -> None:
+    """Write events (and their claims, sources, actors) with COPY, in the caller's transaction;
+    ``progress(n)`` is told every few thousand events how many are written."""
     cols = event_columns()
     names = [c.name for c in cols] + [name for name, _ in EVENT_EXTRA]
     stmt = sql.SQL("COPY events ({}) FROM STDIN").format(sql.SQL(", ").join(map(sql.Identifier, names)))
@@ -67,9 +69,11 @@ def copy_events(conn: psycopg.Connection, features: Sequence[Mapping[str, Any]],
     with conn.cursor() as cur:
         with cur.copy(stmt) as copy:
             copy.set_types(_copy_types(cols) + [t for _, t in EVENT_EXTRA])
-            for f, g, pos in zip(features, wkb, positions):
+            for i, (f, g, pos) in enumerate(zip(features, wkb, positions)):
                 fid = f.get("id") if isinstance(f.get("id"), str) else None
                 copy.write_row([*event_values(f["properties"]), dataset, int(pos), fid, g, user])
+                if progress is not None and i % 5000 == 4999:
+                    progress(i + 1)
         for child in child_tables():
             names = ["event_id", "position", *[c.name for c in child.columns]]
             stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
