@@ -27,7 +27,7 @@ from bordermap.store.migrate import require_current
 from bordermap.store.records import copy_events
 from bordermap.textsafe import terminal_safe
 
-__all__ = ["LoadReport", "load_project_into", "dump_store", "project_settings", "write_dataset"]
+__all__ = ["LoadReport", "load_project_into", "dump_store", "project_settings", "write_dataset", "dataset_row"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,17 @@ def load_project_into(url: str, project: Project, *, replace: bool = False, prog
     return LoadReport(tuple(done))
 
 
+def dataset_row(conn: psycopg.Connection, spec: DatasetSpec, position: int, article: dict[str, Any] | None,
+                info: dict[str, Any] | None) -> str | None:
+    """The ``datasets`` row of ``spec`` (in the caller's transaction); the file name it keeps."""
+    file_name = Path(spec.path).name if spec.path is not None else None
+    conn.execute("INSERT INTO datasets (name, position, title, credit, mark, visible, file_name, "
+                 "article, info) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                 (spec.name, position, spec.title, spec.credit, spec.mark, spec.visible, file_name,
+                  Json(article) if article else None, Json(info) if info else None))
+    return file_name
+
+
 def write_dataset(conn: psycopg.Connection, store: str, spec: DatasetSpec, position: int, table: EventTable,
                   article: dict[str, Any] | None, info: dict[str, Any] | None, user: str, *,
                   history: dict[str, Any] | None = None, progress: Progress | None = None) -> None:
@@ -98,11 +109,7 @@ def write_dataset(conn: psycopg.Connection, store: str, spec: DatasetSpec, posit
     Raises :class:`StoreError` when an event's id is taken (the transaction is then void)."""
     say = progress or _quiet
     say(0.0, f"{spec.name}: writing {len(table):,} events")
-    file_name = Path(spec.path).name if spec.path is not None else None
-    conn.execute("INSERT INTO datasets (name, position, title, credit, mark, visible, file_name, "
-                 "article, info) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                 (spec.name, position, spec.title, spec.credit, spec.mark, spec.visible, file_name,
-                  Json(article) if article else None, Json(info) if info else None))
+    file_name = dataset_row(conn, spec, position, article, info)
     features = list(table.features(derived=False))
     try:
         copy_events(conn, features, table.geometries(), table.source_index, spec.name, user,
