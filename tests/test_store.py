@@ -157,6 +157,16 @@ def test_load_refuses_a_dataset_twice_and_replaces_it_when_asked(store, tmp_path
     assert _count(store, "events") == 36 and _count(store, "claims") > 0
 
 
+def test_a_dataset_loaded_alone_dumps(store, tmp_path, capsys):
+    assert main(["db", "load", store, "--events", str(ROOT / "tests" / "data" / "good-minimal.geojson")]) == 0
+    with psycopg.connect(store) as conn:
+        conn.execute("DELETE FROM project")  # and without the project's settings
+    assert main(["db", "dump", store, "-o", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().out.strip().endswith("events.geojson")
+    assert _body(tmp_path / "out" / "events.geojson")["features"] == json.loads(
+        (ROOT / "tests" / "data" / "good-minimal.geojson").read_text("utf-8"))["features"]
+
+
 def test_an_id_taken_by_another_dataset_loads_nothing(store, tmp_path):
     load_project_into(store, project_for_events(ROOT / "data" / "events.geojson", ROOT / "geo"))
     copy = tmp_path / "copy.geojson"
