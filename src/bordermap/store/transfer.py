@@ -118,7 +118,7 @@ def write_dataset(conn: psycopg.Connection, store: str, spec: DatasetSpec, posit
         raise StoreError(f"{store}: dataset {terminal_safe(spec.name)}: "
                          f"{_duplicate(exc)}; ids must be unique across the store; nothing was written") from None
     conn.execute("INSERT INTO history (dataset, action, changed_by, after) VALUES (%s, 'load', %s, %s)",
-                 (spec.name, user, Jsonb({"events": len(table), "file": file_name, **(history or {})})))
+                 (spec.name, user, Json({"events": len(table), "file": file_name, **(history or {})})))
 
 
 def _duplicate(exc: psycopg.errors.UniqueViolation) -> str:

@@ -7,3 +7,11 @@ CREATE UNIQUE INDEX proposals_open ON proposals (event_id) WHERE status = 'open'
 
 -- Editors review proposals (docs/store.md): accepting one adds an event.
 GRANT INSERT ON events TO bordermap_editor;
+
+-- An undo is a change of its own (`bordermap db undo`), naming the change it reverts; a change is
+-- undone once. before/after become json, as the events' own values are: an event restored from
+-- history is the event as it was, its values' keys in their order.
+ALTER TABLE history ALTER COLUMN before TYPE json USING before::json,
+                    ALTER COLUMN after TYPE json USING after::json,
+                    ADD COLUMN undoes bigint REFERENCES history (id);
+CREATE UNIQUE INDEX history_undoes ON history (undoes);
