@@ -226,3 +226,21 @@ def test_missing_postgresql_is_a_clear_failure_not_a_silent_skip(monkeypatch, tm
     monkeypatch.setenv("BORDERMAP_PG_BIN", str(tmp_path / "no-postgres-here"))
     with pytest.raises(PgUnavailable, match="initdb failed|No such file"):
         PgServer()
+
+
+def test_copy_from_columns_in_batches_writes_what_the_features_say(store):
+    """db load's COPY straight from the Arrow columns (copy_table), in batches that split the
+    events' lists of claims, sources and actors, writes the events as Features would."""
+    from bordermap.store.records import copy_table, read_features
+    from bordermap.store.transfer import dataset_row
+    from bordermap.project import DatasetSpec
+
+    ds = load_project_dataset(load_project(ROOT / "project.toml"))
+    with connect(store) as conn:
+        with conn.transaction():
+            dataset_row(conn, DatasetSpec(name="b", path=Path("b.geojson"), title="b"), 0, None, None)
+            copy_table(conn, ds.table, "b", "me", batch=5)
+        features, _, meta = read_features(conn, dataset="b")
+    assert sorted(features, key=lambda f: f["properties"]["id"]) == sorted(
+        ds.table.features(derived=False), key=lambda f: f["properties"]["id"])
+    assert sorted(m["position"] for m in meta) == sorted(ds.table.source_index.tolist())

@@ -24,7 +24,7 @@ from bordermap.core.table import EventTable
 from bordermap.project import DatasetSpec, Project
 from bordermap.store.connection import StoreError, connect, store_name
 from bordermap.store.migrate import require_current
-from bordermap.store.records import copy_events
+from bordermap.store.records import copy_table
 from bordermap.textsafe import terminal_safe
 
 __all__ = ["LoadReport", "load_project_into", "dump_store", "project_settings", "write_dataset", "dataset_row"]
@@ -110,10 +110,9 @@ def write_dataset(conn: psycopg.Connection, store: str, spec: DatasetSpec, posit
     say = progress or _quiet
     say(0.0, f"{spec.name}: writing {len(table):,} events")
     file_name = dataset_row(conn, spec, position, article, info)
-    features = list(table.features(derived=False))
     try:
-        copy_events(conn, features, table.geometries(), table.source_index, spec.name, user,
-                    progress=lambda k: say(k / max(len(features), 1), f"{spec.name}: {k:,} of {len(features):,} events written"))
+        copy_table(conn, table, spec.name, user,
+                   progress=lambda k: say(k / max(len(table), 1), f"{spec.name}: {k:,} of {len(table):,} events written"))
     except psycopg.errors.UniqueViolation as exc:
         raise StoreError(f"{store}: dataset {terminal_safe(spec.name)}: "
                          f"{_duplicate(exc)}; ids must be unique across the store; nothing was written") from None
