@@ -15,3 +15,11 @@ ALTER TABLE history ALTER COLUMN before TYPE json USING before::json,
                     ALTER COLUMN after TYPE json USING after::json,
                     ADD COLUMN undoes bigint REFERENCES history (id);
 CREATE UNIQUE INDEX history_undoes ON history (undoes);
+
+-- Who changed what, as the database knows it: changed_by is the name the application gives (an
+-- analyst's), login the PostgreSQL user that made the change, which no role can set (editors may
+-- insert every other column of history, not this one).
+ALTER TABLE history ADD COLUMN login text NOT NULL DEFAULT session_user;
+REVOKE INSERT ON history FROM bordermap_editor;
+GRANT INSERT (event_id, dataset, action, revision, changed_by, changed_at, fields, before, after, undoes)
+    ON history TO bordermap_editor;
