@@ -1,17 +1,24 @@
-"""The team store on a throwaway PostgreSQL/PostGIS (tests/pg_server.py), at ``--events`` synthetic
-events: ``db load``, the store read as the app's Dataset (beside the same file read uncached),
-``db dump``, a time-window count and a map-box count in SQL (the indexes the app's queries will
-use), one event's lookup, and one edit (read + save_event). Writes the 'Store' section of
-benchmarks/README.md.
+"""The team store on a throwaway PostgreSQL/PostGIS (tests/pg_server.py, fsync off), at each of
+``--events`` rich synthetic events (GeoParquet, cached as a second open would be): ``db load``
+(one transaction, COPY from the Arrow columns), the store read as the app's Dataset, the map's
+payload built from it, ``db dump``, and the app's bounded queries in SQL — a 31-day window's
+count and ids (day index), a map box's count (GiST), one event by id with its claims, sources
+and actors (a click), one edit. ``--million`` then grows the largest store to 1,000,000 events
+in SQL (copies of its rows under new ids) and times the window and the click there.
+``--before-src DIR`` also times ``db load`` with the bordermap in DIR/src (e.g. the commit
+before the Arrow COPY: ``git archive 8722f83 src | tar -x -C DIR``). Writes the 'Store'
+section of benchmarks/README.md.
 
-    .venv/bin/python benchmarks/bench_store.py [--events 100000]
+    .venv/bin/python benchmarks/bench_store.py [--events 20000,100000] [--million] [--before-src DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,12 +30,34 @@ sys.path.insert(0, str(Path(__file__).parent))
 from machine import machine_line, write_section  # noqa: E402
 from pg_server import PgServer  # noqa: E402
 
-from bordermap.dataset import load_project_dataset  # noqa: E402
-from bordermap.project import project_for_events  # noqa: E402
-from bordermap.store import (connect, dump_store, init_schema, load_project_into, load_store_dataset,  # noqa: E402
-                             read_for_edit, save_event)
-from bordermap.store.records import read_event  # noqa: E402
-from bordermap.synthetic import synthetic_collection  # noqa: E402
+RUNS = 3
+
+#: Timed in a subprocess (so that --before-src can run an older bordermap): db load of PROJECT
+#: into fresh databases, RUNS times; prints the seconds as JSON.
+_LOAD_TIMER = """
+import json, sys, time
+import psycopg
+from bordermap.dataset import load_project_dataset
+from bordermap.project import project_for_events
+from bordermap.store import connect, init_schema, load_project_into
+path, geo, admin, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+project = project_for_events(path, geo)
+load_project_dataset(project)
+out = []
+for i in range(runs):
+    name = f"timer_{i}_{time.monotonic_ns()}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE tmpl_postgis')
+    url = admin.rsplit("/", 1)[0] + "/" + name
+    with connect(url) as conn:
+        init_schema(conn)
+    t0 = time.perf_counter()
+    load_project_into(url, project)
+    out.append(time.perf_counter() - t0)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}"')
+print(json.dumps(out))
+"""
 
 
 def _once(fn) -> float:
@@ -41,51 +70,124 @@ def _median_ms(fn, runs: int = 20) -> float:
     return statistics.median(_once(fn) for _ in range(runs)) * 1000
 
 
+def _load_times(src: Path, events: Path, server: PgServer) -> list[float]:
+    env = dict(os.environ, PYTHONPATH=str(src))
+    out = subprocess.run([sys.executable, "-c", _LOAD_TIMER, str(events), str(ROOT / "geo"), server.url(), str(RUNS)],
+                         capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _grow(url: str, target: int) -> float:
+    """Copies of the store's events (and their lists) under new ids: ``target // count`` times as many."""
+    import psycopg
+
+    t0 = time.perf_counter()
+    with psycopg.connect(url) as conn:
+        have = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+        def columns(table: str) -> list[str]:
+            return [r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                                               "AND is_generated = 'NEVER' ORDER BY ordinal_position", (table,))]
+        for k in range(1, target // have):
+            for table, key in (("events", "id"), ("claims", "event_id"), ("sources", "event_id"), ("actors", "event_id")):
+                cols = columns(table)
+                picked = ", ".join(f"{c} || '~{k}'" if c == key else c for c in cols)
+                conn.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {picked} FROM {table} "
+                             f"WHERE {key} NOT LIKE '%%~%%'")
+            conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE")
+    return time.perf_counter() - t0
+
+
+def _queries(url: str, ds, rows: list[tuple[str, str]], label: str) -> None:
+    import psycopg
+
+    from bordermap.store.records import read_event
+
+    event_id = ds.table.id_of(len(ds) // 2)
+    d0 = int(ds.table.t0[len(ds) // 2])
+    with psycopg.connect(url, autocommit=True) as conn:
+        total = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        window = ("SELECT count(*) FROM events WHERE day_start <= %s AND day_end >= %s",
+                  "SELECT id FROM events WHERE day_start <= %s AND day_end >= %s")
+        in_window = conn.execute(window[0], (d0 + 30, d0)).fetchone()[0]
+        rows.append((f"{label}: a 31-day window's count and ids (day index; {in_window:,} of {total:,} events)",
+                     f"{_median_ms(lambda: (conn.execute(window[0], (d0 + 30, d0)).fetchone(), conn.execute(window[1], (d0 + 30, d0)).fetchall())):.1f} ms"))
+        box = "SELECT count(*) FROM events WHERE geom && ST_MakeEnvelope(71.0, 37.0, 72.0, 38.0, 4326)"
+        rows.append((f"{label}: a map box's count (GiST)", f"{_median_ms(lambda: conn.execute(box).fetchone()):.1f} ms"))
+        rows.append((f"{label}: a click: one event by id with claims, sources, actors",
+                     f"{_median_ms(lambda: read_event(conn, event_id)):.1f} ms"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--events", default="20000,100000")
+    ap.add_argument("--million", action="store_true")
+    ap.add_argument("--before-src", metavar="DIR")
     args = ap.parse_args()
-    n = args.events
+    from bordermap.dataset import load_project_dataset
+    from bordermap.io.geoparquet import write_events_parquet
+    from bordermap.mapping.payload import encode_events
+    from bordermap.project import load_project, project_for_events
+    from bordermap.store import connect, dump_store, init_schema, load_project_into, load_store_dataset, read_for_edit, save_event
+    from bordermap.synthetic import rich_table
+
+    sizes = [int(s) for s in args.events.split(",")]
     work = Path(tempfile.mkdtemp(prefix="bench-store-"))
-    events = work / "events.geojson"
-    events.write_text(json.dumps(synthetic_collection(n, seed=5)), "utf-8")
-    project = project_for_events(events, ROOT / "geo")
+    article = load_project_dataset(load_project(ROOT / "project.toml"))
     server = PgServer()
     server.start()
-    rows = []
+    rows: list[tuple[str, str]] = []
+    started = time.monotonic()
     try:
-        url = server.create_database("bench")
-        with connect(url) as conn:
-            init_schema(conn)
-        files = _once(lambda: load_project_dataset(project, use_cache=False))
-        load_project_dataset(project)  # cached now: the load below reads the cache, as a second open would
-        rows.append(("`db load` (file cached; one transaction, COPY)", f"{_once(lambda: load_project_into(url, project)):.1f} s"))
-        holder = {}
-        rows.append(("the store as a Dataset (`load_store_dataset`)",
-                     f"{_once(lambda: holder.setdefault('ds', load_store_dataset(url, layers=ROOT / 'geo'))):.1f} s"))
-        rows.append(("the same file read, uncached (`load_project_dataset`)", f"{files:.1f} s"))
-        rows.append(("`db dump` (GeoJSON as `export geojson` writes it)",
-                     f"{_once(lambda: dump_store(url, work / 'dump', force=True)):.1f} s"))
-        ds = holder["ds"]
-        event_id = ds.table.id_of(len(ds) // 2)
-        with connect(url, autocommit=True) as conn:
-            window = "SELECT count(*) FROM events WHERE day_start <= %s AND day_end >= %s"
-            d0 = int(ds.table.t0[len(ds) // 2])
-            rows.append(("a 31-day window's count (SQL, day index)",
-                         f"{_median_ms(lambda: conn.execute(window, (d0 + 30, d0)).fetchone()):.1f} ms"))
-            box = "SELECT count(*) FROM events WHERE geom && ST_MakeEnvelope(71.0, 37.0, 72.0, 38.0, 4326)"
-            rows.append(("a map box's count (SQL, GiST index)", f"{_median_ms(lambda: conn.execute(box).fetchone()):.1f} ms"))
-            rows.append(("one event by id, with claims, sources, actors", f"{_median_ms(lambda: read_event(conn, event_id)):.1f} ms"))
+        server.create_database("tmpl_postgis")
+        for n in sizes:
+            events = work / f"rich{n}.parquet"
+            write_events_parquet(rich_table(n, article.table, seed=7), article.article, events)
+            project = project_for_events(events, ROOT / "geo")
+            load_project_dataset(project)  # cached: a load reads the cache, as a second open would
+            label = f"{n:,}"
+            if args.before_src:
+                before = _load_times(Path(args.before_src) / "src", events, server)
+                rows.append((f"{label}: `db load` before (a dict per event, then COPY)", f"{statistics.median(before):.1f} s"))
+            after = _load_times(ROOT / "src", events, server)
+            rows.append((f"{label}: `db load` (COPY from the Arrow columns)", f"{statistics.median(after):.1f} s"))
+            url = server.create_database(f"bench{n}", template="tmpl_postgis")
+            with connect(url) as conn:
+                init_schema(conn)
+            load_project_into(url, project)
+            holder = {}
+            rows.append((f"{label}: the store as the app's Dataset (`load_store_dataset`)",
+                         f"{_once(lambda: holder.setdefault('ds', load_store_dataset(url, layers=ROOT / 'geo'))):.1f} s"))
+            ds = holder["ds"]
+            rows.append((f"{label}: the map's payload from that Dataset (`encode_events`)",
+                         f"{_median_ms(lambda: encode_events(ds.table), runs=RUNS):.0f} ms"))
+            rows.append((f"{label}: `db dump`", f"{_once(lambda: dump_store(url, work / f'dump{n}', force=True)):.1f} s"))
+            _queries(url, ds, rows, label)
+            with connect(url, autocommit=True) as conn:
+                event_id = ds.table.id_of(len(ds) // 3)
 
-            def edit() -> None:
-                event, rev = read_for_edit(conn, event_id)
-                save_event(conn, event, rev, "bench")
-            rows.append(("one edit: `read_for_edit` + `save_event` (validated, history)", f"{_median_ms(edit):.1f} ms"))
+                def edit() -> None:
+                    event, rev = read_for_edit(conn, event_id)
+                    save_event(conn, event, rev, "bench")
+                rows.append((f"{label}: one edit (`read_for_edit` + `save_event`: validated, history)", f"{_median_ms(edit):.0f} ms"))
+        if args.million:
+            grow = _grow(url, 1_000_000)  # 100,000 x 10
+            rows.append((f"1,000,000 (the {sizes[-1]:,} copied in SQL): growing the store", f"{grow:.0f} s"))
+            _queries(url, ds, rows, "1,000,000")
     finally:
         server.destroy()
-    body = "\n".join([machine_line(), "", f"`bench_store.py --events {n}` on a throwaway PostgreSQL "
-                      f"(fsync off) on the same machine:", "", "| step | time |", "|---|---|",
-                      *[f"| {a} | {b} |" for a, b in rows]])
+    took = (time.monotonic() - started) / 60
+    body = "\n".join([
+        machine_line(), "",
+        f"`bench_store.py --events {args.events}{' --million' if args.million else ''}` on a throwaway PostgreSQL "
+        f"(fsync off) on the same machine, while other work ran on it (2 cores shared: figures are upper bounds). "
+        f"Rich synthetic events (GeoParquet, cached). `db load`: median of {RUNS} runs; queries: median of 20. "
+        f"The whole run took {took:.1f} min.", "",
+        "| step | time |", "|---|---|", *[f"| {a} | {b} |" for a, b in rows], "",
+        f"Command: `.venv/bin/python benchmarks/bench_store.py --events {args.events}"
+        f"{' --million' if args.million else ''}{' --before-src DIR' if args.before_src else ''}`"])
     print(body)
     write_section(ROOT / "benchmarks" / "README.md", "Store", body)
 

@@ -16,8 +16,11 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 __all__ = ["PgServer", "PgUnavailable", "find_bin"]
 
@@ -120,6 +123,36 @@ class PgServer:
             if time.monotonic() > deadline:
                 raise PgUnavailable("the server did not come back")
             time.sleep(0.1)
+
+    @contextmanager
+    def crash_during(self, url: str, query_prefix: str, timeout: float = 120.0) -> Iterator[threading.Event]:
+        """Stop the server at once (``-m immediate``: the postmaster and every backend killed,
+        no shutdown) as soon as a session on ``url`` runs a query starting with
+        ``query_prefix``; restart it when the block ends. The event yielded is set once the
+        crash happened."""
+        killed = threading.Event()
+
+        def watch() -> None:
+            import psycopg
+
+            deadline = time.monotonic() + timeout
+            with psycopg.connect(url, autocommit=True) as conn:
+                while time.monotonic() < deadline:
+                    if conn.execute("SELECT count(*) FROM pg_stat_activity WHERE query LIKE %s "
+                                    "AND pid <> pg_backend_pid()", (query_prefix + "%",)).fetchone()[0]:
+                        break
+                    time.sleep(0.005)
+            self.stop("immediate")
+            killed.set()
+
+        killer = threading.Thread(target=watch)
+        killer.start()
+        try:
+            yield killed
+        finally:
+            killer.join()
+            self.start()
+            self.wait_ready()
 
     def destroy(self) -> None:
         self.stop("immediate")

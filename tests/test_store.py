@@ -5,8 +5,6 @@ crash interrupts. Edits and concurrency: tests/test_store_edit.py."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -159,6 +157,16 @@ def test_load_refuses_a_dataset_twice_and_replaces_it_when_asked(store, tmp_path
     assert _count(store, "events") == 36 and _count(store, "claims") > 0
 
 
+def test_a_dataset_loaded_alone_dumps(store, tmp_path, capsys):
+    assert main(["db", "load", store, "--events", str(ROOT / "tests" / "data" / "good-minimal.geojson")]) == 0
+    with psycopg.connect(store) as conn:
+        conn.execute("DELETE FROM project")  # and without the project's settings
+    assert main(["db", "dump", store, "-o", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().out.strip().endswith("events.geojson")
+    assert _body(tmp_path / "out" / "events.geojson")["features"] == json.loads(
+        (ROOT / "tests" / "data" / "good-minimal.geojson").read_text("utf-8"))["features"]
+
+
 def test_an_id_taken_by_another_dataset_loads_nothing(store, tmp_path):
     load_project_into(store, project_for_events(ROOT / "data" / "events.geojson", ROOT / "geo"))
     copy = tmp_path / "copy.geojson"
@@ -201,29 +209,9 @@ def test_server_killed_mid_import_leaves_nothing(pg_server, store, tmp_path):
     toml = tmp_path / "big.toml"
     toml.write_text('title = "Big"\n[[datasets]]\nname = "big"\npath = "big.geojson"\n', "utf-8")
     project = load_project(toml)
-    killed = threading.Event()
-
-    def kill_when_copying() -> None:
-        deadline = time.monotonic() + 120
-        with psycopg.connect(store, autocommit=True) as watch:
-            while time.monotonic() < deadline:
-                rows = watch.execute("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY events%%' "
-                                     "AND pid <> pg_backend_pid()").fetchone()[0]
-                if rows:
-                    break
-                time.sleep(0.005)
-        pg_server.stop("immediate")
-        killed.set()
-
-    killer = threading.Thread(target=kill_when_copying)
-    killer.start()
-    try:
+    with pg_server.crash_during(store, "COPY events") as killed:
         with pytest.raises(StoreUnavailable, match="the database cannot be reached .*nothing was changed"):
             load_project_into(store, project)
-    finally:
-        killer.join()
-        pg_server.start()
-        pg_server.wait_ready()
     assert killed.is_set()
     with psycopg.connect(store) as conn:
         assert [r[0] for r in conn.execute("SELECT name FROM datasets")] == ["events"]
@@ -238,3 +226,21 @@ def test_missing_postgresql_is_a_clear_failure_not_a_silent_skip(monkeypatch, tm
     monkeypatch.setenv("BORDERMAP_PG_BIN", str(tmp_path / "no-postgres-here"))
     with pytest.raises(PgUnavailable, match="initdb failed|No such file"):
         PgServer()
+
+
+def test_copy_from_columns_in_batches_writes_what_the_features_say(store):
+    """db load's COPY straight from the Arrow columns (copy_table), in batches that split the
+    events' lists of claims, sources and actors, writes the events as Features would."""
+    from bordermap.store.records import copy_table, read_features
+    from bordermap.store.transfer import dataset_row
+    from bordermap.project import DatasetSpec
+
+    ds = load_project_dataset(load_project(ROOT / "project.toml"))
+    with connect(store) as conn:
+        with conn.transaction():
+            dataset_row(conn, DatasetSpec(name="b", path=Path("b.geojson"), title="b"), 0, None, None)
+            copy_table(conn, ds.table, "b", "me", batch=5)
+        features, _, meta = read_features(conn, dataset="b")
+    assert sorted(features, key=lambda f: f["properties"]["id"]) == sorted(
+        ds.table.features(derived=False), key=lambda f: f["properties"]["id"])
+    assert sorted(m["position"] for m in meta) == sorted(ds.table.source_index.tolist())

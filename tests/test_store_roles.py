@@ -70,3 +70,53 @@ def test_an_admin_loads(people):
     report = load_project_into(people["admin1"], project_for_events(ROOT / "tests" / "data" / "good-minimal.geojson",
                                                                     ROOT / "geo"), replace=True)
     assert report.events == 1
+
+
+def test_every_write_of_the_store_is_refused_to_a_reader_in_one_sentence(people, capsys):
+    """What the CLI and the library write — an import, proposals, an accept, an undo — on a
+    reader's connection: the database refuses, the user gets one sentence, nothing changes."""
+    from bordermap.cli import main
+    from bordermap.store.undo import undo_change
+
+    reader = people["reader1"]
+    with psycopg.connect(people["admin1"]) as conn:
+        before = conn.execute("SELECT count(*), max(id) FROM history").fetchone()
+    attempts = [["import", "acled", str(ROOT / "tests" / "data" / "import" / "acled_current.csv"), "--store", reader],
+                ["ingest", str(ROOT / "tests" / "data" / "ingest" / "relative-dates.txt"), "--store", reader],
+                ["accept", "2022-10-03-khorog", "--store", reader, "--into", "article"],
+                ["db", "undo", reader, "--change", "1"],
+                ["db", "load", reader, "--events", str(ROOT / "tests" / "data" / "good-minimal.geojson"), "--replace"]]
+    for argv in attempts:
+        assert main(argv) != 0, argv
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) >= 1 and "Traceback" not in "\n".join(err), argv
+        if argv[0] not in ("accept", "db") or argv[1] == "load":
+            assert "not allowed for this user" in err[-1], (argv, err)
+    with psycopg.connect(people["admin1"]) as conn:
+        assert conn.execute("SELECT count(*), max(id) FROM history").fetchone() == before
+        assert conn.execute("SELECT count(*) FROM proposals").fetchone()[0] == 0
+    # an edit's undo by a reader, with a change there is to undo
+    with connect(people["editor1"], autocommit=True) as conn:
+        event, rev = read_for_edit(conn, _first_id(reader))
+        event["properties"]["title"] = "An editor's title"
+        save_event(conn, event, rev, "editor1")
+    with psycopg.connect(people["admin1"]) as conn:
+        change = conn.execute("SELECT max(id) FROM history").fetchone()[0]
+    with pytest.raises(StoreError, match="not allowed for this user .*nothing was changed"):
+        with connect(reader) as conn:
+            undo_change(conn, change)
+    with connect(people["editor1"]) as conn:  # an editor may undo an edit
+        assert undo_change(conn, change).action == "update"
+
+
+def test_history_names_the_login_that_made_a_change_whatever_name_the_caller_gives(people):
+    url = people["editor1"]
+    with connect(url, autocommit=True) as conn:
+        event, rev = read_for_edit(conn, _first_id(url))
+        event["properties"]["title"] = "Saved under another name"
+        save_event(conn, event, rev, "admin1")
+    with psycopg.connect(people["admin1"]) as conn:
+        assert conn.execute("SELECT changed_by, login FROM history ORDER BY id DESC LIMIT 1").fetchone() == ("admin1", "editor1")
+    with psycopg.connect(url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO history (action, changed_by, login) VALUES ('update', 'x', 'admin1')")

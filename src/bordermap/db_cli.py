@@ -1,4 +1,4 @@
-"""``bordermap db {init,upgrade,load,dump} URL``: the CLI edge of :mod:`bordermap.store`.
+"""``bordermap db {init,upgrade,load,dump,history,undo} URL``: the CLI edge of :mod:`bordermap.store`.
 
 URL is a libpq connection URL (``postgresql://user@host:5432/dbname``); a password is best left
 out of it and taken from ``PGPASSWORD`` or ``~/.pgpass``, as libpq does. Exit codes: 0 done,
@@ -19,7 +19,7 @@ __all__ = ["add_db_parser"]
 
 
 def add_db_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("db", help="a team's store on PostgreSQL/PostGIS: init, upgrade, load, dump",
+    p = subparsers.add_parser("db", help="a team's store on PostgreSQL/PostGIS: init, upgrade, load, dump, history, undo",
                               description="Work with a team store: a PostgreSQL database with PostGIS holding a "
                                           "project's events. Credentials come from the URL, the PG* environment "
                                           "variables or ~/.pgpass. See docs/store.md.")
@@ -43,12 +43,24 @@ def add_db_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
     dump.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write NAME.geojson files into")
     dump.add_argument("--force", action="store_true", help="replace files that exist")
     dump.set_defaults(func=_cmd_dump)
+    hist = sub.add_parser("history", help="the latest changes (who, when, what), newest first")
+    hist.add_argument("url", metavar="URL")
+    hist.add_argument("--event", metavar="ID", help="only this event's changes")
+    hist.add_argument("--limit", type=int, default=20, metavar="N", help="how many (default 20)")
+    hist.set_defaults(func=_cmd_history)
+    undo = sub.add_parser("undo", help="revert one change (an edit, an accept, an import's change) as a new change")
+    undo.add_argument("url", metavar="URL")
+    undo.add_argument("--change", required=True, type=int, metavar="ID", help="the change's number (db history lists them)")
+    undo.set_defaults(func=_cmd_undo)
     return p
 
 
 def _run(action) -> int:
+    """Run ``action``; print what it returns (a line, or a list of lines: each escaped on its own)."""
     try:
-        echo(action())
+        result = action()
+        for line in [result] if isinstance(result, str) else result:
+            echo(line)
     except BordermapError as exc:
         return report_error(exc)
     return 0
@@ -99,5 +111,34 @@ def _cmd_dump(args: argparse.Namespace) -> int:
 
     def action() -> str:
         paths = dump_store(args.url, args.output, force=args.force)
-        return "\n".join(str(p) for p in paths) if paths else "the store has no datasets; nothing was written"
+        return [str(p) for p in paths] or "the store has no datasets; nothing was written"
+    return _run(action)
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from bordermap.store import connect
+    from bordermap.store.undo import recent_changes
+    from bordermap.textsafe import ID_LIMIT, terminal_safe
+
+    def action() -> str:
+        with connect(args.url) as conn:
+            rows = recent_changes(conn, event_id=args.event, limit=max(args.limit, 1))
+        lines = []
+        for cid, change, what, target, undoes in rows:
+            fields = f" ({', '.join(change.fields)})" if change.fields else ""
+            revision = f" revision {change.revision}" if change.revision is not None else ""
+            undo = f" undoing change {undoes}" if undoes else ""
+            lines.append(f"{cid}  {change.changed_at:%Y-%m-%d %H:%M:%S %Z}  {terminal_safe(change.changed_by, ID_LIMIT)}  "
+                         f"{what} {terminal_safe(target or '', ID_LIMIT)}{revision}{fields}{undo}")
+        return lines or "no changes yet"
+    return _run(action)
+
+
+def _cmd_undo(args: argparse.Namespace) -> int:
+    from bordermap.store import connect, redact
+    from bordermap.store.undo import undo_change
+
+    def action() -> str:
+        with connect(args.url) as conn:
+            return f"{redact(args.url)}: {undo_change(conn, args.change).describe()}"
     return _run(action)

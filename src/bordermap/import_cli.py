@@ -1,5 +1,6 @@
-"""``bordermap import {acled,ucdp} INPUT -o OUTPUT [--update] [--skip-invalid] [--force]``: the CLI
-edge of :mod:`bordermap.importers.run`.
+"""``bordermap import {acled,ucdp} INPUT (-o OUTPUT | --store URL [--dataset NAME]) [--update]
+[--skip-invalid] [--force]``: the CLI edge of :mod:`bordermap.importers.run` and, with ``--store``,
+:mod:`bordermap.store.imports`.
 
 Exit codes: 0 written; 1 invalid records (all printed, nothing written), an existing OUTPUT
 (without ``--update``/``--force``); 2 a wrong or unreadable input, bad usage or an output that
@@ -30,28 +31,46 @@ def add_import_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
                     "Nothing is written if any record is invalid, unless --skip-invalid.")
     p.add_argument("source", choices=list(SOURCES), help="which dataset the export is from")
     p.add_argument("input", metavar="INPUT", help="the export file (.csv or .json)")
-    p.add_argument("-o", "--output", required=True, metavar="OUTPUT",
+    p.add_argument("-o", "--output", metavar="OUTPUT",
                    help="events file to write: .geojson (the model as text) or .parquet (GeoParquet, for large data)")
+    p.add_argument("--store", metavar="URL",
+                   help="import into a team store (PostgreSQL URL) instead of a file, in one transaction; "
+                        "see docs/store.md")
+    p.add_argument("--dataset", metavar="NAME", help="with --store: the dataset to import into (default: acled or ucdp)")
     p.add_argument("--update", action="store_true",
                    help="OUTPUT is an earlier import: change what changed, add what is new, drop and name "
                         "what the export no longer has; events whose record is unchanged keep any edits")
     p.add_argument("--skip-invalid", action="store_true",
                    help="write the valid records and report the invalid ones (default: write nothing)")
-    p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
+    p.add_argument("--force", action="store_true", help="replace OUTPUT (with --store: the dataset) if it exists")
     p.set_defaults(func=_cmd_import)
     return p
 
 
-def _cmd_import(args: argparse.Namespace) -> int:
+def _import(args: argparse.Namespace):
+    """The import the options ask for: into the store (``--store``) or into OUTPUT."""
+    if (args.output is None) == (args.store is None):
+        raise UsageError("give -o OUTPUT (an events file) or --store URL (a team store), one of the two")
+    if args.store is not None:
+        from bordermap.store.imports import import_into_store
+
+        return import_into_store(args.source, args.input, args.store, dataset=args.dataset, update=args.update,
+                                 replace=args.force, skip_invalid=args.skip_invalid, progress=terminal_progress())
+    if args.dataset is not None:
+        raise UsageError("--dataset names a dataset of a team store; give it with --store URL")
     out = Path(args.output)
+    if out.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise UsageError(f"-o {args.output!r}: give a .geojson or a .parquet file name, e.g. "
+                         "events.parquet or events.geojson")
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give a file name, e.g. {out / 'events.geojson'}")
+    return import_file(args.source, args.input, out, update=args.update, skip_invalid=args.skip_invalid,
+                       force=args.force, progress=terminal_progress())
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
     try:
-        if out.suffix.lower() not in OUTPUT_SUFFIXES:
-            raise UsageError(f"-o {args.output!r}: give a .geojson or a .parquet file name, e.g. "
-                             "events.parquet or events.geojson")
-        if out.is_dir():
-            raise UsageError(f"{out} is a folder; give a file name, e.g. {out / 'events.geojson'}")
-        report = import_file(args.source, args.input, out, update=args.update, skip_invalid=args.skip_invalid,
-                             force=args.force, progress=terminal_progress())
+        report = _import(args)
     except WrongFileError as exc:
         echo(f"error: {exc}", sys.stderr)
         return 2
@@ -67,10 +86,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
         shown = ", ".join(report.removed[:20]) + (f" and {len(report.removed) - 20:,} more" if len(report.removed) > 20 else "")
         echo(f"removed (no longer in the export): {shown}", sys.stderr)
     for fid in report.replaced_edits:
-        echo(f"warning: {fid}: changed in the export and edited in {out.name}; the export's version replaced "
-             "the edit", sys.stderr)
+        echo(f"warning: {fid}: changed in the export and edited in {_edited_in(report.output)}; the export's "
+             "version replaced the edit", sys.stderr)
     echo(report.summary())
     return 0
+
+
+def _edited_in(output) -> str:
+    return output.name if isinstance(output, Path) else str(output)
 
 
 def _print_problems(problems) -> None:

@@ -439,6 +439,15 @@ def _property_converters() -> list[tuple[str, Any]]:
     return [(f.name, _converter(f.type)) for f in properties_schema()]
 
 
+def model_values(values: pa.Array | pa.ChunkedArray) -> list[Any]:
+    """An Arrow column as the model's Python values (maps as dicts, structs without null keys,
+    in the schema's key order; dates as ``datetime.date``, nulls as None): what a Feature's
+    properties hold, one column at a time (the store's COPY writes them without a dict per event)."""
+    out = values.to_pylist()
+    conv = _converter(values.type)
+    return out if conv is None else [None if v is None else conv(v) for v in out]
+
+
 def geometries_of(features: Sequence[Mapping[str, Any]]) -> np.ndarray:
     """Shapely geometries of GeoJSON features (None where absent), points in one batch."""
     geoms = np.full(len(features), None, dtype=object)
@@ -510,4 +519,4 @@ def partial_floor_columns(claims: pa.ChunkedArray | pa.Array) -> pa.Array:
     return _per_event(n, parents, floor, partial, np.maximum)
 
 
-__all__ += ["geometries_of", "fatality_range_columns", "partial_floor_columns", "take_rows", "GEOMETRY_KINDS", "model_columns"]
+__all__ += ["geometries_of", "fatality_range_columns", "partial_floor_columns", "take_rows", "GEOMETRY_KINDS", "model_columns", "model_values"]

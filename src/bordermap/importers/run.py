@@ -36,7 +36,7 @@ from bordermap.io.files import FileExistsRefusal, check_destination, max_input_b
 from bordermap.io.geoparquet import is_parquet, parquet_bytes, read_events_parquet_meta
 from bordermap.textsafe import terminal_safe
 
-__all__ = ["ImportReport", "import_file", "map_file", "SOURCES", "collection_bytes", "OUTPUT_SUFFIXES", "Mapped",
+__all__ = ["ImportReport", "import_file", "map_file", "map_checked", "merge_update", "KINDS", "SOURCES", "collection_bytes", "OUTPUT_SUFFIXES", "Mapped",
            "NoRecordsError", "UpdateRefusal"]
 
 Progress = Callable[[float, str], None]
@@ -86,7 +86,8 @@ OUTPUT_SUFFIXES = (".geojson", ".json", ".parquet", ".geoparquet")
 class ImportReport:
     """What an import did; ``summary()`` is the line the CLI prints."""
 
-    output: Path
+    #: the file written, or the store's dataset (``URL (dataset NAME)``)
+    output: Path | str
     records: int
     written: int
     skipped: int = 0
@@ -365,6 +366,30 @@ def _merge(new: pa.Table, old: pa.Table, prefix: str, report: ImportReport,
     return both.take(pa.array(index, pa.int64()))
 
 
+def map_checked(kind: str, src: Path, output: Path | str, *, update: bool = False, skip_invalid: bool = False,
+                progress: Progress | None = None) -> tuple[Mapped, ImportReport]:
+    """Read and map an export for an import into ``output`` (a file, or a store's dataset):
+    the records and the report so far. Raises :class:`DataFileError` with every problem when a
+    record is invalid, unless ``skip_invalid`` (then the invalid ones are counted as skipped)."""
+    mapped = map_file(kind, src, progress=progress)
+    problems = mapped.problems
+    errors = [p for p in problems if p.severity == "error"]
+    report = ImportReport(output=output, records=mapped.records, written=0, update=update, kind=kind,
+                          warnings=[p for p in problems if p.severity != "error"])
+    if errors and not skip_invalid:
+        raise DataFileError(str(src), problems)
+    if errors:
+        report.skipped = len({p.feature_index for p in errors})
+        report.skipped_problems = errors
+    return mapped, report
+
+
+def merge_update(kind: str, mapped: Mapped, old: pa.Table, report: ImportReport) -> pa.Table:
+    """The events of an earlier import (``old``, model columns) updated by ``mapped``; the
+    report counts what was added, changed and removed."""
+    return _merge(mapped.model, old, SOURCES[kind].ID_PREFIX, report, mapped.invalid_ids)
+
+
 def import_file(kind: str, input_path: str | Path, output_path: str | Path, *, update: bool = False,
                 skip_invalid: bool = False, force: bool = False,
                 progress: Progress | None = None) -> ImportReport:
@@ -386,21 +411,13 @@ def import_file(kind: str, input_path: str | Path, output_path: str | Path, *, u
     else:  # before the slow work: an OUTPUT that cannot be updated costs nothing
         check_destination(out, force=True)
         old, _, article = _existing(kind, out)
-    mapped = map_file(kind, src, progress=progress)
-    model, problems, dataset = mapped.model, mapped.problems, mapped.dataset
-    errors = [p for p in problems if p.severity == "error"]
-    report = ImportReport(output=out, records=mapped.records, written=0, update=update, kind=kind,
-                          warnings=[p for p in problems if p.severity != "error"])
-    if errors and not skip_invalid:
-        raise DataFileError(str(src), problems)
-    if errors:
-        report.skipped = len({p.feature_index for p in errors})
-        report.skipped_problems = errors
+    mapped, report = map_checked(kind, src, out, update=update, skip_invalid=skip_invalid, progress=progress)
+    model, dataset = mapped.model, mapped.dataset
     if not update:
         article = None
     else:
         progress(0.8, f"Comparing with {out.name}")
-        model = _merge(model, old, SOURCES[kind].ID_PREFIX, report, mapped.invalid_ids)
+        model = merge_update(kind, mapped, old, report)
     report.written = model.num_rows
     progress(0.85, f"Writing {out.name}")
     if is_parquet(out):  # the export's order (readers sort on load)

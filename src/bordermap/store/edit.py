@@ -16,7 +16,7 @@ from typing import Any, Mapping
 import psycopg
 import shapely
 from psycopg import sql
-from psycopg.types.json import Jsonb
+from psycopg.types.json import Json
 
 from bordermap.core.table import geometries_of
 from bordermap.errors import DataFileError
@@ -26,7 +26,7 @@ from bordermap.store.columns import event_columns
 from bordermap.textsafe import ID_LIMIT, terminal_safe
 from bordermap.validate import validate_collection
 
-__all__ = ["ConflictError", "Change", "save_event", "read_for_edit", "event_history"]
+__all__ = ["ConflictError", "Change", "save_event", "read_for_edit", "event_history", "update_row", "record_change", "changes_since"]
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,14 @@ class Change:
     changed_by: str
     changed_at: datetime
     fields: tuple[str, ...]
+    action: str = "update"
 
     def describe(self) -> str:
+        who, when = terminal_safe(self.changed_by, ID_LIMIT), f"{self.changed_at:%Y-%m-%d %H:%M:%S %Z}"
+        if self.action == "insert":
+            return f"{who} added it as revision {self.revision} at {when}"
         what = ", ".join(self.fields) if self.fields else "nothing visible"
-        return (f"{terminal_safe(self.changed_by, ID_LIMIT)} saved revision {self.revision} at "
-                f"{self.changed_at:%Y-%m-%d %H:%M:%S %Z} ({what})")
+        return f"{who} saved revision {self.revision} at {when} ({what})"
 
 
 class ConflictError(StoreError):
@@ -68,10 +71,10 @@ def read_for_edit(conn: psycopg.Connection, event_id: str) -> tuple[dict[str, An
     return found[0], int(found[1]["revision"])
 
 
-def _changes_since(conn: psycopg.Connection, event_id: str, base: int) -> list[Change]:
-    rows = conn.execute("SELECT revision, changed_by, changed_at, fields FROM history WHERE event_id = %s "
+def changes_since(conn: psycopg.Connection, event_id: str, base: int) -> list[Change]:
+    rows = conn.execute("SELECT revision, changed_by, changed_at, fields, action FROM history WHERE event_id = %s "
                         "AND revision > %s ORDER BY id", (event_id, base)).fetchall()
-    return [Change(r[0], r[1], r[2], tuple(r[3] or ())) for r in rows]
+    return [Change(r[0], r[1], r[2], tuple(r[3] or ()), r[4]) for r in rows]
 
 
 def _changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
@@ -114,23 +117,41 @@ def save_event(conn: psycopg.Connection, event: Mapping[str, Any], base_revision
             raise StoreError(f"no event '{terminal_safe(event_id, ID_LIMIT)}' in the store; nothing was saved")
         before, meta = found
         if meta["revision"] != base_revision:
-            raise ConflictError(event_id, base_revision, meta["revision"], _changes_since(conn, event_id, base_revision),
+            raise ConflictError(event_id, base_revision, meta["revision"], changes_since(conn, event_id, base_revision),
                                 yours=event, current=before)
         _check(conn, event, meta["dataset"])
-        geom = geometries_of([event])[0]
-        assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c.name)) for c in event_columns())
-        revision = conn.execute(sql.SQL(
-            "UPDATE events SET {}, feature_id = %s, geom = ST_GeomFromWKB(%s, 4326), "
-            "revision = revision + 1, updated_by = %s, updated_at = now() WHERE id = %s RETURNING revision").format(assignments),
-            (*event_values(props), event.get("id") if isinstance(event.get("id"), str) else None,
-             shapely.to_wkb(geom), user, event_id)).fetchone()[0]
-        insert_children(conn, event_id, props)
+        revision = update_row(conn, event, user)
         after = read_event(conn, event_id)[0]
-        conn.execute("INSERT INTO history (event_id, dataset, action, revision, changed_by, fields, before, after) "
-                     "VALUES (%s, %s, 'update', %s, %s, %s, %s, %s)",
-                     (event_id, meta["dataset"], revision, user, _changed_fields(before, after), Jsonb(before),
-                      Jsonb(after)))
+        record_change(conn, event_id, meta["dataset"], "update", revision, user, before, after)
     return int(revision)
+
+
+def update_row(conn: psycopg.Connection, event: Mapping[str, Any], user: str) -> int:
+    """Overwrite an event's row and its claims, sources and actors with ``event`` (in the
+    caller's transaction, no check); its new revision."""
+    props = event["properties"]
+    geom = geometries_of([event])[0]
+    assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c.name)) for c in event_columns())
+    revision = conn.execute(sql.SQL(
+        "UPDATE events SET {}, feature_id = %s, geom = ST_GeomFromWKB(%s, 4326), "
+        "revision = revision + 1, updated_by = %s, updated_at = now() WHERE id = %s RETURNING revision").format(assignments),
+        (*event_values(props), event.get("id") if isinstance(event.get("id"), str) else None,
+         shapely.to_wkb(geom), user, props["id"])).fetchone()[0]
+    insert_children(conn, props["id"], props)
+    return int(revision)
+
+
+def record_change(conn: psycopg.Connection, event_id: str, dataset: str, action: str, revision: int | None,
+                  user: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None, *,
+                  undoes: int | None = None) -> int:
+    """One change of one event into ``history`` (``insert``: no before; ``delete``: no after;
+    ``undoes``: the change it reverts); the history entry's id."""
+    fields = _changed_fields(before, after) if before is not None and after is not None else None
+    return int(conn.execute(
+        "INSERT INTO history (event_id, dataset, action, revision, changed_by, fields, before, after, undoes) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        (event_id, dataset, action, revision, user, fields, Json(before) if before is not None else None,
+         Json(after) if after is not None else None, undoes)).fetchone()[0])
 
 
 def event_history(conn: psycopg.Connection, event_id: str) -> list[tuple[Change, dict | None, dict | None]]:

@@ -9,18 +9,21 @@ table as the file would (:func:`bordermap.core.table.model_columns`).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import psycopg
 import shapely
 from psycopg import sql
 from psycopg.types.json import Json
 
 from bordermap.core.columns import DATE_FIELDS
+from bordermap.core.table import EventTable, model_columns, model_values
 from bordermap.store.columns import Column, child_tables, event_columns
 
-__all__ = ["EVENT_EXTRA", "copy_events", "insert_children", "read_features", "read_event", "event_values"]
+__all__ = ["EVENT_EXTRA", "copy_events", "copy_table", "insert_children", "read_features", "read_event", "event_values"]
 
 #: Columns of ``events`` that are not properties, written on load: (name, COPY type).
 EVENT_EXTRA: tuple[tuple[str, str], ...] = (("dataset", "text"), ("position", "int4"), ("feature_id", "text"),
@@ -59,27 +62,58 @@ def _ewkb_hex(geoms: np.ndarray) -> np.ndarray:
 
 def copy_events(conn: psycopg.Connection, features: Sequence[Mapping[str, Any]], geoms: np.ndarray,
                 positions: Sequence[int], dataset: str, user: str) -> None:
-    """Write events (and their claims, sources, actors) with COPY, in the caller's transaction."""
-    cols = event_columns()
+    """Write events given as Features (and their claims, sources, actors) with COPY, in the
+    caller's transaction, at ``positions`` in their dataset: through :func:`copy_table`, so
+    that events are written one way whichever form they come in."""
+    table = EventTable.from_model_columns(model_columns(features, geoms))
+    copy_table(conn, table, dataset, user, positions=np.asarray(positions, dtype=np.int64)[table.source_index])
+
+
+def copy_table(conn: psycopg.Connection, table: EventTable, dataset: str, user: str,
+               progress: Callable[[int], None] | None = None, *, positions: np.ndarray | None = None,
+               batch: int = 20_000) -> None:
+    """Write an :class:`EventTable`'s events (and their claims, sources, actors) with COPY, in
+    the caller's transaction, straight from its Arrow columns (no dict per event), ``batch``
+    rows at a time; ``progress(n)`` after each batch. An event's position in its dataset is its
+    index in the file it came from (``table.source_index``) unless ``positions`` says otherwise."""
+    arrow, n, cols = table.table, len(table), event_columns()
+    positions = table.source_index if positions is None else positions
     names = [c.name for c in cols] + [name for name, _ in EVENT_EXTRA]
     stmt = sql.SQL("COPY events ({}) FROM STDIN").format(sql.SQL(", ").join(map(sql.Identifier, names)))
-    wkb = _ewkb_hex(geoms)
     with conn.cursor() as cur:
         with cur.copy(stmt) as copy:
             copy.set_types(_copy_types(cols) + [t for _, t in EVENT_EXTRA])
-            for f, g, pos in zip(features, wkb, positions):
-                fid = f.get("id") if isinstance(f.get("id"), str) else None
-                copy.write_row([*event_values(f["properties"]), dataset, int(pos), fid, g, user])
+            for a in range(0, n, batch):
+                part, b = arrow.slice(a, batch), min(a + batch, n)
+                values = [_column_values(c, part[c.name]) for c in cols]
+                extra = [[dataset] * (b - a), positions[a:b].tolist(), part["feature_id"].to_pylist(),
+                         _ewkb_hex(table.geometries(np.arange(a, b))).tolist(), [user] * (b - a)]
+                for row in zip(*values, *extra):
+                    copy.write_row(row)
+                if progress is not None:
+                    progress(b)
         for child in child_tables():
             names = ["event_id", "position", *[c.name for c in child.columns]]
             stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
                 sql.Identifier(child.table), sql.SQL(", ").join(map(sql.Identifier, names)))
             with cur.copy(stmt) as copy:
                 copy.set_types(["text", "int4", *_copy_types(child.columns)])
-                for f in features:
-                    props = f["properties"]
-                    for i, item in enumerate(props.get(child.prop) or []):
-                        copy.write_row([props["id"], i, *[_value(c, item.get(c.name)) for c in child.columns]])
+                for a in range(0, n, batch):
+                    part = arrow.slice(a, batch)
+                    lists = part[child.prop].combine_chunks()
+                    parents = pc.list_parent_indices(lists).to_numpy()
+                    offsets = lists.offsets.to_numpy()
+                    where = np.arange(len(parents)) - (offsets[parents] - offsets[0])  # the item's place in its list
+                    ids = np.asarray(part["id"].to_pylist(), dtype=object)[parents]
+                    items = pc.list_flatten(lists)
+                    fields = [_column_values(c, items.field(c.name)) for c in child.columns]
+                    for row in zip(ids, where.tolist(), *fields):
+                        copy.write_row(row)
+
+
+def _column_values(col: Column, values: pa.Array | pa.ChunkedArray) -> list[Any]:
+    out = model_values(values)
+    return [None if v is None else Json(v) for v in out] if col.kind == "json" else out
 
 
 def insert_children(conn: psycopg.Connection, event_id: str, props: Mapping[str, Any]) -> None:

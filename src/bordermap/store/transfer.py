@@ -20,13 +20,14 @@ from psycopg.types.json import Jsonb, Json
 from bordermap.dataset import Dataset, Progress, load_dataset
 from bordermap.export import export_geojson
 from bordermap.io.files import check_destination, write_text_atomic
-from bordermap.project import Project
+from bordermap.core.table import EventTable
+from bordermap.project import DatasetSpec, Project
 from bordermap.store.connection import StoreError, connect, store_name
 from bordermap.store.migrate import require_current
-from bordermap.store.records import copy_events
+from bordermap.store.records import copy_table
 from bordermap.textsafe import terminal_safe
 
-__all__ = ["LoadReport", "load_project_into", "dump_store", "project_settings"]
+__all__ = ["LoadReport", "load_project_into", "dump_store", "project_settings", "write_dataset", "dataset_row"]
 
 
 @dataclass(frozen=True)
@@ -82,24 +83,41 @@ def load_project_into(url: str, project: Project, *, replace: bool = False, prog
             base = conn.execute("SELECT coalesce(max(position) + 1, 0) FROM datasets").fetchone()[0]
             done = []
             for i, (spec, part) in enumerate(zip(project.datasets, parts)):
-                progress(0.5 + 0.5 * i / n, f"{spec.name}: writing {len(part):,} events")
-                conn.execute("INSERT INTO datasets (name, position, title, credit, mark, visible, file_name, "
-                             "article, info) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                             (spec.name, base + i, spec.title, spec.credit, spec.mark, spec.visible,
-                              Path(spec.path).name, Json(part.article) if part.article else None,
-                              Json(part.info) if part.info else None))
-                table = part.table
-                features = list(table.features(derived=False))
-                try:
-                    copy_events(conn, features, table.geometries(), table.source_index, spec.name, user)
-                except psycopg.errors.UniqueViolation as exc:
-                    raise StoreError(f"{name}: dataset {terminal_safe(spec.name)}: "
-                                     f"{_duplicate(exc)}; ids must be unique across the store; nothing was loaded") from None
-                conn.execute("INSERT INTO history (dataset, action, changed_by, after) VALUES (%s, 'load', %s, %s)",
-                             (spec.name, user, Jsonb({"events": len(part), "file": Path(spec.path).name})))
+                write_dataset(conn, name, spec, base + i, part.table, part.article, part.info, user,
+                              progress=lambda f, m, i=i: progress(0.5 + 0.5 * (i + f) / n, m))
                 done.append((spec.name, len(part)))
     progress(1.0, "Loaded")
     return LoadReport(tuple(done))
+
+
+def dataset_row(conn: psycopg.Connection, spec: DatasetSpec, position: int, article: dict[str, Any] | None,
+                info: dict[str, Any] | None) -> str | None:
+    """The ``datasets`` row of ``spec`` (in the caller's transaction); the file name it keeps."""
+    file_name = Path(spec.path).name if spec.path is not None else None
+    conn.execute("INSERT INTO datasets (name, position, title, credit, mark, visible, file_name, "
+                 "article, info) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                 (spec.name, position, spec.title, spec.credit, spec.mark, spec.visible, file_name,
+                  Json(article) if article else None, Json(info) if info else None))
+    return file_name
+
+
+def write_dataset(conn: psycopg.Connection, store: str, spec: DatasetSpec, position: int, table: EventTable,
+                  article: dict[str, Any] | None, info: dict[str, Any] | None, user: str, *,
+                  history: dict[str, Any] | None = None, progress: Progress | None = None) -> None:
+    """One dataset and its events into the store, in the caller's transaction, with its
+    ``load`` row in history (``history``: what that row says besides the count and the file).
+    Raises :class:`StoreError` when an event's id is taken (the transaction is then void)."""
+    say = progress or _quiet
+    say(0.0, f"{spec.name}: writing {len(table):,} events")
+    file_name = dataset_row(conn, spec, position, article, info)
+    try:
+        copy_table(conn, table, spec.name, user,
+                   progress=lambda k: say(k / max(len(table), 1), f"{spec.name}: {k:,} of {len(table):,} events written"))
+    except psycopg.errors.UniqueViolation as exc:
+        raise StoreError(f"{store}: dataset {terminal_safe(spec.name)}: "
+                         f"{_duplicate(exc)}; ids must be unique across the store; nothing was written") from None
+    conn.execute("INSERT INTO history (dataset, action, changed_by, after) VALUES (%s, 'load', %s, %s)",
+                 (spec.name, user, Json({"events": len(table), "file": file_name, **(history or {})})))
 
 
 def _duplicate(exc: psycopg.errors.UniqueViolation) -> str:
