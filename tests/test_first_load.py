@@ -71,13 +71,40 @@ def test_the_files_problems_come_back_as_here(tmp_path, cache):
 
 
 def test_a_child_that_dies_falls_back_to_loading_here(tmp_path, cache, monkeypatch):
-    import bordermap.first_load as fl
-
     path = _events(tmp_path, 50)
     project = project_for_events(path, ROOT / "geo")
-    monkeypatch.setattr(fl, "_child", _die)
+    # The child's interpreter is killed as it starts (a memory limit it runs into, say).
+    monkeypatch.setattr("sys.executable", str(_dying_python(tmp_path)))
     assert len(load_project_dataset_isolated(project, min_bytes=0)) == 50
+    assert is_cached(path, project.layers, project.region)  # cached by the load here instead
 
 
-def _die(*args):  # pragma: no cover - runs in the child
-    os._exit(9)
+def _dying_python(tmp_path: Path) -> Path:
+    script = tmp_path / "python"
+    script.write_text("#!/bin/sh\nkill -9 $$\n")
+    script.chmod(0o755)
+    return script
+
+
+def test_the_child_runs_whatever_the_main_module_is(tmp_path):
+    # Under Streamlit the main module is the app's script; the child must not run it again.
+    import subprocess
+    import sys
+
+    path = _events(tmp_path, 30)
+    main = tmp_path / "app_like.py"
+    main.write_text(
+        "import os, sys\n"
+        "if os.environ.get('RAN_MAIN'): sys.exit('the main module ran again')\n"
+        "os.environ['RAN_MAIN'] = '1'\n"
+        "from bordermap.first_load import load_project_dataset_isolated\n"
+        "from bordermap.project import project_for_events\n"
+        "seen = []\n"
+        f"ds = load_project_dataset_isolated(project_for_events({str(path)!r}, {str(ROOT / 'geo')!r}), min_bytes=0,\n"
+        "                                    progress=lambda f, m: seen.append(m))\n"
+        "print(len(ds), 'Loaded from the cache' in seen)\n")
+    run = subprocess.run([sys.executable, str(main)], capture_output=True, text=True,
+                         env={**os.environ, "BORDERMAP_CACHE": str(tmp_path / "cache")})
+    # 30 events, opened here from the cache the child wrote (a child that failed would leave the
+    # load to this process, which reads the file itself).
+    assert run.returncode == 0 and run.stdout.strip() == "30 True", (run.stdout, run.stderr[-2000:])

@@ -3,15 +3,17 @@
 Reading, validating and deriving a million events peaks at several gigabytes (the parsed file,
 the columns, the table sorted into story order) that a server would keep from then on: Python's
 and Arrow's allocators seldom hand freed memory back. So the app loads an uncached file in a
-child process, which writes the table cache and exits; the server then opens the cached table,
-memory-mapped, at the cost of the cache's pages only. Progress and errors cross back over a
-queue; anything the child cannot do (no writable cache, a crash) falls back to loading here.
+child process (a fresh interpreter), which writes the table cache and exits; the server then opens the cached table,
+memory-mapped, at the cost of the cache's pages only. Progress and errors cross back over its
+stdout; anything the child cannot do (no writable cache, a crash) falls back to loading here.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import queue as queue_lib
+import base64
+import pickle
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,45 +39,51 @@ def _expected_bytes(path: Path) -> int:
     return size * _PARQUET_FACTOR if path.suffix.lower() in (".parquet", ".geoparquet") else size
 
 
-def _child(path: str, geo: str, region: Any, out: Any) -> None:
-    """In the child: load (and so cache) one file, sending progress, then the outcome."""
-    def progress(fraction: float, message: str) -> None:
-        out.put(("progress", fraction, message))
+def _send(kind: str, *values: Any) -> None:
+    """In the child: one message on stdout, a line of base64 pickle (data never reaches a terminal)."""
+    sys.stdout.write(base64.b64encode(pickle.dumps((kind, *values))).decode("ascii") + "\n")
+    sys.stdout.flush()
 
+
+def _child(path: str, geo: str, region: Any) -> int:
+    """In the child: load (and so cache) one file, sending progress, then the outcome."""
     try:
-        load_dataset(path, geo, progress=progress, region=region)
+        load_dataset(path, geo, progress=lambda fraction, message: _send("progress", fraction, message),
+                     region=region)
     except BordermapError as exc:
-        out.put(("error", exc))
-        return
-    out.put(("done", is_cached(path, geo, region)))
+        _send("error", exc)
+        return 1
+    _send("done", is_cached(path, geo, region))
+    return 0
 
 
 def _load_in_child(path: Path, geo: Path, region: Any, progress: Progress) -> bool:
     """Load ``path`` in a child process; True when its table is now cached. Raises the child's
-    :class:`BordermapError` (the file's problems); False when the child could not finish."""
-    ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
-    out = ctx.Queue()
-    child = ctx.Process(target=_child, args=(str(path), str(geo), region, out), daemon=True,
-                        name="bordermap-first-load")
-    child.start()
+    :class:`BordermapError` (the file's problems); False when the child could not finish.
+
+    A fresh interpreter (``python -m bordermap.first_load``), not multiprocessing: under Streamlit
+    the main module is the app's script, which multiprocessing's spawn would run again."""
+    arg = base64.b64encode(pickle.dumps((str(path), str(geo), region))).decode("ascii")
+    child = subprocess.Popen([sys.executable, "-m", "bordermap.first_load", arg], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
+    done = False
     try:
-        while True:
+        for line in child.stdout:
             try:
-                msg = out.get(timeout=0.5)
-            except queue_lib.Empty:
-                if not child.is_alive():
-                    return False  # killed (out of memory?) before it said anything more
-                continue
+                msg = pickle.loads(base64.b64decode(line.strip()))
+            except (ValueError, pickle.UnpicklingError, EOFError):
+                continue  # not one of ours (a library printing): ignored
             if msg[0] == "progress":
                 progress(msg[1], msg[2])
             elif msg[0] == "error":
                 raise msg[1]
             else:
-                return bool(msg[1])
+                done = bool(msg[1])
+        return done
     finally:
-        child.join(timeout=30)
-        if child.is_alive():
+        if child.poll() is None:
             child.kill()
+        child.wait()
 
 
 def load_project_dataset_isolated(project: "Project", *, progress: Progress | None = None,
@@ -94,3 +102,7 @@ def load_project_dataset_isolated(project: "Project", *, progress: Progress | No
 
         _load_in_child(path, project.layers, project.region, part)
     return load_project_dataset(project, progress=progress)
+
+
+if __name__ == "__main__":  # the child: python -m bordermap.first_load ARG
+    sys.exit(_child(*pickle.loads(base64.b64decode(sys.argv[1]))))
