@@ -170,9 +170,8 @@ def _claims(value: Any, problems: list[str]) -> list[dict] | None:
             try:
                 number = int(v)
             except (TypeError, ValueError):
-                problems.append(f"claim {n}: {key} must be a whole number of deaths, got {terminal_safe(v, 40)!r}")
-                continue
-            if number != v and not (isinstance(v, str) and v.strip().isdigit()):
+                number = None
+            if number is None or (number != v and not (isinstance(v, str) and v.strip().isdigit())):
                 problems.append(f"claim {n}: {key} must be a whole number of deaths, got {terminal_safe(v, 40)!r}")
                 continue
             figures[key] = number
