@@ -249,13 +249,29 @@ def _window_from_url(whole: TimeWindow) -> tuple[date, date]:
     return (start, end) if start <= end else (whole.start, whole.end)
 
 
-def _window_to_url(win: TimeWindow, whole: TimeWindow) -> None:
-    for name, value, default in (("from", win.start, whole.start), ("to", win.end, whole.end)):
-        if value == default:
-            if name in st.query_params:
-                del st.query_params[name]
-        elif st.query_params.get(name) != value.isoformat():
-            st.query_params[name] = value.isoformat()
+def _update_url(changes: dict[str, str | None]) -> None:
+    """Set (a string) or drop (None) permalink parameters in one message to the browser.
+
+    Each ``st.query_params[...] =`` or ``del`` is its own message, so the address bar passed through
+    half-updated states (a new ``from`` with the old ``to``); ``from_dict`` replaces it at once.
+    """
+    current = st.query_params.to_dict()
+    wanted = dict(current)
+    for name, value in changes.items():
+        if value is None:
+            wanted.pop(name, None)
+        else:
+            wanted[name] = value
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+
+
+def _window_to_url(win: TimeWindow, whole: TimeWindow) -> dict[str, str | None]:
+    """The window's permalink parameters: absent where the window reaches the record's end."""
+    return {
+        "from": None if win.start == whole.start else win.start.isoformat(),
+        "to": None if win.end == whole.end else win.end.isoformat(),
+    }
 
 
 def _fly_to_place(place: SearchResult) -> None:
@@ -318,17 +334,12 @@ def _map_and_drawer(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow
     st_folium(m, key="map", height=MAP_MIN_HEIGHT, use_container_width=True, feature_group_to_add=fg,
               returned_objects=["last_geocoder_result"], on_change=partial(_on_map_change, ds))
     st.session_state["fly"] = False
-    _timeline_to_url()  # the axis zoomed or playback set in the map: the permalink carries them
+    # The axis zoomed or playback set in the map, and the picked event: the permalink carries them.
+    _update_url({**_timeline_to_url(), "event": selected or None})
     if TimeWindow(*st.session_state["win"]) != flt.window:
         # The user moved the window in the map: the count, table and exports outside this
         # fragment follow (a pick alone redraws only the map and the drawer).
         st.rerun(scope="app")
-
-    if selected != st.query_params.get("event"):
-        if selected:
-            st.query_params["event"] = selected
-        elif "event" in st.query_params:
-            del st.query_params["event"]
 
 
 def _present(table_codes: np.ndarray, labels: list[str]) -> list[str]:
@@ -362,14 +373,9 @@ def _active_filters() -> int:
     return sum(bool(state.get(k)) for k in ("type", "conf", "side", "dataset", "actor"))
 
 
-def _timeline_to_url() -> None:
+def _timeline_to_url() -> dict[str, str | None]:
     view: TimelineView = st.session_state.get("tl_view") or st.session_state["tl_initial"]
-    for name, value in view.to_query().items():
-        if value is None:
-            if name in st.query_params:
-                del st.query_params[name]
-        elif st.query_params.get(name) != value:
-            st.query_params[name] = value
+    return dict(view.to_query())
 
 
 def main(root: Path | None = None) -> None:
@@ -443,8 +449,7 @@ def main(root: Path | None = None) -> None:
     # value that arrived without it). Idempotent: picks are counted, windows compared.
     _take_map_value(st.session_state.get("map"), ds)
     win = TimeWindow(*st.session_state["win"])
-    _window_to_url(win, whole)
-    _timeline_to_url()
+    _update_url({**_window_to_url(win, whole), **_timeline_to_url()})
 
     # ---- the top bar: title and count, filters, stepping, exports, briefing, about ---------
     bar = st.container(horizontal=True, vertical_alignment="center", key="bm-bar", gap="small")
