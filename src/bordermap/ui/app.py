@@ -250,20 +250,21 @@ def _window_from_url(whole: TimeWindow) -> tuple[date, date]:
 
 
 def _update_url(changes: dict[str, str | None]) -> None:
-    """Set (a string) or drop (None) permalink parameters in one message to the browser.
+    """Set (a string) or drop (None) permalink parameters, the sets in one message.
 
-    Each ``st.query_params[...] =`` or ``del`` is its own message, so the address bar passed through
-    half-updated states (a new ``from`` with the old ``to``); ``from_dict`` replaces it at once.
+    Each ``st.query_params[...] =`` is its own message, so the address bar passed through
+    half-updated states (a new ``from`` with the old ``to``). Drops go first, then every set in
+    one ``update`` whose message carries the whole query string, so the last state the browser
+    gets is the complete one. (``from_dict`` would also reset ``q``, which is bound to the search
+    box and cannot be set directly.)
     """
-    current = st.query_params.to_dict()
-    wanted = dict(current)
     for name, value in changes.items():
-        if value is None:
-            wanted.pop(name, None)
-        else:
-            wanted[name] = value
-    if wanted != current:
-        st.query_params.from_dict(wanted)
+        if value is None and name in st.query_params:
+            del st.query_params[name]
+    sets = {name: value for name, value in changes.items()
+            if value is not None and st.query_params.get(name) != value}
+    if sets:
+        st.query_params.update(sets)
 
 
 def _window_to_url(win: TimeWindow, whole: TimeWindow) -> dict[str, str | None]:
