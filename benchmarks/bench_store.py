@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,21 +102,30 @@ def _grow(url: str, target: int) -> float:
 
 
 def _queries(url: str, ds, rows: list[tuple[str, str]], label: str) -> None:
+    """The app's questions as the library asks them (bordermap.store.queries, records.read_event)."""
     import psycopg
 
+    from bordermap.store.queries import Box, count_events, event_ids, timeline_bars
     from bordermap.store.records import read_event
+    from bordermap.timeline import EventFilter, TimeWindow
 
     event_id = ds.table.id_of(len(ds) // 2)
-    d0 = int(ds.table.t0[len(ds) // 2])
+    d0 = ds.table.feature(len(ds) // 2)["properties"]["date_start"]
+    start = date.fromisoformat(d0)
+    month = EventFilter(window=TimeWindow(start, start + timedelta(days=30)))
+    battles = EventFilter(window=month.window, event_types=frozenset({"Battles"}),
+                          confidence=frozenset({"confirmed", "reported"}))
+    box = Box(71.0, 37.0, 72.0, 38.0)
     with psycopg.connect(url, autocommit=True) as conn:
-        total = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-        window = ("SELECT count(*) FROM events WHERE day_start <= %s AND day_end >= %s",
-                  "SELECT id FROM events WHERE day_start <= %s AND day_end >= %s")
-        in_window = conn.execute(window[0], (d0 + 30, d0)).fetchone()[0]
-        rows.append((f"{label}: a 31-day window's count and ids (day index; {in_window:,} of {total:,} events)",
-                     f"{_median_ms(lambda: (conn.execute(window[0], (d0 + 30, d0)).fetchone(), conn.execute(window[1], (d0 + 30, d0)).fetchall())):.1f} ms"))
-        box = "SELECT count(*) FROM events WHERE geom && ST_MakeEnvelope(71.0, 37.0, 72.0, 38.0, 4326)"
-        rows.append((f"{label}: a map box's count (GiST)", f"{_median_ms(lambda: conn.execute(box).fetchone()):.1f} ms"))
+        total = count_events(conn)
+        in_window = count_events(conn, month)
+        rows.append((f"{label}: a 31-day window's count and ids (≤ 10,000; {in_window:,} of {total:,} events)",
+                     f"{_median_ms(lambda: (count_events(conn, month), event_ids(conn, month))):.1f} ms"))
+        rows.append((f"{label}: the same window, Battles, confirmed or reported: count and ids",
+                     f"{_median_ms(lambda: (count_events(conn, battles), event_ids(conn, battles))):.1f} ms"))
+        rows.append((f"{label}: a map box's count (GiST)", f"{_median_ms(lambda: count_events(conn, box=box)):.1f} ms"))
+        rows.append((f"{label}: the timeline's monthly bars for the window (whole record)",
+                     f"{_median_ms(lambda: timeline_bars(conn, month, 'month'), runs=5):.1f} ms"))
         rows.append((f"{label}: a click: one event by id with claims, sources, actors",
                      f"{_median_ms(lambda: read_event(conn, event_id)):.1f} ms"))
 
