@@ -27,7 +27,6 @@ from bordermap.textsafe import echo, terminal_safe
 
 __all__ = ["add_ingest_parsers"]
 
-_MAX_SOURCE = 120
 
 
 def add_ingest_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -83,20 +82,25 @@ def _report_date(value: str | None) -> date | None:
 
 
 def _text_option(name: str, value: str | None) -> str | None:
+    from bordermap.ingest.provenance import clean_name
+
     if value is None:
         return None
-    cleaned = " ".join(value.split())
-    if not cleaned or len(cleaned) > _MAX_SOURCE or any(ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0 for ch in value.replace("\t", " ")):
-        raise UsageError(f"{name} must be a name of 1 to {_MAX_SOURCE} printable characters")
+    cleaned, problem = clean_name(name, value)
+    if problem:
+        raise UsageError(problem)
     return cleaned
 
 
 def _url_option(value: str | None) -> str | None:
+    from bordermap.ingest.provenance import clean_url
+
     if value is None:
         return None
-    if not re.fullmatch(r"https?://[^\s<>\"']{1,2000}", value):
-        raise UsageError(f"--url must be an http(s) address without spaces, got {terminal_safe(value, 60)!r}")
-    return value
+    url, problem = clean_url("--url", value)
+    if problem:
+        raise UsageError(problem)
+    return url
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -188,6 +192,7 @@ def _cmd_accept_store(args: argparse.Namespace) -> int:
 
 def _cmd_accept(args: argparse.Namespace) -> int:
     from bordermap.ingest import AcceptRefusal, accept_proposals
+    from bordermap.ingest.provenance import read_events_target
 
     if args.store:
         return _cmd_accept_store(args)
@@ -198,13 +203,9 @@ def _cmd_accept(args: argparse.Namespace) -> int:
         raise UsageError(f"--into must be a GeoJSON events file (.geojson), got {terminal_safe(into)}")
     reviewer = _text_option("--reviewer", args.reviewer)
     proposals = _proposals_file(args.proposals)
-    if into.exists():
-        events = read_json(into)
-        if not isinstance(events, dict) or not isinstance(events.get("features"), list):
-            raise UsageError(f"{terminal_safe(into)}: not an events file (a FeatureCollection)")
-    else:
+    if not into.exists():
         check_destination(into)
-        events = {"type": "FeatureCollection", "features": []}
+    events = read_events_target(into)
     try:
         result = accept_proposals(proposals, args.ids, events, reviewer=reviewer, force=args.force, file=str(into))
     except AcceptRefusal as exc:

@@ -38,6 +38,7 @@ from bordermap.errors import BordermapError, UnreadableFileError
 from bordermap.ingest.accept import AcceptResult, accept_proposals, duplicates_of
 from bordermap.ingest.claims import claimant_kind
 from bordermap.ingest.propose import proposal_text
+from bordermap.ingest.provenance import CONTROL_CHARACTERS, clean_name, clean_url, read_events_target
 from bordermap.ingest.report import MAX_REPORT_CHARS
 from bordermap.io.files import read_json, write_json_atomic
 from bordermap.model import CONFIDENCE_LEVELS, DATE_PRECISIONS, EVENT_TYPES
@@ -65,7 +66,7 @@ FIELD_LABELS: dict[str, str] = {"location": "place", "unresolved": "place not in
                                 "actors": "actors"}
 
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_CONTROLS = CONTROL_CHARACTERS
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -621,12 +622,7 @@ def accept_into(proposals_path: str | Path, pid: str, events_path: str | Path, *
     page holds them (else read from ``proposals_path``). Nothing is written when it is refused."""
     proposals = dict(collection) if collection is not None else read_proposals(proposals_path)
     events_path = Path(events_path)
-    if events_path.exists():
-        events = read_json(events_path)
-        if not isinstance(events, dict) or not isinstance(events.get("features"), list):
-            raise UnreadableFileError(str(events_path), "is not an events file (a FeatureCollection)")
-    else:
-        events = {"type": "FeatureCollection", "features": []}
+    events = read_events_target(events_path)
     result = accept_reviewed(proposals, pid, events, reviewer=reviewer, now=now, force=force, file=str(events_path))
     write_json_atomic(events_path, result.events, force=True)
     write_proposals(proposals_path, result.proposals)
@@ -650,11 +646,9 @@ def ingest_into(folder: str | Path, data: bytes, name: str, *, source: str | Non
     from bordermap.ingest.propose import ingest_report
     from bordermap.ingest.report import report_from_bytes
 
-    problems: list[str] = []
-    source = _text("the source", source, 120, problems) if source and source.strip() else None
-    url = url.strip() if url and url.strip() else None
-    if url is not None and not re.fullmatch(r"https?://[^\s<>\"']{1,2000}", url):
-        problems.append(f"the URL must be an http(s) address without spaces, got {terminal_safe(url, 60)!r}")
+    source, source_problem = clean_name("the source", source) if source and source.strip() else (None, None)
+    url, url_problem = clean_url("the URL", url) if url and url.strip() else (None, None)
+    problems = [p for p in (source_problem, url_problem) if p]
     if problems:
         raise ReviewError(problems)
     text, meta = report_from_bytes(data, name, html=Path(name).suffix.lower() in (".html", ".htm", ".xhtml") or None)
