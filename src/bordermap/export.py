@@ -49,7 +49,7 @@ from bordermap.io.kml import to_kml
 from bordermap.mapping.builder import REGION_CENTER, REGION_ZOOM, MapOptions, build_map
 from bordermap.mapping.framing import Frame, View, as_frame, events_frame
 from bordermap.core.table import EventTable
-from bordermap.mapping.event_layer import TimeSlider
+from bordermap.mapping.event_layer import TimeSlider, cached_inline_source
 from bordermap.mapping.legend import Footer, TitleBox
 from bordermap.mapping.reference import OSM_ATTRIBUTION, RELIEF_ATTRIBUTION, WATER_ATTRIBUTION
 from bordermap.model import DERIVED_FIELDS
@@ -378,6 +378,8 @@ def export_html(data: EventData, flt: EventFilter | None = None, *, title: str |
     frame = export_frame(ds, events, view, flt.window)
     options = MapOptions(asset_prefix="vendor/", datasets=ds.layer_specs, details=True,
                          online_tiles=online_tiles, initial_filter=None, legend_open=True,
+                         events_source=cached_inline_source(events, ds.key, article=ds.article, popups=True,
+                                                            marks={n: mk for _, n, mk in ds.layer_specs} or None),
                          attribution=events_attribution(ds.article, ds.info), frame=frame,
                          zoom_snap=EXPORT_ZOOM_SNAP,
                          **({"center": (frame.lat, frame.lon), "zoom": frame.zoom} if isinstance(frame, View) else {}))

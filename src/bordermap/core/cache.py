@@ -25,7 +25,7 @@ import pyarrow as pa
 from bordermap import __version__
 
 __all__ = ["cache_dir", "cached_path", "file_digest", "files_digest", "cache_key", "read_cached", "write_cached",
-           "TABLE_FORMAT", "prune", "KEEP"]
+           "read_blob", "write_blob", "TABLE_FORMAT", "prune", "KEEP"]
 
 #: Bump when the table's columns or the derivation rules change.
 TABLE_FORMAT = "events-table-4"
@@ -91,10 +91,7 @@ def prune(keep: int = KEEP) -> None:
         return
     now = time.time()
     for old in tables[keep:] + [t for t in temps if _age(t, now) > STALE_SECONDS]:
-        try:
-            old.unlink()  # an open memory map keeps its pages until it is closed
-        except OSError:
-            pass
+        _discard(old)
 
 
 def _age(path: Path, now: float) -> float:
@@ -137,9 +134,54 @@ def write_cached(key: str, table: pa.Table, meta: dict[str, Any]) -> Path | None
         prune()
         return path
     except (OSError, pa.ArrowException, MemoryError):  # a cache that cannot be written only costs speed
-        if tmp:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        _discard(tmp)
+        return None
+
+
+def _discard(path: str | os.PathLike | None) -> None:
+    """Remove a file if it is there (an open memory map keeps its pages until it is closed)."""
+    if path:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+# ---- blobs: derived bytes (an export's map payload) kept beside the tables ------------------
+
+def _blob_path(kind: str, key: str) -> Path:
+    return cache_dir() / kind / f"{key}.bin"
+
+
+def read_blob(kind: str, key: str) -> bytes | None:
+    """The bytes cached under ``kind``/``key``; None when absent or unreadable."""
+    path = _blob_path(kind, key)
+    try:
+        data = path.read_bytes()
+        os.utime(path)  # most recently used: kept by prune_blobs()
+        return data
+    except OSError:
+        return None
+
+
+def write_blob(kind: str, key: str, data: bytes, keep: int = KEEP) -> Path | None:
+    """Write atomically (temp file + rename) and keep the ``keep`` most recently used of
+    ``kind``; None if the cache cannot be written (that only costs speed)."""
+    path = _blob_path(kind, key)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+        tmp = None
+        now = time.time()
+        blobs = sorted(path.parent.glob("*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)
+        temps = [t for t in path.parent.glob(".*.tmp") if _age(t, now) > STALE_SECONDS]
+        for old in blobs[keep:] + temps:
+            _discard(old)
+        return path
+    except (OSError, MemoryError):
+        _discard(tmp)
         return None

@@ -11,7 +11,13 @@ browser never holds ids for a million events; Python maps rows and ids.
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Sequence
+
+import orjson
 
 import numpy as np
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
@@ -20,14 +26,16 @@ from folium.elements import ElementAddToElement
 from folium.map import Layer
 
 from bordermap.assets import APP_PREFIX
+from bordermap.core.cache import cache_key, read_blob, write_blob
 from bordermap.core.table import EventTable
-from bordermap.mapping.payload import (Template, compact_json, detail_chunks, encode_events, gzip_b64, gzip_b64_all,
+from bordermap.mapping.payload import (PAYLOAD_FORMAT, STYLE_DIGEST, Template, compact_json, detail_chunks, encode_events,
+                                       gzip_b64, gzip_b64_all,
                                        to_script_json)
 from bordermap.playback import TimelineView, timeline_options
 from bordermap.timeline import EventFilter, TimeWindow, window_days
 
 __all__ = ["EventLayer", "FilterScript", "TimeSlider", "Timeline", "filter_to_js", "category_bits",
-           "inline_source", "INLINE_MASK_BYTES", "RawScript"]
+           "inline_source", "cached_inline_source", "payload_key", "INLINE_MASK_BYTES", "RawScript"]
 
 #: A category mask up to this size travels inside the script; a larger one as a served file.
 INLINE_MASK_BYTES = 16384
@@ -64,6 +72,47 @@ def inline_source(table: EventTable, *, article: dict[str, Any] | None = None,
     chunks = detail_chunks(table, article=article, popups=popups)
     return {"bin": gzip_b64(encode_events(table, marks)),
             "chunks": gzip_b64_all([compact_json(c) for c in chunks])}
+
+
+@lru_cache(maxsize=1)
+def _payload_code_digest() -> str:
+    """The code that lays the payload out (the mapping and core modules): an edit to any of them
+    gives new keys, so a cached payload is never one an older bordermap wrote."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted([*here.glob("*.py"), *(here.parent / "core").glob("*.py")]):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def payload_key(dataset_key: str, table: EventTable, *, popups: bool, marks: dict[str, str] | None) -> str:
+    """The cache key of a standalone payload: the dataset's content key, the rows carried, the
+    options and the code. '' (no caching) for a dataset with no content key."""
+    if not dataset_key or dataset_key.startswith("uncached-"):
+        return ""
+    rows = hashlib.sha256(np.ascontiguousarray(table.source_index, dtype=np.int64).tobytes()).hexdigest()
+    return cache_key("payload", PAYLOAD_FORMAT, STYLE_DIGEST, _payload_code_digest(), dataset_key, rows,
+                     f"popups={popups}", json.dumps(marks or {}, sort_keys=True))
+
+
+def cached_inline_source(table: EventTable, dataset_key: str, *, article: dict[str, Any] | None = None,
+                         popups: bool = True, marks: dict[str, str] | None = None) -> dict[str, Any]:
+    """:func:`inline_source`, kept in the cache (core/cache.py blobs) under :func:`payload_key`:
+    exporting the same events again skips laying out and compressing their text."""
+    key = payload_key(dataset_key, table, popups=popups, marks=marks)
+    if key:
+        blob = read_blob("payloads", key)
+        if blob is not None:
+            try:
+                source = orjson.loads(blob)
+                if isinstance(source, dict) and isinstance(source.get("bin"), str) and isinstance(source.get("chunks"), list):
+                    return source
+            except orjson.JSONDecodeError:
+                pass  # a damaged entry: built again and replaced
+    source = inline_source(table, article=article, popups=popups, marks=marks)
+    if key:
+        write_blob("payloads", key, orjson.dumps(source))
+    return source
 
 
 class EventLayer(JSCSSMixin, Layer):
