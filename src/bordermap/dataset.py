@@ -35,7 +35,7 @@ from bordermap.io.geoparquet import is_parquet, parquet_blocks, read_events_parq
 from bordermap.mapping.labels import ranked_places
 from bordermap.validate import DEFAULT_REGION, Region, schema_valid, validate_collection
 
-__all__ = ["Dataset", "dataset_key", "is_cached", "load_events", "prepare_events", "load_dataset", "load_project_dataset", "combine_datasets", "DEFAULT_EVENTS", "DEFAULT_GEO",
+__all__ = ["Dataset", "dataset_key", "is_cached", "cached_dataset", "cache_dataset", "load_events", "prepare_events", "load_dataset", "load_project_dataset", "combine_datasets", "DEFAULT_EVENTS", "DEFAULT_GEO",
            "Progress", "parquet_problems", "validate_path", "VALIDATE_BATCH"]
 
 DEFAULT_EVENTS = Path("data/events.geojson")
@@ -327,6 +327,24 @@ def is_cached(events_path: str | Path, geo_dir: str | Path, region: Region = DEF
     return bool(key) and cached_path(key).exists()
 
 
+def cached_dataset(key: str, layers: ReferenceLayers | None, layer_warnings: list[str]) -> Dataset | None:
+    """The dataset cached under ``key`` (memory-mapped), or None when there is none."""
+    hit = read_cached(key)
+    if hit is None:
+        return None
+    table, meta = hit
+    return Dataset(table=EventTable.from_arrow(table.drop_columns(["_source_index"]), table["_source_index"].to_numpy()),
+                   article=meta.get("article"), layers=layers, warnings=layer_warnings + meta.get("warnings", []),
+                   key=key, info=meta.get("dataset"))
+
+
+def cache_dataset(key: str, table: EventTable, *, article: dict[str, Any] | None, warnings: list[str],
+                  info: dict[str, Any] | None) -> None:
+    """Keep a validated, annotated table (and its blocks and warnings) in the cache under ``key``."""
+    write_cached(key, table.table.append_column("_source_index", pa.array(table.source_index)),
+                 {"article": article, "warnings": warnings, "dataset": info})
+
+
 def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path = DEFAULT_GEO, *,
                  progress: Progress | None = None, use_cache: bool = True,
                  region: Region = DEFAULT_REGION) -> Dataset:
@@ -343,14 +361,10 @@ def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path =
     progress(0.02, "Checking the cache")
     key = dataset_key(events_path, geo_dir, region, layers_loaded=layers is not None)
     if use_cache and key:
-        hit = read_cached(key)
+        hit = cached_dataset(key, layers, layer_warnings)
         if hit is not None:
-            table, meta = hit
             progress(1.0, "Loaded from the cache")
-            return Dataset(table=EventTable.from_arrow(table.drop_columns(["_source_index"]),
-                                                       table["_source_index"].to_numpy()),
-                           article=meta.get("article"), layers=layers,
-                           warnings=layer_warnings + meta.get("warnings", []), key=key, info=meta.get("dataset"))
+            return hit
     progress(0.05, f"Reading {Path(events_path).name}")
     if is_parquet(events_path):
         table, article, problems = _read_parquet(Path(events_path), layers, progress, region)
@@ -360,8 +374,7 @@ def load_dataset(events_path: str | Path = DEFAULT_EVENTS, geo_dir: str | Path =
     warnings = [str(p) for p in problems if p.severity != "error"]
     if use_cache and key:
         progress(0.9, "Caching the table")
-        write_cached(key, table.table.append_column("_source_index", pa.array(table.source_index)),
-                     {"article": article, "warnings": warnings, "dataset": info})
+        cache_dataset(key, table, article=article, warnings=warnings, info=info)
     progress(1.0, "Loaded")
     return Dataset(table=table, article=article, layers=layers,
                    warnings=layer_warnings + warnings, key=key or "uncached-" + str(id(table)), info=info)

@@ -5,14 +5,16 @@ the store was loaded from, checked by the same rules (:func:`store_problems`).""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from bordermap.core.cache import cache_key
+from bordermap.core.cache import cache_key, files_digest
 from bordermap.core.table import EventTable, model_columns
-from bordermap.dataset import DEFAULT_GEO, Dataset, Progress, combine_datasets, parquet_problems, _layers
+from bordermap.dataset import (DEFAULT_GEO, Dataset, Progress, cache_dataset, cached_dataset, combine_datasets,
+                               parquet_problems, _layers)
 from bordermap.errors import DataFileError, Problem
 from bordermap.geo import border_columns
 from bordermap.project import DEFAULT_SIDE_NAMES, DatasetSpec, Project
@@ -53,15 +55,35 @@ def _label(url: str, dataset: str) -> str:
     return f"{store_name(url)} (dataset {dataset})"
 
 
+def _disk_key(url: str, dataset: str, state: int, layers_key: str, project: Project) -> str:
+    """The on-disk cache key of a store dataset: the store (its URL without a password: host,
+    port, database, user), the dataset, the store's last history entry (every load, import, edit,
+    accept and undo writes one, so any change gives a new key), the reference layers, the
+    region its warnings were found for, and the code (in :func:`cache_key`)."""
+    return cache_key("store-dataset", store_name(url), dataset, str(state), layers_key, f"region {project.region}")
+
+
 def _read_parts(conn: psycopg.Connection, url: str, project: Project, progress: Progress, *,
-                with_layers: bool = True) -> tuple[list[Dataset], list[list[Problem]]]:
+                with_layers: bool = True, use_cache: bool = True) -> tuple[list[Dataset], list[list[Problem]]]:
     warnings: list[str] = []
     layers = _layers(Path(project.layers), warnings) if with_layers else None
     blocks = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT name, article, info FROM datasets")}
     state = conn.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()[0]
+    # Only a dataset read with its layers and found without errors is cached (validate reads the
+    # store itself every time: it must report every problem).
+    use_cache = use_cache and with_layers
+    layers_key = files_digest(Path(project.layers).glob("*.geojson")) if layers is not None else "no-layers"
     parts, problems = [], []
     n = len(project.datasets)
     for i, spec in enumerate(project.datasets):
+        memory_key = cache_key("store", store_name(url), spec.name, str(state))
+        disk_key = _disk_key(url, spec.name, state, layers_key, project)
+        hit = cached_dataset(disk_key, layers, warnings) if use_cache else None
+        if hit is not None:
+            progress((i + 1) / max(n, 1), f"{spec.title}: from the cache (the store has not changed)")
+            parts.append(replace(hit, key=memory_key))
+            problems.append([])
+            continue
         progress(i / max(n, 1), f"{spec.title}: reading the store")
         features, geoms, _ = read_features(conn, dataset=spec.name)
         article, info = blocks[spec.name]
@@ -71,9 +93,11 @@ def _read_parts(conn: psycopg.Connection, url: str, project: Project, progress: 
         problems.append(found)
         derived = border_columns(geoms, layers) if layers is not None and layers.border is not None else None
         table = EventTable.from_model_columns(model, derived)
-        parts.append(Dataset(table=table, article=article, layers=layers,
-                             warnings=warnings + [str(p) for p in found if p.severity != "error"],
-                             key=cache_key("store", store_name(url), spec.name, str(state)), info=info))
+        found_warnings = [str(p) for p in found if p.severity != "error"]
+        if use_cache and not any(p.severity == "error" for p in found):
+            cache_dataset(disk_key, table, article=article, warnings=found_warnings, info=info)
+        parts.append(Dataset(table=table, article=article, layers=layers, warnings=warnings + found_warnings,
+                             key=memory_key, info=info))
     return parts, problems
 
 
