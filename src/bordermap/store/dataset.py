@@ -85,7 +85,7 @@ def _read_parts(conn: psycopg.Connection, url: str, project: Project, progress: 
             problems.append([])
             continue
         progress(i / max(n, 1), f"{spec.title}: reading the store")
-        features, geoms, _ = read_features(conn, dataset=spec.name)
+        features, geoms, _ = read_features(conn, dataset=spec.name, geometry=False)
         article, info = blocks[spec.name]
         model = model_columns(features, geoms)
         found = parquet_problems(model, _label(url, spec.name), geometries=geoms, region=project.region,

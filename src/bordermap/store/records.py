@@ -139,10 +139,12 @@ def _present(columns: Sequence[Column], row: Sequence[Any]) -> dict[str, Any]:
 
 
 def read_features(conn: psycopg.Connection, *, dataset: str | None = None, ids: Sequence[str] | None = None,
-                  lock: bool = False) -> tuple[list[dict[str, Any]], np.ndarray, list[dict[str, Any]]]:
+                  lock: bool = False, geometry: bool = True) -> tuple[list[dict[str, Any]], np.ndarray, list[dict[str, Any]]]:
     """Events of one dataset (in their files' order) or the events ``ids``: (Features without
     derived fields, their shapely geometries, per event ``{"revision", "position", "dataset",
-    "updated_by", "updated_at"}``). ``lock`` takes a row lock on each (for an edit)."""
+    "updated_by", "updated_at"}``). ``lock`` takes a row lock on each (for an edit).
+    ``geometry=False`` leaves each Feature's ``geometry`` None (the columnar core takes the
+    shapely geometries, so a whole dataset's read skips writing them out as GeoJSON)."""
     cols = event_columns()
     where, params = (sql.SQL("e.dataset = %s"), [dataset]) if dataset is not None else (sql.SQL("e.id = ANY(%s)"), [list(ids or [])])
     query = sql.SQL("SELECT {}, e.feature_id, ST_AsBinary(e.geom), e.revision, e.position, e.dataset, e.updated_by, "
@@ -181,7 +183,7 @@ def read_features(conn: psycopg.Connection, *, dataset: str | None = None, ids: 
                 props = by_id.get(row[0])
                 if props is not None:
                     props[child.prop].append(_present(ccols, row[1:]))
-    for f, g in zip(features, geoms):
+    for f, g in zip(features, geoms if geometry else ()):
         gi = g.__geo_interface__
         f["geometry"] = {"type": gi["type"], "coordinates": _lists(gi["coordinates"])}
     return features, geoms, meta
