@@ -374,9 +374,14 @@ def test_writes_from_another_thread_need_no_signal_handlers(tmp_path):
 # --- signals (a child process, slowed down) ------------------------------------------------------
 
 CHILD = textwrap.dedent("""
-    import os, sys, time
+    import os, signal, sys, time
     from bordermap.errors import WriteInterrupted
     from bordermap.io import files
+
+    # A process started from a terminal: SIGHUP at its default (under nohup, as CI may run, it
+    # is inherited as ignored, and the writer rightly leaves an ignored signal ignored).
+    if os.environ.get("KEEP_SIGHUP") != "1":
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
     real_write, real_link, started = os.write, os.link, sys.argv[2]
 
@@ -427,6 +432,22 @@ def test_a_signal_mid_write_removes_the_temp_and_keeps_the_old_file(tmp_path, si
     assert child.returncode == 128 + sig, err
     assert f"interrupted by {signal.Signals(sig).name}" in err and "Traceback" not in err
     assert target.read_text() == "the older file"
+    assert leftovers(tmp_path) == []
+
+
+def test_an_ignored_sighup_stays_ignored_and_the_write_completes(tmp_path):
+    # nohup: the user asked for SIGHUP to be ignored, so the writer does not take it over.
+    target, started = tmp_path / "events.csv", tmp_path / "started"
+    target.write_text("the older file")
+    child = subprocess.Popen([sys.executable, "-c", CHILD.replace("time.sleep(0.02)", "time.sleep(0.0005)"),
+                              str(target), str(started), "force"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env={**os.environ, "KEEP_SIGHUP": "1"},
+                             preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    wait_for(started, child)
+    child.send_signal(signal.SIGHUP)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 0 and "written" in out, err
+    assert target.read_bytes() == b"n" * 4_000_000
     assert leftovers(tmp_path) == []
 
 
