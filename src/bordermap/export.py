@@ -305,6 +305,9 @@ def _subtitle(events: EventTable, flt: EventFilter) -> str:
     return f"{head}, {whole.start.isoformat()} to {whole.end.isoformat()}" if whole else head
 
 
+_HEX_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+
+
 def stable_names(m, page: str) -> str:
     """folium names every element ``<kind>_<random uuid hex>``; number them in order of first
     appearance instead, so the same export is the same bytes. Only the names of the map's own
@@ -319,12 +322,22 @@ def stable_names(m, page: str) -> str:
     root = m.get_root()
     for part in (root, root.header, root.html, root.script):
         walk(part)
-    # Longest first, so no name matches inside a longer one.
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    # One pass over the page for the names' 32-digit hex ids (an alternation of the names took
+    # two slow passes over a 5 MB page); a hex run counts only where it follows its own kind.
+    kinds: dict[str, str] = {}
+    for name in names:
+        kind, _, uid = name.rpartition("_")
+        if len(uid) == 32:
+            kinds[uid] = kind + "_"
     stable: dict[str, str] = {}
-    for n in pattern.findall(page):
-        stable.setdefault(n, f"{n.rsplit('_', 1)[0]}_{len(stable)}")
-    return pattern.sub(lambda x: stable[x.group(0)], page)
+
+    def number(match: re.Match) -> str:
+        uid, start = match.group(0), match.start()
+        kind = kinds.get(uid)
+        if kind is None or not page.startswith(kind, start - len(kind)):
+            return uid
+        return stable.setdefault(uid, str(len(stable)))
+    return _HEX_ID.sub(number, page)
 
 
 def standalone_head(page: str, title: str, online_tiles: bool) -> str:
