@@ -29,12 +29,12 @@ def loaded(store):
 
 def _count_reads(monkeypatch) -> list[str]:
     reads = []
-    real = store_dataset.read_features
+    real = store_dataset.read_model_columns
 
-    def counting(conn, **kw):
-        reads.append(kw.get("dataset"))
-        return real(conn, **kw)
-    monkeypatch.setattr(store_dataset, "read_features", counting)
+    def counting(conn, dataset):
+        reads.append(dataset)
+        return real(conn, dataset)
+    monkeypatch.setattr(store_dataset, "read_model_columns", counting)
     return reads
 
 
