@@ -16,7 +16,7 @@ from bordermap.core.table import model_columns
 from bordermap.dataset import load_project_dataset
 from bordermap.io.geoparquet import write_events_parquet
 from bordermap.project import load_project, project_for_events
-from bordermap.store import connect, load_project_into
+from bordermap.store import StoreError, connect, load_project_into
 from bordermap.store.columnar import read_model_columns
 from bordermap.store.records import read_features
 from bordermap.synthetic import rich_table
@@ -78,3 +78,19 @@ def test_an_empty_dataset_reads_as_an_empty_table(store):
         table, geoms = read_model_columns(conn, "no-such-dataset")
         assert table.num_rows == 0 and len(geoms) == 0
         assert table.schema == model_columns([], np.zeros(0, object)).schema
+
+
+def test_a_value_of_the_wrong_shape_put_in_by_hand_is_one_sentence(store, capsys, tmp_path):
+    import psycopg
+
+    load_project_into(store, project_for_events(ROOT / "data/events.geojson", ROOT / "geo"))
+    with psycopg.connect(store, autocommit=True) as conn:
+        conn.execute("""UPDATE events SET corrections = '"not a list"' WHERE id = '2012-07-21-nazarov-killed'""")
+    with connect(store) as conn:
+        with pytest.raises(StoreError, match=r"^the store's events\.corrections holds a value that is not") as exc:
+            read_model_columns(conn, "events")
+    assert len(str(exc.value).splitlines()) == 1
+    assert main(["export", "geojson", "--store", store, "-o", str(tmp_path / "x.geojson")]) != 0
+    err = capsys.readouterr().err
+    assert not (tmp_path / "x.geojson").exists()
+    assert "events.corrections holds a value" in err and "Traceback" not in err

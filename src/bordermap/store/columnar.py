@@ -23,8 +23,9 @@ import psycopg
 import shapely
 from psycopg import sql
 
-from bordermap.core.columns import DATE_FIELDS, properties_schema
+from bordermap.core.columns import properties_schema
 from bordermap.store.columns import Column, child_tables, event_columns
+from bordermap.store.connection import StoreError
 
 __all__ = ["read_model_columns"]
 
@@ -68,12 +69,17 @@ def _read_type(col: Column) -> pa.DataType:
     return _SCALARS[col.sql_type] if col.kind == "scalar" else pa.string()
 
 
-def _convert(col: Column, values: pa.ChunkedArray, typ: pa.DataType) -> pa.Array | pa.ChunkedArray:
-    """A column as read (a scalar, or JSON text) -> its Arrow type in the model."""
+def _convert(col: Column, values: pa.ChunkedArray, typ: pa.DataType, table: str) -> pa.Array | pa.ChunkedArray:
+    """A column as read (a scalar, or JSON text) -> its Arrow type in the model; a value of
+    another shape (hand-made SQL) is a :class:`StoreError` naming the column."""
     if col.kind == "scalar":
         return values
     parsed = [None if v is None else json.loads(v) for v in values.to_pylist()]
-    return pa.array(parsed, typ)
+    try:
+        return pa.array(parsed, typ)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError) as exc:
+        raise StoreError(f"the store's {table}.{col.name} holds a value that is not the model's {typ} "
+                         f"({str(exc).splitlines()[0][:200]}); fix that row, or load the dataset again") from None
 
 
 def _where(dataset: str) -> sql.Composable:
@@ -86,7 +92,7 @@ def read_model_columns(conn: psycopg.Connection, dataset: str) -> tuple[pa.Table
     ``model_columns(*read_features(conn, dataset=dataset, geometry=False)[:2])``."""
     conn.execute("SET LOCAL DateStyle = 'ISO, YMD'")  # dates as 2012-07-24 whatever the server's setting
     schema = properties_schema()
-    cols = [c for c in event_columns()]
+    cols = list(event_columns())
     names = [c.name for c in cols] + ["feature_id", "geom_hex"]
     query = sql.SQL("SELECT {}, e.feature_id, encode(ST_AsBinary(e.geom), 'hex') FROM events e WHERE {} "
                     "ORDER BY e.position, e.id").format(
@@ -95,7 +101,7 @@ def read_model_columns(conn: psycopg.Connection, dataset: str) -> tuple[pa.Table
     n = events.num_rows
     columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     for c in cols:
-        columns[c.name] = _convert(c, events[c.name], schema.field(c.name).type)
+        columns[c.name] = _convert(c, events[c.name], schema.field(c.name).type, "events")
     ids = events["id"]
     for child in child_tables():
         item_type = schema.field(child.prop).type.value_type
@@ -107,8 +113,8 @@ def read_model_columns(conn: psycopg.Connection, dataset: str) -> tuple[pa.Table
         parents = pc.index_in(rows["event_id"], value_set=ids).to_numpy(zero_copy_only=False)
         counts = np.bincount(parents.astype(np.int64), minlength=n) if len(parents) else np.zeros(n, np.int64)
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-        fields = [pa.array(_convert(c, rows[c.name], item_type.field(c.name).type), item_type.field(c.name).type)
-                  if c.kind != "scalar" else rows[c.name].combine_chunks() for c in child.columns]
+        fields = [_convert(c, rows[c.name], item_type.field(c.name).type, child.table) if c.kind != "scalar"
+                  else rows[c.name].combine_chunks() for c in child.columns]
         items = pa.StructArray.from_arrays(fields, fields=list(item_type))
         columns[child.prop] = pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), items,
                                                        type=schema.field(child.prop).type)
@@ -118,6 +124,4 @@ def read_model_columns(conn: psycopg.Connection, dataset: str) -> tuple[pa.Table
     ordered.append(pa.array(shapely.to_wkb(geoms), pa.binary()) if n else pa.array([], pa.binary()))
     ordered.append(events["feature_id"])
     names_out = [f.name for f in schema] + ["geometry", "feature_id"]
-    for name in DATE_FIELDS:
-        assert columns[name].type == pa.date32()
     return pa.table(ordered, names=names_out), geoms
