@@ -94,3 +94,24 @@ def test_a_value_of_the_wrong_shape_put_in_by_hand_is_one_sentence(store, capsys
     err = capsys.readouterr().err
     assert not (tmp_path / "x.geojson").exists()
     assert "events.corrections holds a value" in err and "Traceback" not in err
+
+
+def test_the_whole_dataset_opened_both_ways_is_the_same(store, tmp_path, monkeypatch):
+    """load_store_dataset with the columnar read and with the per-event read: the same EventTable
+    (derived fields included), source order, warnings and key."""
+    from bordermap.store import dataset as store_dataset
+    from bordermap.store import load_store_dataset
+
+    monkeypatch.setenv("BORDERMAP_CACHE", str(tmp_path / "cache"))
+    load_project_into(store, project_for_events(ROOT / "data/events.geojson", ROOT / "geo"))
+    columnar = load_store_dataset(store, layers=ROOT / "geo")
+
+    def per_event(conn, dataset):
+        features, geoms, _ = read_features(conn, dataset=dataset, geometry=False)
+        return model_columns(features, geoms), geoms
+    monkeypatch.setattr(store_dataset, "read_model_columns", per_event)
+    monkeypatch.setenv("BORDERMAP_CACHE", str(tmp_path / "cache2"))
+    old = load_store_dataset(store, layers=ROOT / "geo")
+    assert columnar.table.table.equals(old.table.table)
+    assert (columnar.table.source_index == old.table.source_index).all()
+    assert columnar.warnings == old.warnings and columnar.key == old.key and columnar.article == old.article
