@@ -61,6 +61,30 @@ print(json.dumps(out))
 """
 
 
+#: Timed in a subprocess (so that --before-src can run an older bordermap): the store at URL opened
+#: as the app's Dataset with an empty cache (a first open), RUNS times; prints the seconds as JSON.
+_READ_TIMER = """
+import json, os, shutil, sys, tempfile, time
+from bordermap.store import load_store_dataset
+url, geo, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+out = []
+for i in range(runs):
+    os.environ["BORDERMAP_CACHE"] = cache = tempfile.mkdtemp(prefix="bench-read-")
+    t0 = time.perf_counter()
+    load_store_dataset(url, layers=geo)
+    out.append(time.perf_counter() - t0)
+    shutil.rmtree(cache)
+print(json.dumps(out))
+"""
+
+
+def _read_times(src: Path, url: str) -> list[float]:
+    env = dict(os.environ, PYTHONPATH=str(src))
+    out = subprocess.run([sys.executable, "-c", _READ_TIMER, url, str(ROOT / "geo"), str(RUNS)],
+                         capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def _once(fn) -> float:
     t0 = time.perf_counter()
     fn()
@@ -135,6 +159,9 @@ def main() -> None:
     ap.add_argument("--events", default="20000,100000")
     ap.add_argument("--million", action="store_true")
     ap.add_argument("--before-src", metavar="DIR")
+    ap.add_argument("--read-only", action="store_true",
+                    help="only the store's read (first open, before/after) and its reopen: no load timing, dump, "
+                         "queries or edit; prints the rows without writing benchmarks/README.md")
     args = ap.parse_args()
     from bordermap.dataset import load_project_dataset
     from bordermap.io.geoparquet import write_events_parquet
@@ -159,6 +186,22 @@ def main() -> None:
             project = project_for_events(events, ROOT / "geo")
             load_project_dataset(project)  # cached: a load reads the cache, as a second open would
             label = f"{n:,}"
+            if args.read_only:
+                url = server.create_database(f"bench{n}", template="tmpl_postgis")
+                with connect(url) as conn:
+                    init_schema(conn)
+                load_project_into(url, project)
+                if args.before_src:
+                    before = _read_times(Path(args.before_src) / "src", url)
+                    rows.append((f"{label}: the store's first open before (a dict per event), median of {RUNS}",
+                                 f"{statistics.median(before):.1f} s"))
+                after = _read_times(ROOT / "src", url)
+                rows.append((f"{label}: the store's first open (`load_store_dataset`, COPY per table as CSV), "
+                             f"median of {RUNS}", f"{statistics.median(after):.1f} s"))
+                load_store_dataset(url, layers=ROOT / "geo")
+                rows.append((f"{label}: the same, the store unchanged (from the local cache)",
+                             f"{_median_ms(lambda: load_store_dataset(url, layers=ROOT / 'geo'), runs=RUNS):.0f} ms"))
+                continue
             if args.before_src:
                 before = _load_times(Path(args.before_src) / "src", events, server)
                 rows.append((f"{label}: `db load` before (a dict per event, then COPY)", f"{statistics.median(before):.1f} s"))
@@ -192,6 +235,11 @@ def main() -> None:
     finally:
         server.destroy()
     took = (time.monotonic() - started) / 60
+    if args.read_only:
+        print(machine_line())
+        print("\n".join(f"| {a} | {b} |" for a, b in rows))
+        print(f"took {took:.1f} min")
+        return
     body = "\n".join([
         machine_line(), "",
         f"`bench_store.py --events {args.events}{' --million' if args.million else ''}` on a throwaway PostgreSQL "

@@ -29,12 +29,12 @@ def loaded(store):
 
 def _count_reads(monkeypatch) -> list[str]:
     reads = []
-    real = store_dataset.read_features
+    real = store_dataset.read_model_columns
 
-    def counting(conn, **kw):
-        reads.append(kw.get("dataset"))
-        return real(conn, **kw)
-    monkeypatch.setattr(store_dataset, "read_features", counting)
+    def counting(conn, dataset):
+        reads.append(dataset)
+        return real(conn, dataset)
+    monkeypatch.setattr(store_dataset, "read_model_columns", counting)
     return reads
 
 
@@ -54,24 +54,56 @@ def test_reopening_an_unchanged_store_reads_the_cache_and_gives_the_same_table(o
     assert again.article == first.article and again.warnings == first.warnings and again.key == first.key
 
 
-@pytest.mark.parametrize("change", ["edit", "load"])
+def _edit(url: str, event_id: str, title: str) -> None:
+    with connect(url, autocommit=True) as other:  # another analyst, another connection
+        event, base = read_for_edit(other, event_id)
+        event["properties"]["title"] = title
+        save_event(other, event, base, "bob")
+
+
+@pytest.mark.parametrize("change", ["edit", "load", "accept", "import", "undo"])
 def test_any_write_makes_the_next_open_read_the_store(own_cache, loaded, monkeypatch, change):
+    """Each kind of write, by another connection than the one that opened the store: the next
+    open reads the store again and gives what it now holds."""
+    from bordermap.cli import main
+    from bordermap.store.undo import undo_change
+
+    if change == "undo":  # the change undone is made before the first open
+        _edit(loaded, "2012-07-21-nazarov-killed", "A title that will be undone")
+    if change == "accept":
+        assert main(["ingest", str(ROOT / "tests" / "data" / "ingest" / "relative-dates.txt"), "--store", loaded,
+                     "--source", "RFE/RL"]) == 0
     reads = _count_reads(monkeypatch)
     before = load_store_dataset(loaded, layers=ROOT / "geo")
-    event_id = str(before.table.ids[0])
+    assert load_store_dataset(loaded, layers=ROOT / "geo").key == before.key and reads == ["events"]
+    event_id = "2012-07-21-nazarov-killed"
     if change == "edit":
-        with connect(loaded, autocommit=True) as other:  # another analyst, another connection
-            event, base = read_for_edit(other, event_id)
-            event["properties"]["title"] = "A title changed by someone else"
-            save_event(other, event, base, "bob")
-    else:
+        _edit(loaded, event_id, "A title changed by someone else")
+    elif change == "load":
         load_project_into(loaded, project_for_events(ROOT / "data" / "events.geojson", ROOT / "geo"), replace=True)
+    elif change == "accept":
+        with connect(loaded) as conn:
+            pid = conn.execute("SELECT event_id FROM proposals ORDER BY id LIMIT 1").fetchone()[0]
+        assert main(["accept", pid, "--store", loaded, "--into", "events", "--reviewer", "Ana", "--force"]) == 0
+    elif change == "import":
+        assert main(["import", "acled", str(ROOT / "tests" / "data" / "import" / "acled_current.csv"),
+                     "--store", loaded]) == 0
+    else:
+        with connect(loaded, autocommit=True) as other:
+            last = other.execute("SELECT max(id) FROM history WHERE event_id = %s", (event_id,)).fetchone()[0]
+            undo_change(other, last)
     after = load_store_dataset(loaded, layers=ROOT / "geo")
-    assert reads == ["events", "events"]
+    assert reads[0] == "events" and "events" in reads[1:]  # read again, not served from the cache
     assert after.key != before.key
+    title = after.table.feature(after.table.row_of(event_id))["properties"]["title"]
     if change == "edit":
-        row = after.table.row_of(event_id)
-        assert after.table.feature(row)["properties"]["title"] == "A title changed by someone else"
+        assert title == "A title changed by someone else"
+    elif change == "undo":
+        assert title != "A title that will be undone"
+    elif change == "accept":
+        assert len(after.table) == len(before.table) + 1
+    elif change == "import":
+        assert len(after.table) > len(before.table)
 
 
 def test_the_cache_never_holds_the_password_and_another_database_is_not_served_from_it(own_cache, loaded, pg_server,
@@ -95,3 +127,17 @@ def test_validate_on_the_store_always_reads_it(own_cache, loaded, monkeypatch):
     reads = _count_reads(monkeypatch)
     assert store_problems(loaded) == {"events": []} or all(p.severity != "error" for p in store_problems(loaded)["events"])
     assert reads and set(reads) == {"events"}
+
+
+def test_a_cache_for_one_user_is_not_used_for_another(own_cache, loaded, monkeypatch):
+    """The same database opened by another login is read for that login (what a reader may see
+    is the server's to say, not a cache written by someone else)."""
+    with psycopg.connect(loaded, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'cachereader'").fetchone():
+            conn.execute("CREATE ROLE cachereader LOGIN IN ROLE bordermap_reader")
+    reads = _count_reads(monkeypatch)
+    load_store_dataset(loaded, layers=ROOT / "geo")
+    load_store_dataset(loaded.replace("postgres@", "cachereader@"), layers=ROOT / "geo")
+    assert reads == ["events", "events"]
+    load_store_dataset(loaded.replace("postgres@", "cachereader@"), layers=ROOT / "geo")
+    assert reads == ["events", "events"]  # and that login's own reopen is from its own cache

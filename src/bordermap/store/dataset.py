@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 
 from bordermap.core.cache import cache_key, files_digest
-from bordermap.core.table import EventTable, model_columns
+from bordermap.core.table import EventTable
 from bordermap.dataset import (DEFAULT_GEO, Dataset, Progress, cache_dataset, cached_dataset, combine_datasets,
                                parquet_problems, _layers)
 from bordermap.errors import DataFileError, Problem
@@ -20,7 +20,7 @@ from bordermap.geo import border_columns
 from bordermap.project import DEFAULT_SIDE_NAMES, DatasetSpec, Project
 from bordermap.store.connection import connect, store_name
 from bordermap.store.migrate import require_current
-from bordermap.store.records import read_features
+from bordermap.store.columnar import read_model_columns
 
 __all__ = ["load_store_dataset", "load_store_parts", "load_store_project", "store_problems", "store_project",
            "store_state"]
@@ -85,9 +85,8 @@ def _read_parts(conn: psycopg.Connection, url: str, project: Project, progress: 
             problems.append([])
             continue
         progress(i / max(n, 1), f"{spec.title}: reading the store")
-        features, geoms, _ = read_features(conn, dataset=spec.name, geometry=False)
+        model, geoms = read_model_columns(conn, spec.name)  # column by column: no dict per event
         article, info = blocks[spec.name]
-        model = model_columns(features, geoms)
         found = parquet_problems(model, _label(url, spec.name), geometries=geoms, region=project.region,
                                  blocks={k: v for k, v in (("article", article), ("dataset", info)) if v})
         problems.append(found)

@@ -43,6 +43,7 @@ from bordermap.ui.review import review_page
 from bordermap.ui.search import PLACE_ZOOM, prepare_event_index, search_box, search_results
 from bordermap.search import SearchResult
 from bordermap.ui.publish import mtime, published
+from bordermap.ui.revision import revision_line
 from bordermap.ui.style import MAP_FIRST_CSS, MAP_MIN_HEIGHT, PAGE_CSS, escape_markdown
 
 __all__ = ["main"]
@@ -318,6 +319,7 @@ def _map_and_drawer(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow
                 titles = {n: title for title, n, _ in ds.layer_specs}
                 st.html(render_panel(feature, ds.article, crossings=ds.crossing_names(),
                                      dataset=ds.info_of(name), dataset_title=titles.get(name, "")))
+                revision_line(selected)
                 if not flt.mask(ds.table)[row]:
                     st.info("This event is outside the current time window or filters.")
                 links_section(ds, selected)
