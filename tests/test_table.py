@@ -112,3 +112,24 @@ def test_anchors_of_every_kind_match_the_decoded_geometries():
     geoms = t.geometries()
     assert set(t.geometry_kind.tolist()) >= {0, 1}  # points and lines (the article has no area)
     assert np.array_equal(t.lonlat, _shape_anchors(geoms, t.geometry_kind), equal_nan=True)
+
+
+def test_derived_columns_given_as_a_future_give_the_same_table(ds):
+    # The GeoJSON reader hands over the border analytics still running on another thread; the
+    # model's columns are sorted meanwhile and the derived ones follow the same order.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bordermap.core.table import model_columns
+    from bordermap.geo import border_columns
+
+    features = [ds.table.feature(r, derived=False) for r in range(len(ds.table))][::-1]  # not in story order
+    model = model_columns(features)
+    geoms = ds.table.geometries(np.arange(len(ds.table)))[::-1]
+    derived = border_columns(geoms, ds.layers)
+    with ThreadPoolExecutor(1) as pool:
+        later = EventTable.from_model_columns(model, pool.submit(lambda: derived))
+    now = EventTable.from_model_columns(model, derived)
+    assert later.table.equals(now.table)
+    assert (later.source_index == now.source_index).all()
+    assert later.table.equals(ds.table.table)  # the same as the file read in its own order
+    assert not (now.source_index == np.arange(len(now))).all()

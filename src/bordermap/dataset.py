@@ -264,7 +264,7 @@ def _read_geojson(path: Path, layers: ReferenceLayers | None, progress: Progress
         if model is None:
             table = prepare_events(fc["features"], layers)
         else:
-            table = EventTable.from_model_columns(model, derived.result() if derived is not None else None)
+            table = EventTable.from_model_columns(model, derived)  # sorted while the border analytics finish
         article, info = fc.get("article"), fc.get("dataset")
         del fc, model, geoms  # the parsed JSON is the largest thing in memory; the table holds it all now
     return table, article, info, problems

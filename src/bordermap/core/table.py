@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from concurrent.futures import Future
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -169,14 +170,21 @@ class EventTable:
 
     @classmethod
     def from_model_columns(cls, model: pa.Table,
-                           derived: Mapping[str, np.ndarray | Sequence[Any]] | None = None) -> "EventTable":
+                           derived: "Mapping[str, np.ndarray | Sequence[Any]] | Future | None" = None) -> "EventTable":
         """The model's columns (properties, ``geometry`` as WKB, ``feature_id``; e.g. read from
         GeoParquet) -> table with the derived fields, sorted in story order. ``derived`` as for
-        :meth:`from_features`, in ``model``'s row order."""
+        :meth:`from_features`, in ``model``'s row order; or a future of it (the border analytics
+        still running on another thread: the model's columns are put in story order meanwhile)."""
         n = model.num_rows
-        columns: dict[str, pa.Array | pa.ChunkedArray] = {name: model[name] for name in model.column_names}
+        order = pc.sort_indices(model, sort_keys=[("date_start", "ascending"), ("date_end", "ascending"),
+                                                  ("id", "ascending")]).to_numpy()
+        in_order = bool(np.array_equal(order, np.arange(n)))  # already in story order: no copy
+        ordered = model if in_order else model.take(order)  # Arrow lets go of the GIL while it copies
+        columns: dict[str, pa.Array | pa.ChunkedArray] = {name: ordered[name] for name in ordered.column_names}
         low, high = fatality_range_columns(columns["fatalities"])
         columns["fatalities_low"], columns["fatalities_high"] = low, high
+        if derived is not None and not isinstance(derived, Mapping):
+            derived = derived.result()
         schema = table_schema()
         for name in DERIVED_FIELDS:
             if name in ("fatalities_low", "fatalities_high"):
@@ -187,14 +195,12 @@ class EventTable:
                 columns[name] = pa.nulls(n, typ)
             else:
                 arr = np.asarray(values, dtype=object if pa.types.is_string(typ) else np.float64)
+                if not in_order:
+                    arr = arr[order]
                 mask = None if pa.types.is_string(typ) else np.isnan(arr)
                 columns[name] = pa.array(arr, typ, mask=mask, from_pandas=True)
         table = pa.table([columns[f.name] for f in schema], schema=schema)
-        order = pc.sort_indices(table, sort_keys=[("date_start", "ascending"), ("date_end", "ascending"),
-                                                  ("id", "ascending")]).to_numpy()
-        if np.array_equal(order, np.arange(n)):  # already in story order: no copy
-            return cls(table.combine_chunks(), order.astype(np.int64))
-        return cls(table.take(order).combine_chunks(), np.asarray(order, dtype=np.int64))
+        return cls(table.combine_chunks(), np.asarray(order, dtype=np.int64))
 
     @classmethod
     def from_arrow(cls, table: pa.Table, source_index: np.ndarray | None = None) -> "EventTable":
