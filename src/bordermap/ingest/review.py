@@ -66,7 +66,6 @@ FIELD_LABELS: dict[str, str] = {"location": "place", "unresolved": "place not in
                                 "actors": "actors"}
 
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROLS = CONTROL_CHARACTERS
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -144,7 +143,7 @@ def _text(name: str, value: Any, limit: int, problems: list[str]) -> str | None:
     if not isinstance(value, str) or not " ".join(value.split()):
         problems.append(f"{name} must be some text, got {terminal_safe(value, 40)!r}")
         return None
-    cleaned = " ".join(_CONTROLS.sub(" ", value).split())
+    cleaned = " ".join(CONTROL_CHARACTERS.sub(" ", value).split())
     if len(cleaned) > limit:
         problems.append(f"{name} has {len(cleaned):,} characters; at most {limit:,}")
         return None
@@ -555,7 +554,7 @@ def _visible(text: str) -> markupsafe.Markup:
         parts.append(markupsafe.escape(text[last:m.start()]))
         parts.append(markupsafe.Markup('<span class="bm-ctl">%s</span>') % f"U+{ord(m.group()):04X}")
         last = m.end()
-    parts.append(markupsafe.escape(_CONTROLS.sub("\ufffd", text[last:])))
+    parts.append(markupsafe.escape(CONTROL_CHARACTERS.sub("\ufffd", text[last:])))
     return markupsafe.Markup("").join(parts)
 
 
