@@ -140,3 +140,26 @@ def test_a_new_field_in_the_model_changes_every_key(monkeypatch):
         monkeypatch.undo()
         cache._model_layout.cache_clear()
     assert cache.cache_key("same", "parts") == before
+
+
+def test_file_digest_is_the_blake3_of_the_bytes_however_the_file_is_read(tmp_path):
+    """Mapped (a regular file), read (an empty file, a pipe): the same hash of the same bytes,
+    and one changed byte gives another."""
+    import subprocess
+
+    import blake3
+
+    data = os.urandom(3_000_000)
+    (tmp_path / "a").write_bytes(data)
+    (tmp_path / "empty").write_bytes(b"")
+    assert cache.file_digest(tmp_path / "a") == blake3.blake3(data).hexdigest()
+    assert cache.file_digest(tmp_path / "empty") == blake3.blake3(b"").hexdigest()
+    (tmp_path / "a").write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    assert cache.file_digest(tmp_path / "a") != blake3.blake3(data).hexdigest()
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["sh", "-c", f"printf abc > '{fifo}'"])
+    try:
+        assert cache.file_digest(fifo) == blake3.blake3(b"abc").hexdigest()
+    finally:
+        writer.wait(timeout=10)

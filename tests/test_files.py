@@ -382,6 +382,9 @@ CHILD = textwrap.dedent("""
     # is inherited as ignored, and the writer rightly leaves an ignored signal ignored).
     if os.environ.get("KEEP_SIGHUP") != "1":
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    # and SIGINT as Python sets it up under a terminal (a job started with '&' by a script
+    # inherits it ignored, and Python then leaves it ignored)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     real_write, real_link, started = os.write, os.link, sys.argv[2]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,7 @@ from shapely.geometry import LineString, Point
 
 from bordermap.geo import (
     GeoLayerError,
+    ReferenceLayers,
     annotate_events,
     border_distance_km,
     country_at,
@@ -265,7 +265,7 @@ def test_annotate_events_sides_of_the_river(layers):
 
 
 def test_annotate_events_without_bridges_or_countries(layers):
-    bare = replace(layers, bridges=None, countries=None)
+    bare = ReferenceLayers(border=layers.border, places=layers.places, raw=layers.raw)
     (feature,) = annotate_events([point_feature(71.5534, 37.4904)], bare)
     assert feature["properties"]["nearest_crossing"] is None
     assert feature["properties"]["nearest_crossing_km"] is None
@@ -275,7 +275,7 @@ def test_annotate_events_without_bridges_or_countries(layers):
 
 def test_annotate_events_needs_a_border(layers):
     with pytest.raises(ValueError, match="border"):
-        annotate_events([], replace(layers, border=None))
+        annotate_events([], ReferenceLayers(border=None, countries=layers.countries, bridges=layers.bridges))
 
 
 def test_annotate_10000_features_at_once(layers):
@@ -308,3 +308,37 @@ def test_a_broken_relief_is_reported_and_an_absent_one_is_not(tmp_path):
                for m in load_reference_layers(tmp_path).missing)
     (tmp_path / "relief.json").write_text('{"bounds": [[30, 60], [40, 70]], "image": "gone.jpg"}', "utf-8")
     assert any("its image gone.jpg cannot be read" in m for m in load_reference_layers(tmp_path).missing)
+
+
+def test_frames_are_made_when_first_asked_for_and_hold_every_feature(layers):
+    """The countries, bridges and places GeoDataFrames are built from the checked features on
+    first use (the border analytics' only), once, with every feature's properties."""
+    fresh = load_reference_layers(GEO)
+    assert set(fresh._features) == {"countries", "bridges", "places"}
+    bridges = fresh.bridges
+    assert fresh.bridges is bridges and "bridges" not in fresh._features
+    assert sorted(bridges["id"]) == BRIDGE_IDS and bridges.crs.to_epsg() == 4326
+    assert len(fresh.places) == len(fresh.raw["places"]["features"])
+    assert list(fresh.countries["iso3"]) == list(layers.countries["iso3"])
+
+
+def test_a_cached_dataset_is_exported_without_geopandas(tmp_path):
+    """Opening a cached dataset and exporting its HTML imports neither geopandas nor pyproj
+    nor jsonschema (their imports were a fifth of an export's start)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from bordermap.dataset import load_dataset\n"
+        "from bordermap.export import export_html\n"
+        "ds = load_dataset('data/events.geojson')\n"
+        "page = export_html(ds)\n"
+        "assert 'Bordermap.eventLayer' in page\n"
+        "print(sorted(m for m in ('geopandas', 'pyproj', 'jsonschema') if m in sys.modules))\n"
+    )
+    env = {**__import__("os").environ, "BORDERMAP_CACHE": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+            for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[-1].stderr
+    assert runs[1].stdout.strip() == "[]"  # the second run: the dataset from the cache

@@ -396,3 +396,12 @@ def test_the_dataset_block_names_the_exports_content(name, tmp_path):
     block = json.loads(out.read_text())["dataset"]
     assert block["imported_sha256"] == hashlib.sha256((DATA / name).read_bytes()).hexdigest()
     assert block["imported_from"] == name
+
+
+def test_the_commands_source_names_are_the_importers():
+    """`bordermap import`'s choices (bordermap.importers.SOURCE_NAMES, light to import) name
+    exactly the importer modules."""
+    from bordermap.importers import SOURCE_NAMES
+    from bordermap.importers.run import SOURCES
+
+    assert tuple(SOURCES) == SOURCE_NAMES

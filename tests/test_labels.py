@@ -51,3 +51,24 @@ def test_ranked_places_orders_by_rank_then_events_and_leaves_the_input_alone():
     assert "label_rank" not in PLACES["features"][0]["properties"]
     assert ranked_places(None, events) is None
     assert place_label_ranks(PLACES, None)[0] == [3, 2, 0, 3, 3]
+
+
+def test_vertex_counts_match_shapelys_dwithin():
+    """The strip search counts what an STRtree ``dwithin`` query counts (its definition), on
+    seeded random places and vertices, some of them exactly at the distance or NaN."""
+    import numpy as np
+    import shapely
+
+    from bordermap.mapping.labels import EVENT_NEAR_DEG, _vertices_near
+
+    rng = np.random.default_rng(7)
+    places = rng.uniform([70, 37], [70.3, 37.3], size=(40, 2))
+    vertices = np.concatenate([rng.uniform([70, 37], [70.3, 37.3], size=(20_000, 2)),
+                               places[:10] + [EVENT_NEAR_DEG / 2, 0], places[10:20] + [0, 3 * EVENT_NEAR_DEG],
+                               np.repeat(places[:3], 5, axis=0), [[np.nan, np.nan]]])
+    present = ~np.isnan(vertices).any(axis=1)
+    _, hit = shapely.STRtree(shapely.points(places)).query(shapely.points(vertices[present]), predicate="dwithin",
+                                                           distance=EVENT_NEAR_DEG)
+    expected = np.bincount(hit, minlength=len(places))
+    assert expected.sum() > 100
+    assert _vertices_near(places, vertices, EVENT_NEAR_DEG).tolist() == expected.tolist()

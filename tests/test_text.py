@@ -100,4 +100,4 @@ def test_chunks_share_strings_within_a_chunk():
     ds = load_dataset(ROOT / "data" / "events.geojson", ROOT / "geo")
     (chunk,) = text_chunks(text_columns(ds.table, article=ds.article, popups=True), len(ds))
     assert len(chunk["s"]) == len(set(chunk["s"]))  # each string once
-    assert chunk["c"]["sub"].count(chunk["c"]["sub"][0]) > 1  # a repeated sub-type is one entry
+    assert list(chunk["c"]["sub"]).count(chunk["c"]["sub"][0]) > 1  # a repeated sub-type is one entry

@@ -17,15 +17,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
-import pyproj
 import shapely
 from shapely.errors import GEOSException
 from shapely.geometry import shape
@@ -33,6 +29,10 @@ from shapely.geometry.base import BaseGeometry
 
 from bordermap.core.table import geometries_of
 from bordermap.errors import BordermapError, Problem
+
+if TYPE_CHECKING:  # geopandas (and pandas, pyproj) are imported when an analysis needs them:
+    import geopandas as gpd  # a cached dataset is mapped and exported without them
+    import pyproj
 
 __all__ = [
     "border_columns",
@@ -119,7 +119,9 @@ class GeoLayerError(BordermapError):
         super().__init__(f"{path}: {message}")
 
 
-@dataclass(frozen=True, eq=False)
+_FRAMES = ("countries", "bridges", "places")
+
+
 class ReferenceLayers:
     """The reference layers as loaded by :func:`load_reference_layers`.
 
@@ -128,19 +130,51 @@ class ReferenceLayers:
     border : shapely geometry or None
         The Afghanistan–Tajikistan border line in EPSG:4326.
     countries, bridges, places : GeoDataFrame or None
-        EPSG:4326 layers; ``None`` when the file is missing or broken (see ``missing``).
+        EPSG:4326 layers; ``None`` when the file is missing or broken (see ``missing``). Made
+        from the checked features when first asked for (only the border analytics use them:
+        a cached dataset is drawn and exported without importing geopandas).
     raw : dict
         Layer name -> the FeatureCollection dict as read, for drawing.
     missing : list of str
         One sentence per optional layer that is missing or broken.
     """
 
-    border: BaseGeometry | None
-    countries: gpd.GeoDataFrame | None = None
-    bridges: gpd.GeoDataFrame | None = None
-    places: gpd.GeoDataFrame | None = None
-    raw: dict[str, dict] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)
+    def __init__(self, border: BaseGeometry | None, countries: gpd.GeoDataFrame | None = None,
+                 bridges: gpd.GeoDataFrame | None = None, places: gpd.GeoDataFrame | None = None,
+                 raw: dict[str, dict] | None = None, missing: list[str] | None = None, *,
+                 features: Mapping[str, tuple[dict, list[BaseGeometry]]] | None = None):
+        self.border = border
+        self.raw = raw if raw is not None else {}
+        self.missing = missing if missing is not None else []
+        self._frames: dict[str, gpd.GeoDataFrame | None] = {}
+        given = {"countries": countries, "bridges": bridges, "places": places}
+        self._features = {name: features[name] for name in _FRAMES if features and name in features
+                          and given[name] is None}
+        for name, frame in given.items():
+            if frame is not None or name not in self._features:
+                self._frames[name] = frame
+
+    def _frame(self, name: str) -> gpd.GeoDataFrame | None:
+        if name not in self._frames:
+            import geopandas as gpd
+            import pandas as pd
+
+            fc, geoms = self._features.pop(name)
+            rows = pd.DataFrame([f.get("properties") or {} for f in fc["features"]])
+            self._frames[name] = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+        return self._frames[name]
+
+    @property
+    def countries(self) -> gpd.GeoDataFrame | None:
+        return self._frame("countries")
+
+    @property
+    def bridges(self) -> gpd.GeoDataFrame | None:
+        return self._frame("bridges")
+
+    @property
+    def places(self) -> gpd.GeoDataFrame | None:
+        return self._frame("places")
 
 
 # --------------------------------------------------------------------------------------
@@ -192,22 +226,13 @@ def load_reference_layers(
     except GeoLayerError as err:
         _note_missing(missing, "relief", geo_dir / RELIEF_FILE, err)
 
-    def frame(name: str) -> gpd.GeoDataFrame | None:
-        if name not in loaded:
-            return None
-        fc, geoms = loaded[name]
-        rows = pd.DataFrame([f.get("properties") or {} for f in fc["features"]])
-        return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
-
     border = None
     if "border" in loaded:
         geoms = loaded["border"][1]
         border = geoms[0] if len(geoms) == 1 else shapely.line_merge(shapely.union_all(geoms))
     return ReferenceLayers(
         border=border,
-        countries=frame("countries"),
-        bridges=frame("bridges"),
-        places=frame("places"),
+        features=loaded,
         raw={**{name: fc for name, (fc, _) in loaded.items()}, **({"relief": relief} if relief else {})},
         missing=missing,
     )
@@ -308,6 +333,36 @@ def _read_layer(path: Path, layer: str) -> tuple[dict, list[BaseGeometry]]:
     return fc, geoms
 
 
+def _ring(coords: Any) -> np.ndarray:
+    return np.asarray(coords, dtype=float)
+
+
+def _polygon(rings: Any) -> shapely.Polygon:
+    return shapely.Polygon(_ring(rings[0]), [_ring(r) for r in rings[1:]])
+
+
+_FROM_ARRAYS = {
+    "LineString": lambda c: shapely.LineString(_ring(c)),
+    "MultiLineString": lambda c: shapely.MultiLineString([_ring(part) for part in c]),
+    "Polygon": _polygon,
+    "MultiPolygon": lambda c: shapely.MultiPolygon([_polygon(p) for p in c]),
+}
+
+
+def _shape(raw: Any) -> BaseGeometry:
+    """``shapely.geometry.shape``, with lines and polygons made from numpy arrays (shape()
+    reads a polygon coordinate by coordinate in Python: the rivers and countries are 2–3× quicker
+    this way); anything this does not make, including every malformed geometry, goes to shape(),
+    whose error is the one reported."""
+    make = _FROM_ARRAYS.get(raw.get("type")) if isinstance(raw, dict) else None
+    if make is not None:
+        try:
+            return make(raw["coordinates"])
+        except Exception:  # noqa: BLE001 - shape() says what is wrong
+            pass
+    return shape(raw)
+
+
 def _check_feature(
     path: str, layer: str, index: int, feature: Any
 ) -> tuple[BaseGeometry | None, list[Problem]]:
@@ -336,7 +391,7 @@ def _check_feature(
     if raw_geom is None:
         return None, [problem("geometry", "has no geometry"), *problems]
     try:
-        geom = shape(raw_geom)
+        geom = _shape(raw_geom)
     except (GEOSException, ValueError, TypeError, KeyError, IndexError, AttributeError) as err:
         return None, [problem("geometry", f"has an unreadable geometry ({err})"), *problems]
     if geom.geom_type not in _GEOMETRY_TYPES[layer]:
@@ -369,6 +424,8 @@ def _json_type(value: Any) -> str:
 
 @lru_cache(maxsize=1)
 def _transformer() -> pyproj.Transformer:
+    import pyproj
+
     return pyproj.Transformer.from_crs("EPSG:4326", PROJECTED_CRS, always_xy=True)
 
 

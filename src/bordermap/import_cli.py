@@ -15,8 +15,7 @@ from pathlib import Path
 
 from bordermap.errors import BordermapError
 from bordermap.export_cli import UsageError, report_error
-from bordermap.importers.run import OUTPUT_SUFFIXES, SOURCES, import_file
-from bordermap.importers.source import WrongFileError
+from bordermap.importers import SOURCE_NAMES
 from bordermap.progress import terminal_progress
 from bordermap.textsafe import echo
 
@@ -29,7 +28,7 @@ def add_import_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
                     "(GED or Candidate CSV, or API JSON) and write its events in bordermap's model. "
                     "Every record is kept: mapped to the model or in the event's original record. "
                     "Nothing is written if any record is invalid, unless --skip-invalid.")
-    p.add_argument("source", choices=list(SOURCES), help="which dataset the export is from")
+    p.add_argument("source", choices=list(SOURCE_NAMES), help="which dataset the export is from")
     p.add_argument("input", metavar="INPUT", help="the export file (.csv or .json)")
     p.add_argument("-o", "--output", metavar="OUTPUT",
                    help="events file to write: .geojson (the model as text) or .parquet (GeoParquet, for large data)")
@@ -49,6 +48,8 @@ def add_import_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
 
 def _import(args: argparse.Namespace):
     """The import the options ask for: into the store (``--store``) or into OUTPUT."""
+    from bordermap.importers.run import OUTPUT_SUFFIXES, import_file  # the importers' start, not every command's
+
     if (args.output is None) == (args.store is None):
         raise UsageError("give -o OUTPUT (an events file) or --store URL (a team store), one of the two")
     if args.store is not None:
@@ -69,6 +70,8 @@ def _import(args: argparse.Namespace):
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from bordermap.importers.source import WrongFileError
+
     try:
         report = _import(args)
     except WrongFileError as exc:

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bordermap.validate import Region
 
-import jsonschema
 
 from bordermap.errors import DataFileError, Problem, UnreadableFileError
 from bordermap.io.files import max_input_bytes
@@ -149,6 +148,8 @@ def _field(parts: list[Any]) -> str:
 def validate_project(obj: Any, file: str, base: Path | None = None) -> list[Problem]:
     """Every problem with a parsed project: the schema, then names, paths and the region."""
     problems: list[Problem] = []
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(load_project_schema())
     for err in sorted(validator.iter_errors(obj), key=lambda e: list(map(str, e.absolute_path))):
         where = _field(list(err.absolute_path))

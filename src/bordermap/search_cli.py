@@ -11,10 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bordermap.dataset import DEFAULT_EVENTS, DEFAULT_GEO
-from bordermap.search import EventIndex, GazetteerFileError, SearchResult, load_place_index, search
 from bordermap.textsafe import echo
+
+if TYPE_CHECKING:
+    from bordermap.search import SearchResult
 
 __all__ = ["add_search_parser", "result_line"]
 
@@ -46,6 +49,7 @@ def result_line(result: SearchResult) -> str:
 
 def _cmd_search(args: argparse.Namespace) -> int:
     from bordermap.export_cli import UsageError, open_data
+    from bordermap.search import EventIndex, GazetteerFileError, load_place_index, search  # its start, not every command's
 
     if not 1 <= args.limit <= 1000:
         raise UsageError(f"--limit must be between 1 and 1000, got {args.limit}")

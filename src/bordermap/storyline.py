@@ -13,8 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-import jsonschema
-
 from bordermap.errors import DataFileError, Problem
 from bordermap.io.files import read_json
 
@@ -55,6 +53,8 @@ def validate_storyline(obj: Any, file: str, event_ids: Iterable[str]) -> list[Pr
     """
     ids = set(event_ids)
     problems: list[Problem] = []
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(load_storyline_schema())
     for err in validator.iter_errors(obj):
         path = list(err.absolute_path)

@@ -19,14 +19,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-import jsonschema
 import jsonschema_rs
 
 from bordermap.errors import Problem
 from bordermap.io.files import read_json
 from bordermap.model import DERIVED_FIELDS, EVENT_TYPES, load_schema, parse_date
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = ["Region", "DEFAULT_REGION", "validate_collection", "duplicate_id_problem", "validate_file", "count_paragraphs",
            "schema_valid", "keyed_schema_problems", "keyword_problem"]
@@ -106,6 +108,8 @@ def keyed_schema_problems(fc: Any, file: str) -> list[tuple[tuple[str, ...], Pro
     events."""
     if _fast_validator().is_valid(fc):
         return []
+    import jsonschema  # only when something is wrong: its import is a tenth of every start
+
     features = fc.get("features") if isinstance(fc, dict) else None
     whole = jsonschema.Draft202012Validator(load_schema())
     if isinstance(features, list):
@@ -139,6 +143,8 @@ def keyed_schema_problems(fc: Any, file: str) -> list[tuple[tuple[str, ...], Pro
 
 @lru_cache(maxsize=256)
 def _keyword_validator(keyword: str, value: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator({keyword: json.loads(value)})
 
 

@@ -1,6 +1,6 @@
 """A validated, annotated dataset kept as a memory-mapped Arrow file, keyed by content.
 
-The key is the SHA-256 of the events file's bytes, of the reference layers it was annotated
+The key is the BLAKE3 hash of the events file's bytes, of the reference layers it was annotated
 with, and of the code's table format: a changed source, changed layers or a new bordermap all
 give a new key, so a cached table is never stale. Reopening maps the file into memory
 (zero-copy), so a million events open in well under a second.
@@ -15,11 +15,13 @@ import hashlib
 from functools import lru_cache
 import json
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
 from typing import Any, Iterable
 
+import blake3
 import pyarrow as pa
 
 from bordermap import __version__
@@ -41,8 +43,20 @@ def cache_dir() -> Path:
 
 
 def file_digest(path: str | os.PathLike) -> str:
+    """The file's content hash (BLAKE3, on every core: a 300 MB events file in ~0.05 s where
+    sha256 takes ~0.3 s). Only ever a cache key: what a file holds, never where or when."""
+    h = blake3.blake3(max_threads=blake3.blake3.AUTO)
     with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+        st = os.fstat(f.fileno())
+        if stat.S_ISREG(st.st_mode) and st.st_size:  # mapped: hashed on every core
+            try:
+                h.update_mmap(path)
+                return h.hexdigest()
+            except OSError:  # not mappable (some network filesystems): read below
+                h = blake3.blake3(max_threads=blake3.blake3.AUTO)
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def files_digest(paths: Iterable[Path]) -> str:

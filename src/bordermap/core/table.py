@@ -24,7 +24,7 @@ from bordermap.core.columns import (CONFIDENCE_CODES, DATE_FIELDS, DATE_PRECISIO
                                     NO_CODE, TYPE_CODES, properties_schema, table_schema)
 from bordermap.model import DERIVED_FIELDS
 
-__all__ = ["EventTable", "day_number", "iso_day"]
+__all__ = ["EventTable", "day_number", "iso_day", "one_array"]
 
 _EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -89,11 +89,20 @@ def _shape_anchors(geoms: np.ndarray, kind: np.ndarray) -> np.ndarray:
 _POINT_WKB_HEAD = b"\x01\x01\x00\x00\x00"
 
 
+def one_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """A column as one array, without a copy when it is one chunk already (``combine_chunks``
+    copies even a single chunk, and a cached table's chunk is memory-mapped: a copy reads every
+    page of it)."""
+    if isinstance(column, pa.ChunkedArray):
+        return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    return column
+
+
 def _point_anchors(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(is a 2-D little-endian WKB point, its lon/lat) per row, read straight from the bytes —
     what every writer here and an ACLED or UCDP import produce — with no shapely object made (a
     tenth of the time at a million events). Other rows: False, NaN (decode those)."""
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    arr = one_array(col)
     n = len(arr)
     point = np.zeros(n, dtype=bool)
     xy = np.full((n, 2), np.nan)
@@ -224,7 +233,7 @@ class EventTable:
 
     # ---- numpy views of the hot columns ---------------------------------------------------
     def _days(self, name: str) -> np.ndarray:
-        return self.table[name].combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int32)
+        return one_array(self.table[name]).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int32)
 
     @cached_property
     def t0(self) -> np.ndarray:
@@ -317,7 +326,7 @@ class EventTable:
     @cached_property
     def actor_names(self) -> tuple[np.ndarray, np.ndarray]:
         """Every name an event's actors go by, flattened: ``(names, row of each name)``."""
-        actors = self.table["actors"].combine_chunks()
+        actors = one_array(self.table["actors"])
         flat = pc.list_flatten(actors)
         parents = pc.list_parent_indices(actors).to_numpy()
         names = flat.field("name").to_numpy(zero_copy_only=False)
@@ -359,7 +368,7 @@ class EventTable:
 
     @cached_property
     def _actor_list(self) -> tuple[str, ...]:
-        flat = pc.list_flatten(self.table["actors"].combine_chunks())
+        flat = pc.list_flatten(one_array(self.table["actors"]))
         return tuple(sorted(pc.unique(flat.field("name")).drop_null().to_pylist()))
 
     # ---- lookups --------------------------------------------------------------------------
@@ -478,7 +487,7 @@ def geometries_of(features: Sequence[Mapping[str, Any]]) -> np.ndarray:
 def _claim_fields(claims: pa.ChunkedArray | pa.Array) -> tuple[int, np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """Every claim of every event, flattened: (events, event of each claim, total/low/high as
     float with NaN for none, whether the claim is a partial count)."""
-    claims = claims.combine_chunks() if isinstance(claims, pa.ChunkedArray) else claims
+    claims = one_array(claims)
     flat = pc.list_flatten(claims)
     parents = pc.list_parent_indices(claims).to_numpy()
 

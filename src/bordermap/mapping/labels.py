@@ -30,16 +30,39 @@ def place_label_ranks(places: dict[str, Any], events: EventTable | None) -> tupl
     lie at it, in feature order."""
     features = places.get("features") or []
     kinds = [(f.get("properties") or {}).get("kind") for f in features]
-    points = shapely.points([f["geometry"]["coordinates"][:2] for f in features]) if features else []
     counts = np.zeros(len(features), dtype=np.int64)
     if events is not None and len(events) and len(features):
-        # the tree over the few places, queried with every event vertex (fast at 1M events)
-        vertices = shapely.points(shapely.get_coordinates(events.geometries()))
-        _, hit = shapely.STRtree(points).query(vertices, predicate="dwithin", distance=EVENT_NEAR_DEG)
-        counts = np.bincount(hit, minlength=len(features))
+        places_xy = np.array([f["geometry"]["coordinates"][:2] for f in features], dtype=float)
+        counts = _vertices_near(places_xy, _event_vertices(events), EVENT_NEAR_DEG)
     ranks = [0 if kind == "capital" else 1 if n else 2 if kind in _SETTLEMENTS else 3
              for kind, n in zip(kinds, counts)]
     return ranks, counts.tolist()
+
+
+def _event_vertices(events: EventTable) -> np.ndarray:
+    """Every vertex of every event, (n, 2): a point's position from the table's anchors (no WKB
+    decoded), the vertices of lines and areas from their geometries."""
+    kind = events.geometry_kind
+    rest = np.flatnonzero(kind != 0)
+    points = events.lonlat[kind == 0]
+    if not len(rest):
+        return points
+    return np.concatenate([points, shapely.get_coordinates(events.geometries(rest))])
+
+
+def _vertices_near(places: np.ndarray, vertices: np.ndarray, distance: float) -> np.ndarray:
+    """How many ``vertices`` lie within ``distance`` (planar, in degrees, as shapely's
+    ``dwithin``) of each place: the vertices sorted by longitude once, each place looks only at
+    its own strip (a few places, a million vertices: a sort and a few slices)."""
+    order = np.argsort(vertices[:, 0], kind="stable")
+    xs, ys = vertices[order, 0], vertices[order, 1]
+    lo = np.searchsorted(xs, places[:, 0] - distance, side="left")
+    hi = np.searchsorted(xs, places[:, 0] + distance, side="right")
+    counts = np.zeros(len(places), dtype=np.int64)
+    for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist())):
+        if b > a:
+            counts[k] = np.count_nonzero(np.hypot(xs[a:b] - places[k, 0], ys[a:b] - places[k, 1]) <= distance)
+    return counts
 
 
 def ranked_places(places: dict[str, Any] | None, events: EventTable | None) -> dict[str, Any] | None:

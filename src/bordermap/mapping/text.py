@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bordermap.core.columns import CONFIDENCE_CODES, TYPE_CODES
-from bordermap.core.table import EventTable
+from bordermap.core.table import EventTable, one_array
 from bordermap.model import DATE_PRECISIONS, date_label
 from bordermap.textsafe import BIDI_SENSITIVE_CLASS, FSI, PDI
 
@@ -60,12 +60,19 @@ def _int_text(values: np.ndarray) -> pa.Array:
 
 
 def _date_labels(table: EventTable) -> pa.Array:
-    keys = np.stack([table.t0, table.t1, table.date_precision_code.astype(np.int32)], axis=1)
-    if not len(keys):
+    if not len(table):
         return pa.array([], pa.string())
-    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-    labels = [date_label(date.fromordinal(_EPOCH + int(a)), date.fromordinal(_EPOCH + int(b)), DATE_PRECISIONS[int(p)])
-              for a, b, p in uniq]
+    # (start, length, precision) packed into one int64: np.unique on one column sorts a tenth as
+    # long as on rows of three
+    t0 = table.t0.astype(np.int64)
+    span = table.t1.astype(np.int64) - t0
+    base, width = int(t0.min()), int(span.max()) + 1
+    keys = ((t0 - base) * width + span) * 8 + table.date_precision_code.astype(np.int64)
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    prec, rest = uniq % 8, uniq // 8
+    starts, spans = rest // width + base, rest % width
+    labels = [date_label(date.fromordinal(_EPOCH + int(a)), date.fromordinal(_EPOCH + int(a + b)), DATE_PRECISIONS[int(p)])
+              for a, b, p in zip(starts, spans, prec)]
     return pa.array(labels, pa.string()).take(pa.array(inverse.ravel()))
 
 
@@ -178,24 +185,24 @@ def text_columns(table: EventTable, *, article: dict[str, Any] | None = None,
                  popups: bool = False) -> dict[str, Any]:
     """Every event's text as columns (Arrow string arrays; lists as (values, offsets)). ``killed``
     (the events table's column) is not shipped in the chunks: ``meta`` says it."""
-    t = table.table.combine_chunks() if hasattr(table.table, "combine_chunks") else table.table
+    t = table.table
     gp = np.clip(table.geo_precision.astype(np.int64), 0, 3)
     cols: dict[str, Any] = {
-        "id": t["id"].combine_chunks(),
-        "title": t["title"].combine_chunks(),
+        "id": one_array(t["id"]),
+        "title": one_array(t["title"]),
         "date": _date_labels(table),
-        "place": _join(_isolated(t["location"].combine_chunks()), pa.array(_PLACE, pa.string()).take(pa.array(gp))),
+        "place": _join(_isolated(one_array(t["location"])), pa.array(_PLACE, pa.string()).take(pa.array(gp))),
         "killed": _killed(table),
     }
     cols["meta"] = _meta(table, cols["killed"])
     if popups:
-        cols["sub"] = t["sub_event_type"].combine_chunks()
-        cols["summary"] = t["summary"].combine_chunks()
-        cols["confnote"] = t["confidence_note"].combine_chunks()
-        cols["refs"] = _refs(t["article_refs"].combine_chunks(), (article or {}).get("title"))
-        cols["claims"] = _claim_lines(t["fatalities"].combine_chunks())
-        cols["corrections"] = _correction_lines(t["corrections"].combine_chunks())
-        src = t["sources"].combine_chunks()
+        cols["sub"] = one_array(t["sub_event_type"])
+        cols["summary"] = one_array(t["summary"])
+        cols["confnote"] = one_array(t["confidence_note"])
+        cols["refs"] = _refs(one_array(t["article_refs"]), (article or {}).get("title"))
+        cols["claims"] = _claim_lines(one_array(t["fatalities"]))
+        cols["corrections"] = _correction_lines(one_array(t["corrections"]))
+        src = one_array(t["sources"])
         flat = pc.list_flatten(src)
         cols["sources"] = ({"name": flat.field("name"), "url": flat.field("url"), "date": flat.field("date")}
                            if len(flat) else {"name": pa.array([], pa.string()), "url": pa.array([], pa.string()),
@@ -208,7 +215,9 @@ _SCALARS = ("id", "title", "date", "place", "meta", "sub", "summary", "confnote"
 
 
 def text_chunks(cols: dict[str, Any], n: int, chunk: int = CHUNK) -> list[dict[str, Any]]:
-    """Cut :func:`text_columns` into chunks, each with one string table (dictionary encoding)."""
+    """Cut :func:`text_columns` into chunks, each with one string table (dictionary encoding).
+    Indices and offsets are int32 numpy arrays (:func:`~bordermap.mapping.payload.compact_json`
+    writes them as JSON arrays without a Python int per value)."""
     out = []
     for start in range(0, n, chunk):
         stop = min(start + chunk, n)
@@ -219,24 +228,24 @@ def text_chunks(cols: dict[str, Any], n: int, chunk: int = CHUNK) -> list[dict[s
                 values, off = cols[name]
                 o = off.to_numpy()
                 a, b = int(o[start]), int(o[stop])
-                lists[name] = (o[start:stop + 1] - a).tolist()
+                lists[name] = (o[start:stop + 1] - a).astype(np.int32)
                 pieces.append((name, values.slice(a, b - a)))
         src = None
         if "sources" in cols:
             fields, off = cols["sources"]
             o = off.to_numpy()
             a, b = int(o[start]), int(o[stop])
-            src = (o[start:stop + 1] - a).tolist()
+            src = (o[start:stop + 1] - a).astype(np.int32)
             for f in ("name", "url", "date"):
                 pieces.append(("src." + f, fields[f].slice(a, b - a)))
         combined = pa.concat_arrays([p.cast(pa.string()) for _, p in pieces])
         encoded = pc.dictionary_encode(combined)  # one string table for the whole chunk
         strings = encoded.dictionary.to_pylist()
-        all_idx = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-        idx: dict[str, list[int]] = {}
+        all_idx = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32)
+        idx: dict[str, np.ndarray] = {}
         at = 0
         for name, part in pieces:
-            idx[name] = all_idx[at:at + len(part)].tolist()
+            idx[name] = all_idx[at:at + len(part)]  # contiguous views: orjson writes them as arrays
             at += len(part)
         c: dict[str, Any] = {"s": strings, "n": stop - start, "c": {k: idx[k] for k in _SCALARS if k in idx}}
         if lists:
