@@ -8,6 +8,7 @@ static folder (``/app/static/vendor/...``); a standalone export inlines them.
 from __future__ import annotations
 
 import base64
+import os
 import filecmp
 import re
 import shutil
@@ -92,21 +93,26 @@ def install_static(dest: Path) -> Path:
 
 
 def publish_json(dest: Path, obj: object) -> str:
-    """Write ``obj`` as JSON into ``dest`` under a name made from its content; return the name.
+    """Write ``obj`` as gzipped JSON into ``dest`` under a name made from its content
+    (``<hash>.json.gz``); return the name.
 
     The app serves map data this way, so the browser fetches it once and caches it, and the
-    map's own script (re-sent on every Streamlit rerun) stays a few kilobytes.
+    map's own script (re-sent on every Streamlit rerun) stays a few kilobytes. Gzipped once
+    here: Streamlit's server sends ``application/gzip`` as it is, where it would compress plain
+    JSON again on every request; the page unpacks it (bordermap.js ``fetchBytes``).
     """
     import hashlib
     import json
 
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20] + ".json"
+    from bordermap.mapping.payload import gzip_bytes
+
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    name = hashlib.sha256(text).hexdigest()[:20] + ".json.gz"
     target = dest / name
     if not target.exists():
         dest.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{name}.tmp")
-        tmp.write_text(text, "utf-8")
+        tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
+        tmp.write_bytes(gzip_bytes(text))
         tmp.replace(target)
     return name
 

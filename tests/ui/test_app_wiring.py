@@ -45,12 +45,18 @@ def test_page_builds_offline_map_with_every_event(ds):
     # The events and layers are served as files; the script that is re-sent on every rerun is small.
     import re
 
-    urls = re.findall(r'"/app/static/vendor/(data/[0-9a-f]+\.json)"', args["script"])
+    # the payload and the layers gzipped once (Streamlit's server sends application/gzip as it is)
+    import gzip
+
+    urls = re.findall(r'"/app/static/vendor/(data/[0-9a-f]+\.json\.gz)"', args["script"])
     assert len(urls) == 7  # relief, countries, lakes, rivers, border, bridges, places
-    events_url = re.search(r'"url":"/app/static/vendor/(data/[0-9a-f]+-[\w-]+/events\.bin)"', args["script"]).group(1)
-    payload = (ROOT / "static" / "vendor" / events_url).read_bytes()
+    layers = [json.loads(gzip.decompress((ROOT / "static" / "vendor" / u).read_bytes())) for u in urls]
+    assert {layer.get("type") for layer in layers} >= {"FeatureCollection"}
+    events_url = re.search(r'"url":"/app/static/vendor/(data/[0-9a-f]+-[\w-]+/events\.bin\.gz)"',
+                           args["script"]).group(1)
+    payload = gzip.decompress((ROOT / "static" / "vendor" / events_url).read_bytes())
     assert payload[:4] == b"BMEV"
-    chunk = json.loads((ROOT / "static" / "vendor" / events_url.replace("events.bin", "c0.json")).read_text())
+    chunk = json.loads((ROOT / "static" / "vendor" / events_url.replace("events.bin.gz", "c0.json")).read_text())
     assert [row[0] for row in chunk_rows(chunk)] == list(ds.table.ids)  # the text chunks, in the payload's row order
     assert len(args["script"]) < 40_000
     assert "Bordermap.apply" in args["feature_group"]

@@ -8,8 +8,8 @@ popups) is not shipped per event up front: it comes in chunks of :data:`CHUNK` e
 when one of them is hovered or picked (:func:`detail_chunks`).
 
 Binary layout: ``b"BMEV"``, a little-endian uint32 header length, the header (UTF-8 JSON naming
-each array's type, offset and length, plus the style table and the non-point shapes), then the
-arrays, each aligned to 8 bytes.
+each array's type, offset and length, plus the style table), then the arrays, each aligned to 8
+bytes; lines and areas are arrays too (their vertices quantised as the points are).
 """
 
 from __future__ import annotations
@@ -37,12 +37,12 @@ from bordermap.mapping.style import (DENSITY_RAMP, MARK_COLOR, MARK_EDGE, MARK_G
 from bordermap.model import claim_figure, claim_parts
 from bordermap.textsafe import isolate
 
-__all__ = ["compact_json", "gzip_b64", "gzip_b64_all", "encode_events", "decode_events", "decode_inline", "inline_source_of", "detail_chunks", "chunk_rows", "CHUNK", "PAYLOAD_FORMAT", "STYLE_DIGEST", "to_script_json",
+__all__ = ["compact_json", "gzip_bytes", "gzip_b64", "gzip_b64_all", "encode_events", "decode_events", "decode_inline", "inline_source_of", "detail_chunks", "chunk_rows", "CHUNK", "PAYLOAD_FORMAT", "STYLE_DIGEST", "to_script_json",
            "claim_line", "correction_line", "refs_line", "Template", "jinja_inert"]
 
 #: Names the layout of the payload and the chunks: served files are kept under it, so a browser
 #: or a static folder never mixes two layouts. Bump it when either changes.
-PAYLOAD_FORMAT = "p6"  # p6: text chunks of 2,048 events (p5: style codes are dataset mark × type × ...)
+PAYLOAD_FORMAT = "p7"  # p7: shapes as arrays, the app's payload gzipped; p6: text chunks of 2,048 events; p5: style codes are dataset mark × type × ...
 _MAGIC = b"BMEV"
 
 
@@ -92,32 +92,37 @@ def _quantise(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.clip(np.rint((values - lo) * scale), 0, 65535).astype(np.uint16)
 
 
-def _round(coords: Any, nd: int = 5) -> Any:
-    if isinstance(coords, (int, float)):
-        return round(coords, nd)
-    return [_round(c, nd) for c in coords]
-
-
-def _shapes(table: EventTable, kind: np.ndarray) -> list[list[Any]]:
-    """``[row, kind, coordinates]`` of every event that is not a point, in row order, the
-    coordinates as GeoJSON nests them, rounded to 5 decimals (about a metre). Lines (movements,
-    the common case) are read in one call of ``shapely.get_coordinates``; areas go through
-    ``__geo_interface__``."""
+def _shape_arrays(table: EventTable, kind: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The events that are not points as flat arrays (no JSON per shape: a million events carry
+    ~80,000 movements): their ``rows`` and ``kinds``, each shape's first ring in ``rings``
+    (one more entry at the end), each ring's first vertex in ``ring_starts`` (likewise), and the
+    vertices (n, 2) as lon/lat — a line is one ring; a polygon its exterior then its holes; a
+    multipolygon its polygons' rings in order."""
     rows = np.flatnonzero(kind != 0)
+    empty = {"rows": rows.astype(np.uint32), "kinds": np.zeros(0, np.uint8),
+             "rings": np.zeros(1, np.uint32), "ring_starts": np.zeros(1, np.uint32)}
     if not len(rows):
-        return []
+        return empty, np.zeros((0, 2))
     geoms = table.geometries(rows)  # decoded in one call
-    coords: list[Any] = [None] * len(rows)
-    lines = np.flatnonzero(kind[rows] == GEOMETRY_KINDS.index("LineString"))
-    if len(lines):
-        xy, owner = shapely.get_coordinates(geoms[lines], return_index=True)
-        points = np.round(xy, 5).tolist()
-        cuts = np.searchsorted(owner, np.arange(1, len(lines))).tolist()
-        for at, start, stop in zip(lines.tolist(), [0, *cuts], [*cuts, len(points)]):
-            coords[at] = points[start:stop]
-    for at in np.flatnonzero(kind[rows] != GEOMETRY_KINDS.index("LineString")).tolist():
-        coords[at] = _round(geoms[at].__geo_interface__["coordinates"])
-    return [[int(row), int(kind[row]), c] for row, c in zip(rows.tolist(), coords)]
+    k = kind[rows]
+    line = k == GEOMETRY_KINDS.index("LineString")
+    # every ring with the shape it belongs to
+    ring_geoms, owners = [geoms[line]], [np.flatnonzero(line)]
+    areas = np.flatnonzero(~line)
+    if len(areas):
+        parts, part_of = shapely.get_parts(geoms[areas], return_index=True)
+        rings, ring_of = shapely.get_rings(parts, return_index=True)
+        ring_geoms.append(rings)
+        owners.append(areas[part_of[ring_of]])
+    all_rings = np.concatenate(ring_geoms)
+    owner = np.concatenate(owners)
+    order = np.argsort(owner, kind="stable")  # by shape, each shape's rings in their order
+    all_rings, owner = all_rings[order], owner[order]
+    xy, vertex_of = shapely.get_coordinates(all_rings, return_index=True)
+    ring_starts = np.concatenate([[0], np.cumsum(np.bincount(vertex_of, minlength=len(all_rings)))])
+    rings = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=len(rows)))])
+    return {"rows": rows.astype(np.uint32), "kinds": k.astype(np.uint8), "rings": rings.astype(np.uint32),
+            "ring_starts": ring_starts.astype(np.uint32)}, xy
 
 
 def _pack(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> bytes:
@@ -139,10 +144,13 @@ def encode_events(table: EventTable, marks: dict[str, str] | None = None) -> byt
     ``marks`` maps a project dataset's name to the mark that tells it apart (none when absent)."""
     n = len(table)
     lonlat = table.lonlat
-    finite = np.isfinite(lonlat).all(axis=1) if n else np.zeros(0, bool)
+    kind = table.geometry_kind
+    shapes, vertices = _shape_arrays(table, kind)
+    both = np.concatenate([lonlat, vertices]) if len(vertices) else lonlat  # the box holds every vertex
+    finite = np.isfinite(both).all(axis=1) if len(both) else np.zeros(0, bool)
     if finite.any():
-        lon0, lat0 = lonlat[finite].min(axis=0)
-        lon1, lat1 = lonlat[finite].max(axis=0)
+        lon0, lat0 = both[finite].min(axis=0)
+        lon1, lat1 = both[finite].max(axis=0)
     else:
         lon0 = lat0 = lon1 = lat1 = 0.0
     t0, t1 = table.t0, table.t1
@@ -151,9 +159,7 @@ def encode_events(table: EventTable, marks: dict[str, str] | None = None) -> byt
     dur = (t1 - t0).astype(np.int64)
     day_type = np.uint16 if (rel.max(initial=0) < 65536 and dur.max(initial=0) < 65536) else np.uint32
     hollow = np.isin(table.date_precision_code, [DATE_PRECISION_CODES["month"], DATE_PRECISION_CODES["year"]])
-    kind = table.geometry_kind
     flags = (table.geo_precision & 3) | ((kind & 3) << 2)
-    shapes = _shapes(table, kind)
     header = {
         "version": 1,
         "n": n,
@@ -166,7 +172,6 @@ def encode_events(table: EventTable, marks: dict[str, str] | None = None) -> byt
         "confidence": list(CONFIDENCE_CODES),
         "sides": list(SIDES),
         "geometryKinds": list(GEOMETRY_KINDS),
-        "shapes": shapes,
     }
     arrays = {
         "x": _quantise(lonlat[:, 0], lon0, lon1),
@@ -176,6 +181,15 @@ def encode_events(table: EventTable, marks: dict[str, str] | None = None) -> byt
         "style": style_code(table.type_code, table.confidence_code, hollow,
                             mark_codes(table.table["dataset"].to_pylist(), marks) if marks else 0),
         "flags": flags.astype(np.uint8),
+        # lines and areas: shape s is row shapeRow[s]; its rings are shapeRings[s] ..
+        # shapeRings[s+1]; ring r's vertices ringStart[r] .. ringStart[r+1] of sx/sy, quantised
+        # as x and y are
+        "shapeRow": shapes["rows"],
+        "shapeKind": shapes["kinds"],
+        "shapeRings": shapes["rings"],
+        "ringStart": shapes["ring_starts"],
+        "sx": _quantise(vertices[:, 0], lon0, lon1),
+        "sy": _quantise(vertices[:, 1], lat0, lat1),
     }
     return _pack(header, arrays)
 
@@ -199,10 +213,15 @@ def compact_json(obj: Any) -> bytes:
 GZIP_LEVEL = 5
 
 
+def gzip_bytes(data: bytes) -> bytes:
+    """Gzipped (zlib-ng, no timestamp: the same bytes give the same file), for a page to unpack
+    with ``DecompressionStream``."""
+    return gzip_ng.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+
+
 def gzip_b64(data: bytes) -> str:
-    """Gzipped (zlib-ng, no timestamp: the same bytes give the same text) and base64-encoded,
-    for a standalone page to unpack with ``DecompressionStream``."""
-    return base64.b64encode(gzip_ng.compress(data, compresslevel=GZIP_LEVEL, mtime=0)).decode("ascii")
+    """:func:`gzip_bytes`, base64-encoded, for a standalone page."""
+    return base64.b64encode(gzip_bytes(data)).decode("ascii")
 
 
 def gzip_b64_all(parts: Sequence[bytes]) -> list[str]:

@@ -48,9 +48,10 @@
     for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;
   }
-  function gunzip(bytes) {
-    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  function gunzipStream(stream) {
+    return new Response(stream.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
   }
+  function gunzip(bytes) { return gunzipStream(new Blob([bytes]).stream()); }
   /* Binary payload -> typed arrays (views on the buffer, no copies). */
   function decode(buf) {
     var dv = new DataView(buf);
@@ -64,10 +65,16 @@
     // Web Mercator in [0, 1] once, so a redraw is a multiply and a subtract per point.
     var n = d.n, bb = h.bbox, sx = (bb[2] - bb[0]) / 65535, sy = (bb[3] - bb[1]) / 65535;
     d.mx = new Float64Array(n); d.my = new Float64Array(n);
+    // y is one of 65,536 steps: their Mercator once, then a lookup per event (a sine and a log
+    // per event took 80 ms at a million)
+    var merY = new Float64Array(65536);
+    for (var q = 0; q < 65536; q++) {
+      var s = Math.sin((bb[1] + q * sy) * Math.PI / 180);
+      merY[q] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+    }
     for (var i = 0; i < n; i++) {
-      var lon = bb[0] + d.x[i] * sx, lat = bb[1] + d.y[i] * sy, s = Math.sin(lat * Math.PI / 180);
-      d.mx[i] = (lon + 180) / 360;
-      d.my[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+      d.mx[i] = (bb[0] + d.x[i] * sx + 180) / 360;
+      d.my[i] = merY[d.y[i]];
     }
     d.lon = function (i) { return bb[0] + d.x[i] * sx; };
     d.lat = function (i) { return bb[1] + d.y[i] * sy; };
@@ -77,12 +84,30 @@
   }
   B.decode = decode;
 
-  function loadEvents(src) {
-    if (src && src.bin) return gunzip(b64bytes(src.bin)).then(decode);
-    return fetch(src.url).then(function (r) {
+  /* A served file's bytes; a name ending in ".gz" was gzipped by Python once (bordermap/ui/
+     publish.py: the server sends application/gzip as it is) and is unpacked here. */
+  function fetchBytes(url) {
+    return fetch(url).then(function (r) {
       if (!r.ok) throw new Error(r.status + " " + r.statusText);
-      return r.arrayBuffer();
-    }).then(decode);
+      if (!/\.gz$/.test(url)) return r.arrayBuffer();
+      if (!r.body) throw new Error("an empty response");
+      return gunzipStream(r.body);  // unpacked as it arrives
+    });
+  }
+  B.fetchBytes = fetchBytes;
+  function fetchJSON(url) {
+    return fetchBytes(url).then(function (b) { return JSON.parse(new TextDecoder().decode(b)); });
+  }
+  B.fetchJSON = fetchJSON;
+
+  /* Marks in the page's performance timeline (benchmarks/bench_scale.py reads them). */
+  function mark(name) { if (window.performance && performance.mark) performance.mark("bordermap:" + name); }
+  B.mark = mark;
+
+  function loadEvents(src) {
+    mark("events-requested");
+    var bytes = src && src.bin ? gunzip(b64bytes(src.bin)) : fetchBytes(src.url);
+    return bytes.then(function (b) { mark("events-unpacked"); var d = decode(b); mark("events-decoded"); return d; });
   }
 
   /* Text chunks: fetched (app) or unpacked (exports) once each, when first needed. A chunk is
@@ -163,7 +188,7 @@
     B.map = map;
     var group = L.featureGroup().addTo(map);
     var api = { group: group, ready: false };
-    loadEvents(src).then(function (d) { build(map, d, group, api, chunkSource(src), src, opts || {}); })
+    loadEvents(src).then(function (d) { build(map, d, group, api, chunkSource(src), src, opts || {}); mark("events-ready"); })
       .catch(function (err) { console.warn("bordermap: could not load events: " + err.message); });
     return api;
   };
@@ -187,7 +212,6 @@
     var drawn = { rows: null, px: null, py: null, grid: null, cols: 0, rowsN: 0, cells: null, aggregated: false };
     // Lines (movements) and areas, drawn on the same canvas: row -> {kind, parts (mercator xy
     // per ring or line), bounds}.
-    var shapes = {};
     function merc(c) {
       var s = Math.sin(Math.max(-85.05, Math.min(85.05, c[1])) * Math.PI / 180);
       return [(c[0] + 180) / 360, 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)];
@@ -198,19 +222,35 @@
       return sprites[key];
     }
 
-    h.shapes.forEach(function (sh) {
-      var row = sh[0], kind = sh[1], rings = kind === 1 ? [sh[2]] : kind === 2 ? sh[2] : [].concat.apply([], sh[2]);
-      var south = 90, west = 180, north = -90, east = -180;
-      var parts = rings.map(function (ring) {
-        var xy = new Float64Array(ring.length * 2);
-        ring.forEach(function (c, j) {
-          var m = merc(c); xy[2 * j] = m[0]; xy[2 * j + 1] = m[1];
-          south = Math.min(south, c[1]); north = Math.max(north, c[1]); west = Math.min(west, c[0]); east = Math.max(east, c[0]);
-        });
-        return xy;
-      });
-      shapes[row] = { kind: kind, parts: parts, bounds: L.latLngBounds([south, west], [north, east]) };
-    });
+    // Lines and areas come as arrays (bordermap/mapping/payload.py): shape s is row
+    // shapeRow[s]; its rings shapeRings[s] .. shapeRings[s+1]; ring r's vertices ringStart[r] ..
+    // ringStart[r+1]. Here every vertex once in Mercator (one buffer), and each shape's box in
+    // degrees (to fit the view to it) and in Mercator (the view test in draw(): numbers compared).
+    var RAD = Math.PI / 180, bb = h.bbox, qx = (bb[2] - bb[0]) / 65535, qy = (bb[3] - bb[1]) / 65535;
+    var nS = d.shapeRow ? d.shapeRow.length : 0, nV = d.sx ? d.sx.length : 0;
+    var shapeOf = new Int32Array(n).fill(-1), shapeXY = new Float64Array(nV * 2);
+    var shapeBox = new Float64Array(nS * 4), shapeMBox = new Float64Array(nS * 4);
+    for (var v = 0; v < nV; v++) {
+      var slat = bb[1] + d.sy[v] * qy, ss = Math.sin(Math.max(-85.05, Math.min(85.05, slat)) * RAD);
+      shapeXY[2 * v] = (bb[0] + d.sx[v] * qx + 180) / 360;
+      shapeXY[2 * v + 1] = 0.5 - Math.log((1 + ss) / (1 - ss)) / (4 * Math.PI);
+    }
+    for (var si = 0; si < nS; si++) {
+      shapeOf[d.shapeRow[si]] = si;
+      var a = d.ringStart[d.shapeRings[si]], b = d.ringStart[d.shapeRings[si + 1]];
+      var w = Infinity, so = Infinity, e = -Infinity, no = -Infinity;
+      for (var q = a; q < b; q++) {
+        var qlon = bb[0] + d.sx[q] * qx, qlat = bb[1] + d.sy[q] * qy;
+        if (qlon < w) w = qlon; if (qlon > e) e = qlon; if (qlat < so) so = qlat; if (qlat > no) no = qlat;
+      }
+      shapeBox.set([w, so, e, no], 4 * si);
+      var msw = merc([w, so]), mne = merc([e, no]);
+      shapeMBox.set([msw[0], mne[1], mne[0], msw[1]], 4 * si);
+    }
+    function isShape(i) { return i >= 0 && i < n && shapeOf[i] >= 0; }
+    function shapeBounds(s) { return L.latLngBounds([shapeBox[4 * s + 1], shapeBox[4 * s]], [shapeBox[4 * s + 3], shapeBox[4 * s + 2]]); }
+    // The rows drawn and their pixel positions, kept between draws (no array grown per point).
+    var drawnRowsBuf = new Int32Array(n), drawnXBuf = new Float32Array(n), drawnYBuf = new Float32Array(n);
 
     function inWindow(i) {
       if (!win) return true;
@@ -243,27 +283,29 @@
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.clearRect(0, 0, size.x, size.y);
       var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin().add(topLeft);
-      var lo = api.range[0], hi = api.range[1], margin = h.radius.selected + 4, viewBounds = map.getBounds().pad(0.05);
-      var rows = [], pxs = [], pys = [];
-      var lines = [];
+      var lo = api.range[0], hi = api.range[1], margin = h.radius.selected + 4, vb = map.getBounds().pad(0.05);
+      var vsw = merc([vb.getWest(), vb.getSouth()]), vne = merc([vb.getEast(), vb.getNorth()]);
+      var vx0 = vsw[0], vx1 = vne[0], vy0 = vne[1], vy1 = vsw[1];  // the view in Mercator (y grows south)
+      var m = 0, lines = [], x1 = size.x + margin, y1 = size.y + margin;
       for (var i = lo; i < hi; i++) {
         if (!visible[i]) continue;
         var x = d.mx[i] * scale - origin.x, y = d.my[i] * scale - origin.y;  // a line's end, an area's inside
         if ((d.flags[i] >> 2) & 3) {
-          var b = shapes[i] && shapes[i].bounds;
-          if (b && viewBounds.intersects(b)) lines.push(i);
-          if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
-        } else if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
-        rows.push(i); pxs.push(x); pys.push(y);
+          var s4 = 4 * shapeOf[i], mb = shapeMBox;
+          if (s4 >= 0 && mb[s4] <= vx1 && mb[s4 + 2] >= vx0 && mb[s4 + 1] <= vy1 && mb[s4 + 3] >= vy0) lines.push(i);
+        }
+        if (x < -margin || y < -margin || x > x1 || y > y1) continue;
+        drawnRowsBuf[m] = i; drawnXBuf[m] = x; drawnYBuf[m] = y; m++;
       }
-      drawn.rows = rows; drawn.px = pxs; drawn.py = pys; drawn.aggregated = rows.length > AGGREGATE_ABOVE;
+      var rows = drawnRowsBuf.subarray(0, m), pxs = drawnXBuf.subarray(0, m), pys = drawnYBuf.subarray(0, m);
+      drawn.rows = rows; drawn.px = pxs; drawn.py = pys; drawn.aggregated = m > AGGREGATE_ABOVE;
       var sel = B.state.selected, dim = !!(B.state.dim && sel !== null && sel !== undefined);
       if (drawn.aggregated) drawCells(size);
       else {
         drawShapes(lines, scale, origin, sel, dim);
         drawPoints(rows, pxs, pys, scale, sel, dim);
       }
-      if (sel !== null && sel !== undefined && sel >= 0 && sel < n && visible[sel] && shapes[sel] && !drawn.aggregated) {
+      if (sel !== null && sel !== undefined && sel >= 0 && sel < n && visible[sel] && isShape(sel) && !drawn.aggregated) {
         drawShapes([sel], scale, origin, sel, false);
       } else if (sel !== null && sel !== undefined && sel >= 0 && sel < n && visible[sel] && !((d.flags[sel] >> 2) & 3)) {
         var sx = d.mx[sel] * scale - origin.x, sy = d.my[sel] * scale - origin.y, sp = spriteFor(d.style[sel], true, false);
@@ -275,34 +317,39 @@
 
     /* Areas (dashed outline, light fill) and movement lines (with an arrowhead at the end). */
     function drawShapes(list, scale, origin, sel, dim) {
-      function trace(xy, close) {
-        ctx.moveTo(xy[0] * scale - origin.x, xy[1] * scale - origin.y);
-        for (var j = 2; j < xy.length; j += 2) ctx.lineTo(xy[j] * scale - origin.x, xy[j + 1] * scale - origin.y);
+      function trace(r, close) {  // ring r
+        var xy = shapeXY, a = 2 * d.ringStart[r], b = 2 * d.ringStart[r + 1];
+        if (b <= a) return;
+        ctx.moveTo(xy[a] * scale - origin.x, xy[a + 1] * scale - origin.y);
+        for (var j = a + 2; j < b; j += 2) ctx.lineTo(xy[j] * scale - origin.x, xy[j + 1] * scale - origin.y);
         if (close) ctx.closePath();
       }
       for (var k = 0; k < list.length; k++) {
-        var i = list[k], sh = shapes[i], st = styles[d.style[i]], isSel = i === sel, faded = dim && !isSel;
+        var i = list[k], si = shapeOf[i], kind = d.shapeKind[si], r0 = d.shapeRings[si], r1 = d.shapeRings[si + 1];
+        var st = styles[d.style[i]], isSel = i === sel, faded = dim && !isSel, r;
         ctx.beginPath();
-        sh.parts.forEach(function (xy) { trace(xy, sh.kind !== 1); });
+        for (r = r0; r < r1; r++) trace(r, kind !== 1);
         ctx.strokeStyle = st.colour;
-        if (sh.kind === 1) {
+        if (kind === 1) {
           ctx.setLineDash(st.lineDash || []); ctx.lineWidth = isSel ? 6 : 4;
           ctx.globalAlpha = faded ? 0.25 : 0.95; ctx.stroke();
-          var xy = sh.parts[0], m = xy.length;
-          var ax = xy[m - 4] * scale - origin.x, ay = xy[m - 3] * scale - origin.y;
-          var bx = xy[m - 2] * scale - origin.x, by = xy[m - 1] * scale - origin.y, t = Math.atan2(by - ay, bx - ax);
-          ctx.setLineDash([]); ctx.beginPath();
-          ctx.moveTo(bx + 4 * Math.cos(t), by + 4 * Math.sin(t));
-          ctx.lineTo(bx - 10 * Math.cos(t - 0.45), by - 10 * Math.sin(t - 0.45));
-          ctx.lineTo(bx - 10 * Math.cos(t + 0.45), by - 10 * Math.sin(t + 0.45));
-          ctx.closePath(); ctx.fillStyle = st.colour; ctx.fill();
+          var xy = shapeXY, m = 2 * d.ringStart[r0 + 1];
+          if (m - 2 * d.ringStart[r0] >= 4) {  // an arrowhead needs two vertices
+            var ax = xy[m - 4] * scale - origin.x, ay = xy[m - 3] * scale - origin.y;
+            var bx = xy[m - 2] * scale - origin.x, by = xy[m - 1] * scale - origin.y, t = Math.atan2(by - ay, bx - ax);
+            ctx.setLineDash([]); ctx.beginPath();
+            ctx.moveTo(bx + 4 * Math.cos(t), by + 4 * Math.sin(t));
+            ctx.lineTo(bx - 10 * Math.cos(t - 0.45), by - 10 * Math.sin(t - 0.45));
+            ctx.lineTo(bx - 10 * Math.cos(t + 0.45), by - 10 * Math.sin(t + 0.45));
+            ctx.closePath(); ctx.fillStyle = st.colour; ctx.fill();
+          }
         } else {
           ctx.globalAlpha = faded ? 0.04 : st.areaFillOpacity; ctx.fillStyle = st.colour; ctx.fill("evenodd");
           ctx.setLineDash([6, 4]); ctx.lineWidth = isSel ? 4 : 2; ctx.globalAlpha = faded ? 0.25 : 0.9; ctx.stroke();
         }
         if (isSel) {  // the selected shape: a dark halo under its colour
           ctx.setLineDash([]); ctx.globalAlpha = 0.9; ctx.lineWidth = 1.5; ctx.strokeStyle = "#000";
-          ctx.beginPath(); sh.parts.forEach(function (xy) { trace(xy, sh.kind !== 1); }); ctx.stroke();
+          ctx.beginPath(); for (r = r0; r < r1; r++) trace(r, kind !== 1); ctx.stroke();
         }
       }
       ctx.setLineDash([]); ctx.globalAlpha = 1;
@@ -494,13 +541,13 @@
       /* Row i passes the category filter (the window aside): the timeline's histogram counts it. */
       passes: inCategories,
       visibleRows: function () { var out = []; for (var i = 0; i < n; i++) if (visible[i]) out.push(i); return out; },
-      drawnRows: function () { return drawn.rows.slice(); },
+      drawnRows: function () { return Array.from(drawn.rows); },
       aggregated: function () { return drawn.aggregated; },
       restyle: draw,
       anchor: latlngOf,
       bounds: function (i) {
         if (i < 0 || i >= n) return null;
-        if (shapes[i]) return shapes[i].bounds;
+        if (shapeOf[i] >= 0) return shapeBounds(shapeOf[i]);
         var ll = latlngOf(i);
         return L.latLngBounds([ll, ll]);
       },
@@ -524,10 +571,7 @@
   /* Data inline (exports) or from a URL next to the page (the app): same drawing either way. */
   function load(src, then, what) {
     if (typeof src !== "string") { then(src); return; }
-    fetch(src).then(function (r) {
-      if (!r.ok) throw new Error(r.status + " " + r.statusText);
-      return r.json();
-    }).then(then).catch(function (err) {
+    fetchJSON(src).then(then).catch(function (err) {
       console.warn("bordermap: could not load " + what + " from " + src + ": " + err.message);
     });
   }
