@@ -232,3 +232,15 @@ def test_jinja_syntax_in_data_is_not_evaluated(ds):
     flt = EventFilter(actor=probe)
     page = export_html(fc, flt, title=probe, generated_at=WHEN)
     assert "PWNED" not in page
+
+
+def test_counts_are_written_with_thousands_separators(tmp_path):
+    """'1,200 of 1,200 events' in the HTML's title box and footer and in the GeoJSON's
+    description (the app writes its counts the same way)."""
+    path = tmp_path / "many.geojson"
+    path.write_text(json.dumps(synthetic_collection(1200, seed=3)))
+    ds = load_dataset(path)
+    page = export_html(ds)
+    assert "1,200 of 1,200 events" in page and "1,200 events" in page
+    assert "1200 of 1200" not in page
+    assert "1,200 of 1,200 events" in json.loads(export_geojson(ds))["description"]

@@ -243,7 +243,7 @@ def geo_credit_line(ds: Dataset) -> str:
 
 
 def _credit_lines(ds: Dataset, events: EventTable, flt: EventFilter, when: datetime) -> list[str]:
-    lines = [f"Exported {time_stamp(when)} by bordermap {__version__}: {len(events)} of {len(ds)} events",
+    lines = [f"Exported {time_stamp(when)} by bordermap {__version__}: {len(events):,} of {len(ds):,} events",
              "Filters: " + flt.describe(),
              article_line(ds.article),
              dataset_line(ds.info),
@@ -322,7 +322,7 @@ def export_frame(ds: Dataset, events: EventTable, view: Frame | Sequence[float] 
 
 def _subtitle(events: EventTable, flt: EventFilter) -> str:
     n = len(events)
-    head = f"{n} event{'s' if n != 1 else ''}"
+    head = f"{n:,} event{'s' if n != 1 else ''}"
     if flt != EventFilter():
         return f"{head} · {flt.describe()}"
     whole = span(events)
@@ -471,8 +471,8 @@ def geojson_collection(data: EventData, flt: EventFilter | None = None, *,
     fc: dict[str, Any] = {
         "type": "FeatureCollection",
         "name": "bordermap export",
-        "description": (f"Exported {time_stamp(when)} by bordermap {__version__}: {len(events)} of "
-                        f"{len(ds)} events; filters: {flt.describe()}"),
+        "description": (f"Exported {time_stamp(when)} by bordermap {__version__}: {len(events):,} of "
+                        f"{len(ds):,} events; filters: {flt.describe()}"),
     }
     if ds.article:
         fc["article"] = ds.article

@@ -271,7 +271,7 @@ def _export(args: argparse.Namespace) -> str:
     data = export_bytes(args.format, ds, flt, title=args.title, size=size, online_tiles=args.online_tiles,
                         view=frame)
     path = write_export(args.format, out, data, force=args.force)
-    return f"{path}: {n} of {len(ds)} events ({flt.describe()}), {_human_size(len(data))}"
+    return f"{path}: {n:,} of {len(ds):,} events ({flt.describe()}), {_human_size(len(data))}"
 
 
 def _presentation(args: argparse.Namespace) -> str:

@@ -507,7 +507,7 @@
       var c = cellAt(e.containerPoint);
       if (c) {
         hovered = -2;
-        tip.setLatLng(e.latlng).setContent(el("div", "bm-tip", c + (c === 1 ? " event" : " events") + " here · zoom in to see them"));
+        tip.setLatLng(e.latlng).setContent(el("div", "bm-tip", c.toLocaleString("en") + (c === 1 ? " event" : " events") + " here · zoom in to see them"));
         if (!map.hasLayer(tip)) tip.addTo(map);
         return;
       }

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +25,15 @@ from bordermap.mapping.event_layer import INLINE_MASK_BYTES, category_bits, inli
 from bordermap.mapping.payload import PAYLOAD_FORMAT, STYLE_DIGEST, compact_json, detail_chunks, encode_events, gzip_bytes
 from bordermap.timeline import EventFilter
 
-__all__ = ["Published", "published"]
+__all__ = ["Published", "published", "prune_published", "KEEP_PUBLISHED"]
 
 _DONE = ".complete"
 _LOCK = threading.Lock()
+#: Published datasets kept: the most recently used, and any used within the last day (a page
+#: still open on an older version keeps working); the rest are removed (a million events'
+#: payload and text are ~200 MB).
+KEEP_PUBLISHED = 6
+STALE_SECONDS = 24 * 3600
 _CACHE: dict[tuple[str, str], "Published"] = {}
 
 
@@ -95,6 +102,34 @@ def _publish_events(ds: Dataset, folder: Path) -> None:
         bar.empty()
 
 
+def _last_used(folder: Path) -> float:
+    try:
+        return (folder / _DONE).stat().st_mtime
+    except OSError:  # never finished (a server stopped mid-write): as old as the folder
+        try:
+            return folder.stat().st_mtime
+        except OSError:
+            return 0.0
+
+
+def prune_published(data_dir: Path, keep: int = KEEP_PUBLISHED, now: float | None = None) -> list[Path]:
+    """Remove the published datasets beyond the ``keep`` most recently used that nobody has
+    used for a day (and unfinished ones as old); returns what was removed."""
+    now = time.time() if now is None else now
+    try:
+        folders = [p for p in data_dir.iterdir() if p.is_dir()]
+    except OSError:
+        return []
+    folders.sort(key=_last_used, reverse=True)
+    done = [p for p in folders if (p / _DONE).exists()]
+    removed = []
+    for old in [p for p in done[keep:]] + [p for p in folders if not (p / _DONE).exists()]:
+        if now - _last_used(old) > STALE_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old)
+    return removed
+
+
 def published(ds: Dataset, static_dir: Path) -> Published:
     """Publish ``ds`` for the map (once per dataset and server) and say where it is."""
     key = (ds.key, str(static_dir))
@@ -106,6 +141,11 @@ def published(ds: Dataset, static_dir: Path) -> Published:
         folder = static_dir / "data" / name
         prefix = APP_PREFIX + f"data/{name}/"
         _publish_events(ds, folder)
+        try:
+            os.utime(folder / _DONE)  # used now: kept by prune_published
+        except OSError:
+            pass
+        prune_published(static_dir / "data")
         layers = {kind: APP_PREFIX + "data/" + publish_json(static_dir / "data", fc)
                   for kind, fc in ds.reference.items() if fc}
         pub = Published(folder=folder, prefix=prefix,
