@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from bordermap.errors import UnreadableFileError
 from bordermap.ingest import ingest_report, read_report
@@ -66,6 +66,10 @@ def test_the_report_is_escaped_whatever_the_file_says(clash, report, evidence, k
                                        st.one_of(text_st, st.integers(-3, 50), st.none(), st.floats()),
                                        max_size=5), max_size=4)),
     max_size=6))
+@example(changes={"place": None, "fatalities": [{"total": float("inf")}]})  # found by CI: int(inf) raised
+@example(changes={"fatalities": [{"low": float("-inf"), "high": 1e300}], "geo_precision": float("inf")})
+@example(changes={"geo_precision": 2.7})
+@example(changes={"geo_precision": True})
 def test_any_edit_is_applied_valid_or_refused_in_sentences(clash, changes):
     before = copy.deepcopy(clash)
     pid = clash["features"][0]["properties"]["id"]

@@ -169,7 +169,7 @@ def _claims(value: Any, problems: list[str]) -> list[dict] | None:
                 continue
             try:
                 number = int(v)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite float
                 number = None
             if number is None or (number != v and not (isinstance(v, str) and v.strip().isdigit())):
                 problems.append(f"claim {n}: {key} must be a whole number of deaths, got {terminal_safe(v, 40)!r}")
@@ -269,9 +269,10 @@ def edit_proposal(collection: Mapping[str, Any], pid: str, changes: Mapping[str,
         if value is not None and value != props.get("location"):
             new["location"] = value
     if "geo_precision" in changes:
-        try:
-            value = int(changes["geo_precision"])
-        except (TypeError, ValueError):
+        raw = changes["geo_precision"]
+        try:  # 2.0 is 2; 2.7, inf and booleans are not a precision
+            value = None if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()) else int(raw)
+        except (TypeError, ValueError, OverflowError):
             value = None
         if value not in (1, 2, 3):
             problems.append(f"geo_precision must be 1 (a town), 2 (near a town, a district) or 3 (a province), "
