@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import numpy as np
 import pytest
 
 from bordermap.dataset import load_dataset
@@ -92,6 +93,15 @@ def test_map_draws_every_event_offline(app_server, chromium, ds, artifacts):
     assert frame.evaluate("document.querySelectorAll('canvas.bm-events-canvas').length") == 1
     assert frame.evaluate("Bordermap.layers[0].drawnRows().length") > 20
     assert frame.locator(".bm-place-label").count() > 10
+    # The movements arrived as shapes: each has its line's box, not its end point's
+    movements = [int(i) for i in np.flatnonzero(ds.table.geometry_kind == 1)]
+    assert movements and frame.evaluate("Array.from(Bordermap.layers[0].data.shapeRow)") == movements
+    for row in movements:
+        b = frame.evaluate(f"(() => {{ const b = Bordermap.layers[0].bounds({row}); "
+                           "return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; })()")
+        line = ds.table.geometry(row)
+        assert b[2] - b[0] > 0.01 or b[3] - b[1] > 0.01
+        assert b == pytest.approx(list(line.bounds), abs=2e-3)
     page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts / "app-initial.png"), full_page=True)
     assert watch.problems() == []

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bordermap.dataset import load_dataset
-from bordermap.mapping.payload import chunk_rows
+from bordermap.mapping.payload import chunk_rows, decode_events
 from bordermap.synthetic import synthetic_collection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +56,10 @@ def test_page_builds_offline_map_with_every_event(ds):
                            args["script"]).group(1)
     payload = gzip.decompress((ROOT / "static" / "vendor" / events_url).read_bytes())
     assert payload[:4] == b"BMEV"
+    header, arrays = decode_events(payload)
+    movements = [i for i, kind in enumerate(ds.table.geometry_kind) if kind != 0]
+    assert movements and arrays["shapeRow"].tolist() == movements  # lines and areas travel as arrays
+    assert "shapes" not in header
     chunk = json.loads((ROOT / "static" / "vendor" / events_url.replace("events.bin.gz", "c0.json")).read_text())
     assert [row[0] for row in chunk_rows(chunk)] == list(ds.table.ids)  # the text chunks, in the payload's row order
     assert len(args["script"]) < 40_000

@@ -42,7 +42,7 @@ __all__ = ["compact_json", "gzip_bytes", "gzip_b64", "gzip_b64_all", "encode_eve
 
 #: Names the layout of the payload and the chunks: served files are kept under it, so a browser
 #: or a static folder never mixes two layouts. Bump it when either changes.
-PAYLOAD_FORMAT = "p7"  # p7: shapes as arrays, the app's payload gzipped; p6: text chunks of 2,048 events; p5: style codes are dataset mark × type × ...
+PAYLOAD_FORMAT = "p8"  # p8: shapes as arrays (p7, briefly: the payload gzipped, shapes still JSON); p6: text chunks of 2,048 events; p5: style codes are dataset mark × type × ...
 _MAGIC = b"BMEV"
 
 
