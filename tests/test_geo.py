@@ -342,3 +342,23 @@ def test_a_cached_dataset_is_exported_without_geopandas(tmp_path):
             for _ in range(2)]
     assert all(r.returncode == 0 for r in runs), runs[-1].stderr
     assert runs[1].stdout.strip() == "[]"  # the second run: the dataset from the cache
+
+
+def test_odd_vertices_give_no_numpy_warning(layers):
+    """A line with a NaN vertex or a point at 1e308 (a fuzzed file's values) gets distances
+    without numpy's 'invalid value' / 'overflow' warnings, which would reach the user's terminal."""
+    import warnings
+
+    from bordermap.geo import _border_distances_m, _nearest_bridges, _project
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # making such geometries warns too; not what is tested
+        odd = np.array([shapely.from_wkt("LINESTRING (71.5 37.4, nan 37.5)"), shapely.Point(1e308, 1e308),
+                        shapely.Point(71.55, 37.49)], dtype=object)
+        projected = _project(odd)
+        border = _project(layers.border)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ids, km = _nearest_bridges(projected, layers.bridges)
+        metres = _border_distances_m(projected, border)
+    assert ids[2] is not None and km[2] < 50 and metres[2] < 5_000

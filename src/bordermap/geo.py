@@ -458,9 +458,10 @@ def _border_distances_m(geoms_projected: np.ndarray, border_projected: BaseGeome
     present = ~shapely.is_missing(geoms_projected) & ~shapely.is_empty(geoms_projected)
     if present.any():
         tree = _segment_tree(border_projected)
-        index, dist = tree.query_nearest(
-            geoms_projected[present], return_distance=True, all_matches=False
-        )
+        with np.errstate(invalid="ignore", over="ignore"):  # as in _nearest_bridges
+            index, dist = tree.query_nearest(
+                geoms_projected[present], return_distance=True, all_matches=False
+            )
         distances[np.flatnonzero(present)[index[0]]] = dist
     return distances
 
@@ -576,7 +577,8 @@ def _nearest_bridges(
     # Ties go to the first id in sorted order so results do not depend on file order.
     order = np.argsort(ids.astype(str), kind="stable")
     bridge_points, ids = bridge_points[order], ids[order]
-    distances = shapely.distance(geoms_projected[:, None], bridge_points[None, :])
+    with np.errstate(invalid="ignore", over="ignore"):  # a NaN or huge vertex: NaN or inf, read
+        distances = shapely.distance(geoms_projected[:, None], bridge_points[None, :])  # below, not warned
     present = ~np.isnan(distances).all(axis=1)
     nearest = np.zeros(len(geoms_projected), dtype=int)
     nearest[present] = np.nanargmin(distances[present], axis=1)
