@@ -16,6 +16,7 @@ the annotations are rounded to. geo/README.md records the measurements.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -147,6 +148,7 @@ class ReferenceLayers:
         self.raw = raw if raw is not None else {}
         self.missing = missing if missing is not None else []
         self._frames: dict[str, gpd.GeoDataFrame | None] = {}
+        self._lock = threading.Lock()  # the border analytics may ask from another thread
         given = {"countries": countries, "bridges": bridges, "places": places}
         self._features = {name: features[name] for name in _FRAMES if features and name in features
                           and given[name] is None}
@@ -155,14 +157,15 @@ class ReferenceLayers:
                 self._frames[name] = frame
 
     def _frame(self, name: str) -> gpd.GeoDataFrame | None:
-        if name not in self._frames:
-            import geopandas as gpd
-            import pandas as pd
+        with self._lock:
+            if name not in self._frames:
+                import geopandas as gpd
+                import pandas as pd
 
-            fc, geoms = self._features.pop(name)
-            rows = pd.DataFrame([f.get("properties") or {} for f in fc["features"]])
-            self._frames[name] = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
-        return self._frames[name]
+                fc, geoms = self._features.pop(name)
+                rows = pd.DataFrame([f.get("properties") or {} for f in fc["features"]])
+                self._frames[name] = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+            return self._frames[name]
 
     @property
     def countries(self) -> gpd.GeoDataFrame | None:

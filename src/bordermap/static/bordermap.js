@@ -52,6 +52,11 @@
     return new Response(stream.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
   }
   function gunzip(bytes) { return gunzipStream(new Blob([bytes]).stream()); }
+  /* Web Mercator y in [0, 1] of a latitude (clamped where the projection ends). */
+  function mercatorY(lat) {
+    var s = Math.sin(Math.max(-85.05, Math.min(85.05, lat)) * Math.PI / 180);
+    return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+  }
   /* Binary payload -> typed arrays (views on the buffer, no copies). */
   function decode(buf) {
     var dv = new DataView(buf);
@@ -67,11 +72,8 @@
     d.mx = new Float64Array(n); d.my = new Float64Array(n);
     // y is one of 65,536 steps: their Mercator once, then a lookup per event (a sine and a log
     // per event took 80 ms at a million)
-    var merY = new Float64Array(65536);
-    for (var q = 0; q < 65536; q++) {
-      var s = Math.sin((bb[1] + q * sy) * Math.PI / 180);
-      merY[q] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
-    }
+    var merY = d.merY = new Float64Array(65536);  // also for the shapes' vertices, quantised alike
+    for (var q = 0; q < 65536; q++) merY[q] = mercatorY(bb[1] + q * sy);
     for (var i = 0; i < n; i++) {
       d.mx[i] = (bb[0] + d.x[i] * sx + 180) / 360;
       d.my[i] = merY[d.y[i]];
@@ -99,6 +101,11 @@
     return fetchBytes(url).then(function (b) { return JSON.parse(new TextDecoder().decode(b)); });
   }
   B.fetchJSON = fetchJSON;
+  /* Base64 of gzipped JSON (a standalone page's data) -> the value. */
+  function unpackJSON(b64) {
+    return gunzip(b64bytes(b64)).then(function (b) { return JSON.parse(new TextDecoder().decode(b)); });
+  }
+  B.unpackJSON = unpackJSON;
 
   /* Marks in the page's performance timeline (benchmarks/bench_scale.py reads them). */
   function mark(name) { if (window.performance && performance.mark) performance.mark("bordermap:" + name); }
@@ -138,8 +145,8 @@
     return function (k) {
       if (!cache[k]) {
         cache[k] = (src.chunks
-          ? gunzip(b64bytes(src.chunks[k])).then(function (b) { return JSON.parse(new TextDecoder().decode(b)); })
-          : fetch(src.chunkUrl + k + ".json").then(function (r) { return r.json(); })).then(unintern);
+          ? unpackJSON(src.chunks[k])
+          : fetchJSON(src.chunkUrl + k + ".json")).then(unintern);
       }
       return cache[k];
     };
@@ -210,12 +217,7 @@
     var canvas = L.DomUtil.create("canvas", "bm-events-canvas", pane);
     var ctx = canvas.getContext("2d");
     var drawn = { rows: null, px: null, py: null, grid: null, cols: 0, rowsN: 0, cells: null, aggregated: false };
-    // Lines (movements) and areas, drawn on the same canvas: row -> {kind, parts (mercator xy
-    // per ring or line), bounds}.
-    function merc(c) {
-      var s = Math.sin(Math.max(-85.05, Math.min(85.05, c[1])) * Math.PI / 180);
-      return [(c[0] + 180) / 360, 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)];
-    }
+    function merc(c) { return [(c[0] + 180) / 360, mercatorY(c[1])]; }
     function spriteFor(s, sel, dim) {
       var key = s + (sel ? "s" : "") + (dim ? "d" : "");
       if (!sprites[key]) sprites[key] = sprite(styles[s], h.geometry, sel ? h.radius.selected : h.radius.point, sel, dim, ratio);
@@ -226,14 +228,13 @@
     // shapeRow[s]; its rings shapeRings[s] .. shapeRings[s+1]; ring r's vertices ringStart[r] ..
     // ringStart[r+1]. Here every vertex once in Mercator (one buffer), and each shape's box in
     // degrees (to fit the view to it) and in Mercator (the view test in draw(): numbers compared).
-    var RAD = Math.PI / 180, bb = h.bbox, qx = (bb[2] - bb[0]) / 65535, qy = (bb[3] - bb[1]) / 65535;
+    var bb = h.bbox, qx = (bb[2] - bb[0]) / 65535, qy = (bb[3] - bb[1]) / 65535;
     var nS = d.shapeRow ? d.shapeRow.length : 0, nV = d.sx ? d.sx.length : 0;
     var shapeOf = new Int32Array(n).fill(-1), shapeXY = new Float64Array(nV * 2);
     var shapeBox = new Float64Array(nS * 4), shapeMBox = new Float64Array(nS * 4);
     for (var v = 0; v < nV; v++) {
-      var slat = bb[1] + d.sy[v] * qy, ss = Math.sin(Math.max(-85.05, Math.min(85.05, slat)) * RAD);
       shapeXY[2 * v] = (bb[0] + d.sx[v] * qx + 180) / 360;
-      shapeXY[2 * v + 1] = 0.5 - Math.log((1 + ss) / (1 - ss)) / (4 * Math.PI);
+      shapeXY[2 * v + 1] = d.merY[d.sy[v]];
     }
     for (var si = 0; si < nS; si++) {
       shapeOf[d.shapeRow[si]] = si;
@@ -581,10 +582,7 @@
   /* ---- page-wide: every event layer on the page ------------------------------------------ */
   function maskOf(f) {
     if (!f || f.mask === undefined || f.mask === null) return Promise.resolve(null);
-    if (f.mask.url) {
-      return fetch(f.mask.url).then(function (r) { return r.arrayBuffer(); })
-        .then(function (b) { return new Uint8Array(b); });
-    }
+    if (f.mask.url) return fetchBytes(f.mask.url).then(function (b) { return new Uint8Array(b); });
     return Promise.resolve(b64bytes(f.mask.b64));
   }
   var maskKey = "null", maskValue = null;

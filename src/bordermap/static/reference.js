@@ -13,10 +13,8 @@
   /* A layer is a URL (the app), {gz: base64 of gzipped JSON} (exports) or the object itself. */
   function loadLayer(src, then, what) {
     if (src && typeof src === "object" && typeof src.gz === "string") {
-      var bin = atob(src.gz), bytes = new Uint8Array(bin.length);
-      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json()
-        .then(then).catch(function (err) { console.warn("bordermap: could not unpack " + what + ": " + err.message); });
+      B.unpackJSON(src.gz).then(then)
+        .catch(function (err) { console.warn("bordermap: could not unpack " + what + ": " + err.message); });
       return;
     }
     B.load(src, then, what);

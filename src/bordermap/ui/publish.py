@@ -121,9 +121,10 @@ def prune_published(data_dir: Path, keep: int = KEEP_PUBLISHED, now: float | Non
     except OSError:
         return []
     folders.sort(key=_last_used, reverse=True)
-    done = [p for p in folders if (p / _DONE).exists()]
+    finished = {p: (p / _DONE).exists() for p in folders}
+    done = [p for p in folders if finished[p]]
     removed = []
-    for old in [p for p in done[keep:]] + [p for p in folders if not (p / _DONE).exists()]:
+    for old in done[keep:] + [p for p in folders if not finished[p]]:
         if now - _last_used(old) > STALE_SECONDS:
             shutil.rmtree(old, ignore_errors=True)
             removed.append(old)
