@@ -128,6 +128,19 @@ def test_the_validator_words_what_the_rules_here_do_not(clash):
         rv.edit_proposal(clash, _pid(clash), {"date_start": "2022-03-04", "date_end": "2022-03-01"})
 
 
+@pytest.mark.parametrize("figure, bound", [(1e300, "greater than the maximum of 9007199254740991"),
+                                            ("99999999999999999999", "greater than the maximum"),
+                                            (2 ** 60, "greater than the maximum"), (-4, "less than the minimum of 0")])
+def test_a_whole_number_out_of_range_is_the_validators_to_word(clash, figure, bound):
+    # 1e300 is a whole number to the page's rules; the schema bounds a toll (JSON's safe integers)
+    before = copy.deepcopy(clash)
+    with pytest.raises(rv.ReviewError) as info:
+        rv.edit_proposal(clash, _pid(clash), {"fatalities": [{"source": "Officials", "total": figure}]})
+    assert len(info.value.problems) == 1
+    assert "field 'fatalities[0].total'" in info.value.problems[0] and bound in info.value.problems[0]
+    assert clash == before
+
+
 def test_reject_keeps_the_proposal_with_its_reason(clash):
     out = rv.reject_proposal(clash, _pid(clash), "  The same clash as\nyesterday's report ", reviewer="A. Analyst", now=NOW)
     proposal = _props(out)["proposal"]
