@@ -35,12 +35,8 @@ def labels_after(frame, page, script: str | None = None) -> tuple[list[dict], se
         frame.evaluate(script)
     page.wait_for_timeout(700)  # zoomend/moveend -> the layout runs on the next frame
     dots = frame.evaluate("""() => {
-      const inside = [], view = map.getBounds().pad(-0.02);
-      map.eachLayer((l) => {
-        const t = l.getTooltip && l.getTooltip();
-        if (t && t.options.permanent && view.contains(l.getLatLng())) inside.push(l.feature.properties.name);
-      });
-      return inside;
+      const view = map.getBounds().pad(-0.02);
+      return Bordermap.places().filter((p) => view.contains([p.lat, p.lng])).map((p) => p.name);
     }""")
     return frame.evaluate("Bordermap.visibleLabels()"), set(dots)
 
@@ -82,44 +78,78 @@ def test_place_labels_never_overlap_and_keep_the_important_ones(app_server, chro
     assert not watch.problems(), watch.problems()
 
 
-def test_rivers_lakes_and_relief_are_drawn(app_server, chromium):
+def open_app_map(app_server, chromium):
     page, watch = offline_page(chromium, width=1440, height=900)
     page.goto(app_server.url)
     wait_for_app(page)
-    frame = map_frame(page)
+    return page, watch, map_frame(page)
+
+
+def test_rivers_lakes_and_relief_are_drawn(app_server, chromium):
+    page, watch, frame = open_app_map(app_server, chromium)
+    # Countries, lakes, rivers and the border share the basemap canvas (reference.js), each
+    # layer a part of it once its file has arrived.
     frame.wait_for_function("""() => { let n = 0; map.eachLayer((l) => { if (l instanceof L.ImageOverlay) n++; });
-                                       return n > 0; }""", timeout=20_000)
-    drawn = frame.evaluate("""() => {
-      const out = {rivers: [], lakes: [], relief: 0};
-      map.eachLayer((l) => {
-        if (l instanceof L.ImageOverlay) out.relief++;
-        const p = l.feature && l.feature.properties;
-        if (!p || !l.options) return;
-        if (p["class"]) out.rivers.push([p.name, p["class"], l.options.weight, l.options.color]);
-        else if (p.gshhg_id) out.lakes.push(p.name);
-      });
-      return out;
-    }""")
-    assert drawn["relief"] == 1
-    names = {name for name, _, _, _ in drawn["rivers"] if name}
+                                       return n > 0 && Bordermap.basemapDrawn(map).length === 4; }""", timeout=20_000)
+    parts = frame.evaluate("""() => Bordermap.basemapDrawn(map).map((p) => ({kind: p.kind,
+        groups: p.groups.map((g) => ({style: g.style, passes: g.passes,
+          features: g.features.map((f) => ({name: f.name || null, cls: f["class"] || null, lake: !!f.gshhg_id}))}))}))""")
+    relief = frame.evaluate("() => { let n = 0; map.eachLayer((l) => { if (l instanceof L.ImageOverlay) n++; }); return n; }")
+    assert relief == 1
+    # drawn bottom first: the country fills, then lakes, rivers and the border on top of them
+    assert [p["kind"] for p in parts] == ["countries", "lakes", "rivers", "border"]
+    kinds = {p["kind"]: p for p in parts}
+    rivers = [(f["name"], f["cls"], g["style"]["weight"]) for g in kinds["rivers"]["groups"] for f in g["features"]]
+    names = {name for name, _, _ in rivers if name}
     assert {"Panj", "Amu Darya", "Vakhsh", "Bartang", "Kokcha", "Kunduz"} <= names
-    weight = {cls: w for _, cls, w, _ in drawn["rivers"]}
+    weight = {cls: w for _, cls, w in rivers}
     assert weight["border"] > weight["named"] > weight["other"]
-    assert "Lake Sarez" in drawn["lakes"]
-    # the border line stays on top of the rivers: drawn later in the same canvas
-    # (Layers load one by one: wait until the border and a river share a renderer's list.)
-    frame.wait_for_function("""() => { let b = null; map.eachLayer((l) => {
-        if (l.feature && l.feature.properties.name === "Afghanistan–Tajikistan border" && l._renderer) b = l; });
-      if (!b) return false;
-      for (let o = b._renderer._drawFirst; o; o = o.next) if (o.layer.feature && o.layer.feature.properties["class"]) return true;
-      return false; }""", timeout=20_000)
-    order = frame.evaluate("""() => {
-      let border = null;
-      map.eachLayer((l) => { if (l.feature && l.feature.properties.name === "Afghanistan–Tajikistan border" && l._renderer) border = l; });
-      const ids = []; for (let o = border._renderer._drawFirst; o; o = o.next) ids.push(o.layer.feature && o.layer.feature.properties);
-      const lastRiver = ids.map((p) => !!(p && p["class"])).lastIndexOf(true);
-      const first = ids.findIndex((p) => p && p.name === "Afghanistan–Tajikistan border");
-      return [lastRiver, first];
-    }""")
-    assert 0 <= order[0] < order[1], order
+    # within the rivers the unnamed rest goes first, the border rivers last (drawn over them)
+    assert [g["features"][0]["cls"] for g in kinds["rivers"]["groups"]] == ["other", "named", "border"]
+    lakes = {f["name"] for g in kinds["lakes"]["groups"] for f in g["features"] if f["lake"]}
+    assert "Lake Sarez" in lakes
+    # the border: a white casing under the red line
+    passes = kinds["border"]["groups"][0]["passes"]
+    assert [p["stroke"] for p in passes][0] == "#ffffff" and passes[1]["weight"] < passes[0]["weight"]
+    assert not watch.problems(), watch.problems()
+
+
+def test_basemap_tooltips_name_rivers_and_the_border_and_give_way_to_events(app_server, chromium):
+    """Hovering a named river or the border shows its name; an event drawn over it wins."""
+    page, watch, frame = open_app_map(app_server, chromium)
+    frame.wait_for_function("() => Bordermap.basemapDrawn(map).length === 4 && Bordermap.layers.length"
+                            " && Bordermap.layers[0].ready", timeout=20_000)
+    # the tooltip the pointer would get at the border's and a named river's own vertices (the
+    # canvas keeps only Mercator, so the test takes them from the reference files Python serves)
+    ref = load_dataset().reference
+    border = ref["border"]["features"][0]["geometry"]
+    line = border["coordinates"] if border["type"] == "LineString" else border["coordinates"][0]
+    bartang = next(f for f in ref["rivers"]["features"] if f["properties"].get("name") == "Bartang")
+    bline = bartang["geometry"]["coordinates"]
+    bline = bline if bartang["geometry"]["type"] == "LineString" else bline[0]
+    tip = """([lon, lat]) => { map.setView([lat, lon], 12, {animate: false});
+        const p = map.latLngToContainerPoint([lat, lon]); return Bordermap.basemapTipAt(map, p.x, p.y); }"""
+    assert "Afghanistan–Tajikistan border" in frame.evaluate(tip, line[len(line) // 2])
+    assert "Bartang" in frame.evaluate(tip, bline[len(bline) // 2])
+    # far from every line: nothing
+    assert frame.evaluate(tip, [75.9, 34.3]) == ""
+    # with an event under the pointer, the event's own tooltip wins (no basemap tooltip)
+    frame.evaluate("Bordermap.apply({t0: null, t1: null, mask: null})")
+    over_event = frame.evaluate("""() => { const l = Bordermap.layers[0], d = l.data;
+        for (let i = 0; i < d.n; i++) {
+          if ((d.flags[i] >> 2) & 3) continue;
+          map.setView([d.lat(i), d.lon(i)], 9, {animate: false});
+          const p = l.containerPoint(i);
+          if (l.hit(p)) return Bordermap.basemapTipAt(map, p.x, p.y);
+        }
+        return null; }""")
+    assert over_event == ""
+    # a real pointer over the border shows the tooltip on the page
+    mid = line[len(line) // 2]
+    frame.evaluate(f"map.setView([{mid[1]}, {mid[0]}], 12, {{animate: false}})")
+    box = frame.locator("#" + frame.evaluate("map.getContainer().id")).bounding_box()
+    pt = frame.evaluate(f"(() => {{ const p = map.latLngToContainerPoint([{mid[1]}, {mid[0]}]); return [p.x, p.y]; }})()")
+    page.mouse.move(box["x"] + pt[0], box["y"] + pt[1])
+    frame.wait_for_function("() => [...document.querySelectorAll('.leaflet-tooltip')].some((t) =>"
+                            " t.textContent.includes('Afghanistan–Tajikistan border'))", timeout=5_000)
     assert not watch.problems(), watch.problems()

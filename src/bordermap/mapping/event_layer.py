@@ -285,7 +285,7 @@ class TimeSlider(MacroElement):
               range.disabled = all.checked;
               Bordermap.apply(f);
               var n = Bordermap.count();
-              count.textContent = n.toLocaleString("en") + (n === 1 ? " event shown" : " events shown");
+              count.textContent = Bordermap.thousands(n) + (n === 1 ? " event shown" : " events shown");
             }
             range.addEventListener("input", update);
             all.addEventListener("change", update);

@@ -28,6 +28,10 @@
     return a.getUTCDate() + " " + MONTHS[a.getUTCMonth()] + " " + a.getUTCFullYear();
   }
   B.dayText = dayText;
+  /* 12345 -> "12,345" (what toLocaleString("en") gives, without the ~20 ms its first call
+     spends setting up the browser's locale data while the page is opening). */
+  function thousands(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+  B.thousands = thousands;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -57,6 +61,7 @@
     var s = Math.sin(Math.max(-85.05, Math.min(85.05, lat)) * Math.PI / 180);
     return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
   }
+  B.mercatorY = mercatorY;
   /* Binary payload -> typed arrays (views on the buffer, no copies). */
   function decode(buf) {
     var dv = new DataView(buf);
@@ -210,6 +215,7 @@
     var visible = new Uint8Array(n), count = 0;
     var catMask = null;                 // Uint8Array bitset from Python, or null = all
     var win = null;                     // [first day, last day] or null = whole span
+    var applied = null;                 // [first day, last day, mask] last drawn by setFilter
     var ratio = window.devicePixelRatio || 1;
     var sprites = {};
     var pane = map.getPane("bm-events") || map.createPane("bm-events");
@@ -508,7 +514,7 @@
       var c = cellAt(e.containerPoint);
       if (c) {
         hovered = -2;
-        tip.setLatLng(e.latlng).setContent(el("div", "bm-tip", c.toLocaleString("en") + (c === 1 ? " event" : " events") + " here · zoom in to see them"));
+        tip.setLatLng(e.latlng).setContent(el("div", "bm-tip", B.thousands(c) + (c === 1 ? " event" : " events") + " here · zoom in to see them"));
         if (!map.hasLayer(tip)) tip.addTo(map);
         return;
       }
@@ -533,7 +539,12 @@
         f = f || {};
         win = (f.t0 !== undefined && f.t0 !== null && f.t1 !== undefined && f.t1 !== null) ? [f.t0, f.t1] : null;
         if (f.mask !== undefined) catMask = f.mask;
-        refilter(); draw();
+        // The same filter again (the page's controls all apply theirs as the map opens): the
+        // map already shows it, so no second pass over every event.
+        var key = [win ? win[0] : null, win ? win[1] : null, catMask];
+        if (!applied || key[0] !== applied[0] || key[1] !== applied[1] || key[2] !== applied[2]) {
+          refilter(); draw(); applied = key;
+        }
         map.fire("bordermap:filtered", { count: count });
         return count;
       },
@@ -553,6 +564,9 @@
         return L.latLngBounds([ll, ll]);
       },
       containerPoint: function (i) { return map.latLngToContainerPoint(latlngOf(i)); },
+      /* An event or a cell of counts is under this container point (the reference layers'
+         tooltips give way to it). */
+      hit: function (pt) { return pick(pt) >= 0 || cellAt(pt) > 0; },
       tipElement: function (i) { return labels(i).then(tipBox); },
       openPopup: openPopup,
       pick: function (i) {
@@ -563,9 +577,10 @@
     refilter();
     B.layers.push(api);
     // A filter that came before the events: apply it now (B.apply decodes its mask).
-    if (B.state.filter) B.apply(B.state.filter); else draw();
+    if (B.state.filter) B.apply(B.state.filter);
+    map.fire("bordermap:ready", { n: n });  // the page's controls apply their windows here
+    if (!applied) { draw(); applied = [win ? win[0] : null, win ? win[1] : null, catMask]; }  // none did
     if (B.state.selected !== null && B.state.fly) B.select(B.state.selected, B.state.fly);
-    map.fire("bordermap:ready", { n: n });
     return api;
   }
 

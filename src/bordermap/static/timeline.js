@@ -199,7 +199,7 @@
     function redraw() { if (!raf) raf = requestAnimationFrame(draw); }
     function text() {
       var w = win(), n = B.count();
-      label.textContent = B.dayText(w[0]) + " – " + B.dayText(w[1]) + " · " + n.toLocaleString("en") +
+      label.textContent = B.dayText(w[0]) + " – " + B.dayText(w[1]) + " · " + B.thousands(n) +
         (n === 1 ? " event" : " events");
     }
 
