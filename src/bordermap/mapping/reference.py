@@ -17,10 +17,11 @@ from folium.map import Layer
 from bordermap.assets import APP_PREFIX
 from bordermap.mapping.payload import compact_json, gzip_b64
 from bordermap.mapping.payload import Template, to_script_json
+from bordermap.mapping.shapes import SHAPE_KINDS, browser_shapes
 from bordermap.mapping.style import reference_style
 
 __all__ = ["ReferenceLayer", "REFERENCE_LAYERS", "ONLINE_TILES", "add_online_tiles", "OSM_ATTRIBUTION",
-           "WATER_ATTRIBUTION", "RELIEF_ATTRIBUTION", "inline_layer"]
+           "WATER_ATTRIBUTION", "RELIEF_ATTRIBUTION", "inline_layer", "browser_layer"]
 
 OSM_ATTRIBUTION = "Border and outlines © OpenStreetMap contributors (ODbL), via timezone-boundary-builder"
 WATER_ATTRIBUTION = "Rivers and lakes: GSHHG/WDBII, Wessel & Smith (LGPL-3.0), via matplotlib basemap"
@@ -36,6 +37,12 @@ REFERENCE_LAYERS: dict[str, tuple[str, bool]] = {
     "places": ("Places (gazetteer)", True),
     "bridges": ("Bridges across the Panj", True),
 }
+
+
+def browser_layer(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A reference layer as the page reads it: lines and areas as Mercator arrays
+    (:mod:`bordermap.mapping.shapes`), points as GeoJSON."""
+    return browser_shapes(data) if kind in SHAPE_KINDS else data
 
 
 def inline_layer(data: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +80,7 @@ class ReferenceLayer(JSCSSMixin, Layer):
         super().__init__(name=name, overlay=overlay, control=True, show=True)
         self._name = "ReferenceLayer"
         self.kind = kind
-        self.source = to_script_json(url if url is not None else inline_layer(data))
+        self.source = to_script_json(url if url is not None else inline_layer(browser_layer(kind, data)))
         self.extra = to_script_json({"relief": relief} if relief is not None else {})
         self.style = reference_style(relief is not None)
         self.default_js = [("bordermap_js", asset_prefix + "bordermap.js"),

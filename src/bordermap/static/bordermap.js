@@ -61,7 +61,6 @@
     var s = Math.sin(Math.max(-85.05, Math.min(85.05, lat)) * Math.PI / 180);
     return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
   }
-  B.mercatorY = mercatorY;
   /* Binary payload -> typed arrays (views on the buffer, no copies). */
   function decode(buf) {
     var dv = new DataView(buf);

@@ -142,23 +142,6 @@
   // renderer of its own (which sizes, moves and zoom-animates the canvas): one path per style,
   // a multiply and a subtract per vertex, vertices under half a pixel apart skipped. No Leaflet
   // object per feature (building ~700 of them took most of a page's first draw).
-  var mercY = B.mercatorY;
-  function mercX(lon) { return (lon + 180) / 360; }
-
-  /* GeoJSON geometry -> rings of [x, y, x, y, ...] in Mercator, and their box. */
-  function ringsOf(geom) {
-    var out = [], t = geom && geom.type, c = geom && geom.coordinates;
-    function ring(pts) {
-      var xy = new Float64Array(pts.length * 2);
-      for (var i = 0; i < pts.length; i++) { xy[2 * i] = mercX(pts[i][0]); xy[2 * i + 1] = mercY(pts[i][1]); }
-      out.push(xy);
-    }
-    if (t === "LineString") ring(c);
-    else if (t === "MultiLineString" || t === "Polygon") c.forEach(ring);
-    else if (t === "MultiPolygon") c.forEach(function (poly) { poly.forEach(ring); });
-    else if (t === "GeometryCollection") geom.geometries.forEach(function (g) { out = out.concat(ringsOf(g)); });
-    return out;
-  }
   function boxOfRings(rings) {
     var b = [Infinity, Infinity, -Infinity, -Infinity];
     rings.forEach(function (xy) {
@@ -326,11 +309,21 @@
     map.on("mouseout movestart zoomstart", function () { hovered = null; if (map.hasLayer(hoverTip)) map.removeLayer(hoverTip); });
   }
 
-  function shapesOf(fc, tipOf) {
-    return fc.features.map(function (f) {
-      var rings = ringsOf(f.geometry), p = f.properties || {};
-      return { rings: rings, box: boxOfRings(rings), props: p, tip: tipOf ? tipOf(p) : null };
-    }).filter(function (sh) { return sh.rings.length; });
+  /* Python's arrays (bordermap/mapping/shapes.py: Mercator in steps of 1/q of the world, each
+     vertex after the first a difference from the one before) -> shapes with their rings. */
+  function shapesOf(data, tipOf) {
+    var q = data.q, d = data.xy, xy = new Float64Array(d.length), ax = 0, ay = 0;
+    for (var i = 0; i < d.length; i += 2) { ax += d[i]; ay += d[i + 1]; xy[i] = ax / q; xy[i + 1] = ay / q; }
+    var out = [], v = 0, s = 0;
+    data.props.forEach(function (p, k) {
+      var rings = [];
+      for (var r = 0; r < data.rings[k]; r++, s++) {
+        rings.push(xy.subarray(2 * v, 2 * (v + data.sizes[s])));
+        v += data.sizes[s];
+      }
+      out.push({ rings: rings, box: boxOfRings(rings), props: p, tip: tipOf ? tipOf(p) : null });
+    });
+    return out;
   }
   var ORDER = { countries: 0, lakes: 1, rivers: 2, border: 3 };
   function arrayLayer(map, kind, groups, group) {

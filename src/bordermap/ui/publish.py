@@ -23,6 +23,7 @@ from bordermap.core.table import EventTable
 from bordermap.dataset import Dataset
 from bordermap.mapping.event_layer import INLINE_MASK_BYTES, category_bits, inline_mask
 from bordermap.mapping.payload import PAYLOAD_FORMAT, STYLE_DIGEST, compact_json, detail_chunks, encode_events, gzip_bytes
+from bordermap.mapping.reference import browser_layer
 from bordermap.timeline import EventFilter
 
 __all__ = ["Published", "published", "prune_published", "KEEP_PUBLISHED"]
@@ -147,7 +148,7 @@ def published(ds: Dataset, static_dir: Path) -> Published:
         except OSError:
             pass
         prune_published(static_dir / "data")
-        layers = {kind: APP_PREFIX + "data/" + publish_json(static_dir / "data", fc)
+        layers = {kind: APP_PREFIX + "data/" + publish_json(static_dir / "data", browser_layer(kind, fc))
                   for kind, fc in ds.reference.items() if fc}
         pub = Published(folder=folder, prefix=prefix,
                         events={"url": prefix + "events.bin.gz", "chunkUrl": prefix + "c"}, layers=layers)
