@@ -80,6 +80,7 @@ def test_html_is_self_contained(page):
     assert "cdn." not in page and "unpkg" not in page
     assert page.count("<style>") >= 2  # leaflet.css, bordermap.css
     assert "L.Icon.Default.mergeOptions" in page  # marker images as data URIs
+    assert "Leaflet 1.9" in page and "jQuery" not in page  # folium's jQuery: used by nothing here
     csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page).group(1)
     assert "default-src 'none'" in csp and "https:" not in csp
     assert '<meta charset="utf-8">' in page

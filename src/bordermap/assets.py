@@ -1,6 +1,7 @@
 """Local JavaScript and CSS: served by the app, inlined into exports. Nothing from a CDN.
 
-Leaflet and jQuery come from PyPI's XStatic packages (the exact versions folium asks for); our
+Leaflet comes from PyPI's XStatic package (the exact version folium asks for; folium's jQuery is
+not loaded: nothing on our pages uses it, and it was 88 kB to parse in every page); our
 own ``bordermap.js``/``reference.js``/``bordermap.css`` ship in the package. The app serves them from Streamlit's
 static folder (``/app/static/vendor/...``); a standalone export inlines them.
 """
@@ -16,7 +17,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import xstatic.pkg.jquery as xs_jquery
 import xstatic.pkg.leaflet as xs_leaflet
 
 __all__ = [
@@ -47,11 +47,9 @@ def _package_static() -> Path:
 def asset_files() -> dict[str, Path]:
     """File name -> local path of every asset the map can load."""
     leaflet = Path(xs_leaflet.BASE_DIR)
-    jquery = Path(xs_jquery.BASE_DIR)
     files = {
         "leaflet.js": leaflet / "leaflet.js",
         "leaflet.css": leaflet / "leaflet.css",
-        "jquery.min.js": jquery / "jquery.min.js",
         "bordermap.js": _package_static() / "bordermap.js",
         "reference.js": _package_static() / "reference.js",
         "bordermap.css": _package_static() / "bordermap.css",
@@ -71,8 +69,9 @@ def app_url(name: str) -> str:
 
 
 def map_js(prefix: str = APP_PREFIX) -> list[tuple[str, str]]:
-    """``default_js`` for a folium Map: Leaflet and jQuery (folium's popups use ``$``)."""
-    return [("leaflet", prefix + "leaflet.js"), ("jquery", prefix + "jquery.min.js")]
+    """``default_js`` for a folium Map: Leaflet only (folium's own default adds jQuery, which
+    only its Popup template uses; bordermap's popups and tooltips are its own)."""
+    return [("leaflet", prefix + "leaflet.js")]
 
 
 def map_css(prefix: str = APP_PREFIX) -> list[tuple[str, str]]:
