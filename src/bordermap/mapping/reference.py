@@ -81,7 +81,9 @@ class ReferenceLayer(JSCSSMixin, Layer):
         self._name = "ReferenceLayer"
         self.kind = kind
         self.source = to_script_json(url if url is not None else inline_layer(browser_layer(kind, data)))
-        self.extra = to_script_json({"relief": relief} if relief is not None else {})
+        # where it goes in the drawing order (reference.js draws the basemap's parts by it)
+        self.extra = to_script_json({"order": list(REFERENCE_LAYERS).index(kind),
+                                     **({"relief": relief} if relief is not None else {})})
         self.style = reference_style(relief is not None)
         self.default_js = [("bordermap_js", asset_prefix + "bordermap.js"),
                            ("reference_js", asset_prefix + "reference.js")]

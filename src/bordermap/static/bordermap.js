@@ -263,6 +263,7 @@
       var s = h.day0 + d.t0[i];
       return s <= win[1] && s + d.dur[i] >= win[0];
     }
+    function filterKey() { return [win ? win[0] : null, win ? win[1] : null, catMask]; }
     function inCategories(i) { return !catMask || (catMask[i >> 3] >> (i & 7)) & 1; }
 
     /* The rows the filter selects. Rows are in story order (by start), so a window is a slice. */
@@ -513,7 +514,7 @@
       var c = cellAt(e.containerPoint);
       if (c) {
         hovered = -2;
-        tip.setLatLng(e.latlng).setContent(el("div", "bm-tip", B.thousands(c) + (c === 1 ? " event" : " events") + " here · zoom in to see them"));
+        tip.setLatLng(e.latlng).setContent(el("div", "bm-tip", thousands(c) + (c === 1 ? " event" : " events") + " here · zoom in to see them"));
         if (!map.hasLayer(tip)) tip.addTo(map);
         return;
       }
@@ -540,10 +541,8 @@
         if (f.mask !== undefined) catMask = f.mask;
         // The same filter again (the page's controls all apply theirs as the map opens): the
         // map already shows it, so no second pass over every event.
-        var key = [win ? win[0] : null, win ? win[1] : null, catMask];
-        if (!applied || key[0] !== applied[0] || key[1] !== applied[1] || key[2] !== applied[2]) {
-          refilter(); draw(); applied = key;
-        }
+        var key = filterKey();
+        if (!applied || key.some(function (v, j) { return v !== applied[j]; })) { refilter(); draw(); applied = key; }
         map.fire("bordermap:filtered", { count: count });
         return count;
       },
@@ -578,7 +577,7 @@
     // A filter that came before the events: apply it now (B.apply decodes its mask).
     if (B.state.filter) B.apply(B.state.filter);
     map.fire("bordermap:ready", { n: n });  // the page's controls apply their windows here
-    if (!applied) { draw(); applied = [win ? win[0] : null, win ? win[1] : null, catMask]; }  // none did
+    if (!applied) { draw(); applied = filterKey(); }  // none did
     if (B.state.selected !== null && B.state.fly) B.select(B.state.selected, B.state.fly);
     return api;
   }

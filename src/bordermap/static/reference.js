@@ -84,7 +84,7 @@
           var b = labelBox(DIRECTIONS[i], p.x, p.y, it.w, it.h);
           var free = !taken.some(function (t) { return overlaps(b, t); }) &&
             !dots.some(function (o, j) { return j !== k && overlaps(b, o); });
-          if (free) { box = b; it.dir = DIRECTIONS[i]; }
+          if (free) box = b;
         }
       }
       if (!box) { it.node.style.display = "none"; return; }
@@ -137,11 +137,12 @@
   B.layoutLabels = function () { labelSets.forEach(layoutLabels); };
 
   /* ---- the basemap's lines and areas: arrays on a canvas ------------------------------ */
-  // Countries, lakes, rivers and the border are thousands of vertices that never change. Each
-  // layer keeps them once in Web Mercator [0, 1] and draws them itself on a Leaflet canvas
-  // renderer of its own (which sizes, moves and zoom-animates the canvas): one path per style,
-  // a multiply and a subtract per vertex, vertices under half a pixel apart skipped. No Leaflet
-  // object per feature (building ~700 of them took most of a page's first draw).
+  // Countries, lakes, rivers and the border are thousands of vertices that never change. They
+  // come projected (bordermap/mapping/shapes.py), are kept once in Web Mercator [0, 1] and drawn
+  // on the map's one basemap canvas, a Leaflet canvas renderer (which sizes, moves and
+  // zoom-animates it): one path per style, a multiply and a subtract per vertex, vertices under
+  // half a pixel apart skipped. No Leaflet object per feature (building ~700 of them took most
+  // of a page's first draw).
   function boxOfRings(rings) {
     var b = [Infinity, Infinity, -Infinity, -Infinity];
     rings.forEach(function (xy) {
@@ -249,8 +250,12 @@
 
   /* Hover: the topmost named shape within a few pixels of the pointer shows its tooltip (an
      event under the pointer wins, as does a bridge or place, drawn above). */
-  var hoverTip = null, hovered = null;
   var HOVER_PX = 3;
+  /* How near (px) the pointer must come to a group's lines: half the widest stroke, plus a bit. */
+  function reach(g) {
+    if (g.reach === undefined) g.reach = Math.max.apply(null, (g.passes || [g.style]).map(function (p) { return p.weight || 0; })) / 2 + HOVER_PX;
+    return g.reach;
+  }
   function segDist2(px, py, ax, ay, bx, by) {
     var dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy, t = l2 ? ((px - ax) * dx + (py - ay) * dy) / l2 : 0;
     t = t < 0 ? 0 : t > 1 ? 1 : t;
@@ -286,7 +291,7 @@
     for (var k = on.length - 1; k >= 0; k--) {
       var groups = on[k].groups;
       for (var gi = groups.length - 1; gi >= 0; gi--) {
-        var g = groups[gi], tol = ((g.passes ? Math.max.apply(null, g.passes.map(function (p) { return p.weight; })) : g.style.weight) / 2 + HOVER_PX) / scale;
+        var g = groups[gi], tol = reach(g) / scale;
         for (var si = g.shapes.length - 1; si >= 0; si--) {
           var sh = g.shapes[si];
           if (sh.tip && hitShape(g, sh, mx, my, tol)) return sh;
@@ -295,18 +300,19 @@
     }
     return null;
   }
-  function watchHover(map) {
+  function watchHover(map) {  // once per map: one tooltip, following the pointer
     if (map._bmHover) return;
-    map._bmHover = true;
-    hoverTip = L.tooltip({ direction: "auto" });
+    var tip = L.tooltip({ direction: "auto" }), hovered = null;
+    map._bmHover = tip;
+    function hide() { hovered = null; if (map.hasLayer(tip)) map.removeLayer(tip); }
     map.on("mousemove", function (e) {
       var sh = hoverAt(map, e);
-      if (!sh) { hovered = null; if (map.hasLayer(hoverTip)) map.removeLayer(hoverTip); return; }
-      if (sh !== hovered) { hovered = sh; hoverTip.setContent(sh.tip()); }
-      hoverTip.setLatLng(e.latlng);
-      if (!map.hasLayer(hoverTip)) hoverTip.addTo(map);
+      if (!sh) { hide(); return; }
+      if (sh !== hovered) { hovered = sh; tip.setContent(sh.tip()); }
+      tip.setLatLng(e.latlng);
+      if (!map.hasLayer(tip)) tip.addTo(map);
     });
-    map.on("mouseout movestart zoomstart", function () { hovered = null; if (map.hasLayer(hoverTip)) map.removeLayer(hoverTip); });
+    map.on("mouseout movestart zoomstart", hide);
   }
 
   /* Python's arrays (bordermap/mapping/shapes.py: Mercator in steps of 1/q of the world, each
@@ -325,11 +331,9 @@
     });
     return out;
   }
-  var ORDER = { countries: 0, lakes: 1, rivers: 2, border: 3 };
-  function arrayLayer(map, kind, groups, group) {
-    var part = new BasemapPart(kind, ORDER[kind], groups);
-    group.addLayer(part);
-    return part;
+  /* order: the layer's place in Python's drawing order (REFERENCE_LAYERS, bottom first). */
+  function arrayLayer(kind, order, groups, group) {
+    group.addLayer(new BasemapPart(kind, order, groups));
   }
   /* What the map's basemap canvas draws, bottom first (the e2e tests read it). */
   B.basemapDrawn = function (map) {
@@ -352,39 +356,39 @@
   // Countries, lakes, rivers and the border share one canvas (the pane at 250: over the relief,
   // 240; under the bridges and places, the overlay pane at 400, and the events, 450).
   var DRAW = {
-    countries: function (map, fc, group, REF) {
+    countries: function (map, fc, group, REF, extra) {
       var by = {};
       shapesOf(fc).forEach(function (sh) {
         var fill = REF.countryFill[sh.props.iso3] || REF.otherFill;
         (by[fill] = by[fill] || []).push(sh);
       });
-      arrayLayer(map, "countries", Object.keys(by).map(function (fill) {
+      arrayLayer("countries", extra.order, Object.keys(by).map(function (fill) {
         return { closed: true, shapes: by[fill],
                  style: { fill: fill, fillOpacity: REF.fillOpacity, stroke: "#9a9a92", weight: 0.8, opacity: 1 } };
       }), group);
     },
-    lakes: function (map, fc, group, REF) {
-      arrayLayer(map, "lakes", [{
+    lakes: function (map, fc, group, REF, extra) {
+      arrayLayer("lakes", extra.order, [{
         closed: true,
         shapes: shapesOf(fc, function (p) { return p.name ? function () { return lines([p.name, altNames(p)]); } : null; }),
         style: { fill: REF.lakeFill, fillOpacity: 1, stroke: REF.water, weight: 0.8, opacity: 1 },
       }], group);
     },
-    rivers: function (map, fc, group, REF) {
+    rivers: function (map, fc, group, REF, extra) {
       // the unnamed rest first, so the named rivers are drawn over it, the border rivers last
       var by = { other: [], named: [], border: [] };
       shapesOf(fc, function (p) { return p.name ? function () { return lines([p.name, altNames(p), p.note]); } : null; })
         .forEach(function (sh) { (by[sh.props["class"]] || by.other).push(sh); });
-      arrayLayer(map, "rivers", ["other", "named", "border"].map(function (cls) {
+      arrayLayer("rivers", extra.order, ["other", "named", "border"].map(function (cls) {
         var s = REF.rivers[cls] || REF.rivers.other;
         return { closed: false, shapes: by[cls],
                  style: { stroke: s.color, weight: s.weight, opacity: s.opacity, lineCap: "round", lineJoin: "round" } };
       }), group);
     },
-    border: function (map, fc, group, REF) {
+    border: function (map, fc, group, REF, extra) {
       var tip = function () { return lines(["Afghanistan–Tajikistan border", "OpenStreetMap-derived (ODbL)"]); };
       var casing = { stroke: "#ffffff", weight: 4, opacity: 0.75 }, line = { stroke: REF.border, weight: 2.5, opacity: 1 };
-      arrayLayer(map, "border", [{
+      arrayLayer("border", extra.order, [{
         closed: false, shapes: shapesOf(fc, function () { return tip; }), style: line, passes: [casing, line],
       }], group);
     },
@@ -436,7 +440,7 @@
     var group = L.featureGroup();
     if (extra && extra.relief) drawRelief(map, extra.relief, group);
     loadLayer(src, function (fc) {
-      DRAW[kind](map, fc, group, style || {});
+      DRAW[kind](map, fc, group, style || {}, extra || {});
       if (kind === "bridges" || kind === "places") group.bringToFront();
     }, kind);
     return group;
