@@ -314,6 +314,32 @@ def measure_peers(sizes=(100_000, 1_000_000), runs: int | Mapping[str, int] | No
     return rows
 
 
+def measure_floor(b, draws: int = 5, budget: float = 60.0, seed: int = 7) -> dict:
+    """The floor under every draw here: the peers' page with a single circle marker (same folium
+    map, same assets, same protocol) — ``one`` — and the barest page folium makes, with no tile
+    layer — ``bare``; each built once and drawn ``draws`` times. Returns, per kind, ``draw_s``
+    (median; None when a draw failed), ``draws`` (each) and ``html_bytes``."""
+    tmp = Path(tempfile.mkdtemp(prefix="bordermap-bench-floor-"))
+    out_all = {}
+    try:
+        for kind in ("one", "bare"):
+            out = tmp / f"{kind}.html"
+            br = build_in_child(kind, 1, out, budget, seed)
+            if br["status"] != "ok":
+                out_all[kind] = {"draw_s": None, "draws": [], "html_bytes": None, "error": br.get("error")}
+                continue
+            times = [draw_once(b, out, 1, budget)["draw_s"] for _ in range(draws)]
+            ok = [t for t in times if t is not None]
+            out_all[kind] = {"draw_s": _median(ok) if len(ok) == len(times) else None, "draws": times,
+                             "html_bytes": br["html_bytes"]}
+            out.unlink(missing_ok=True)
+    finally:
+        for f in tmp.iterdir():
+            f.unlink()
+        tmp.rmdir()
+    return out_all
+
+
 def _mb(n: float | None) -> str:
     if n is None:
         return "—"

@@ -3,7 +3,7 @@
 Imports only numpy and folium (not bordermap), so a build measured in a child process carries no
 more than a folium user's own script would.
 
-    .venv/bin/python benchmarks/peers_data.py build fmc|mc N SEED OUT.html
+    .venv/bin/python benchmarks/peers_data.py build fmc|mc|one|bare N SEED OUT.html
 
 prints JSON lines on stdout: ``{"progress": k}`` while markers are added (so a build killed for
 its time budget still says how far it got), then ``{"build_s": ..., ...}`` when the file is saved.
@@ -79,7 +79,8 @@ def build(kind: str, n: int, seed: int, out: str) -> dict:
     _emit(rss_before_mb=round(rss_before, 1))  # said now, so a killed build has it too
     step = max(1, n // 20)
     t0 = time.perf_counter()
-    m = folium.Map(location=list(CENTER), zoom_start=ZOOM)
+    # "bare": the barest page folium makes (no tile layer at all, one point)
+    m = folium.Map(location=list(CENTER), zoom_start=ZOOM, **({"tiles": None} if kind == "bare" else {}))
     if kind == "fmc":
         FastMarkerCluster(rows, callback=FMC_CALLBACK).add_to(m)
     elif kind == "mc":
@@ -88,6 +89,8 @@ def build(kind: str, n: int, seed: int, out: str) -> dict:
             folium.CircleMarker([lat, lon], **STYLE).add_to(mc)
             if i % step == 0:
                 _emit(progress=i, t=round(time.perf_counter() - t0, 2), rss_mb=round(_rss_mb(), 1))
+    elif kind in ("one", "bare"):  # the same page with a single point: what any folium page costs to draw
+        folium.CircleMarker(rows[0], **STYLE).add_to(m)
     else:
         raise ValueError(f"unknown kind {kind!r}")
     t_added = time.perf_counter()
