@@ -100,15 +100,20 @@ def time_load(path: Path, runs: int) -> dict:
     cache = tempfile.mkdtemp(prefix="bordermap-bench-cache-")
     # Peak memory from VmHWM: ru_maxrss would keep the (large) RSS of this process, which the
     # child is forked from, across the exec.
-    code = ("import sys, time; from bordermap.dataset import load_dataset; t = time.perf_counter(); "
+    # CPU split too: the system time is mostly the kernel zeroing pages on their first touch, so
+    # a day when that is slow (a shared host) shows as system time, not as bordermap's own work.
+    code = ("import sys, time, resource; from bordermap.dataset import load_dataset; t = time.perf_counter(); "
+            "r0 = resource.getrusage(resource.RUSAGE_SELF); "
             "ds = load_dataset(sys.argv[1], sys.argv[2]); hwm = open('/proc/self/status').read(); "
-            "print(time.perf_counter() - t, int(hwm.split('VmHWM:')[1].split()[0]) / 1024, len(ds))")
+            "r = resource.getrusage(resource.RUSAGE_SELF); "
+            "print(time.perf_counter() - t, int(hwm.split('VmHWM:')[1].split()[0]) / 1024, len(ds), "
+            "r.ru_utime - r0.ru_utime, r.ru_stime - r0.ru_stime)")
     env = {**os.environ, "BORDERMAP_CACHE": cache}
 
     def run():
         out = subprocess.run([str(BIN / "python"), "-c", code, str(path), str(ROOT / "geo")], env=env,
                              capture_output=True, text=True, check=True).stdout.split()
-        return float(out[0]), float(out[1])
+        return float(out[0]), float(out[1]), float(out[3]), float(out[4])
 
     firsts = []
     for _ in range(runs):  # each first load on an empty cache of its own; the last one is kept
@@ -117,6 +122,7 @@ def time_load(path: Path, runs: int) -> dict:
         firsts.append(run())
     cached = [run() for _ in range(runs)]
     return {"first": median([f[0] for f in firsts]), "first_mem": max(f[1] for f in firsts),
+            "first_user": median([f[2] for f in firsts]), "first_sys": median([f[3] for f in firsts]),
             "cached": median([c[0] for c in cached]), "cached_mem": median([c[1] for c in cached]), "cache": cache}
 
 
@@ -323,7 +329,10 @@ def main() -> None:
                                    f"{r['first']['peak']:.0f} MB" for r in rows) + ".",
               "", "Peak memory of the `load_dataset` process: "
               + "; ".join(f"{r['label']}: first {r['load']['first_mem']:.0f} MB, cached {r['load']['cached_mem']:.0f} MB"
-                          for r in rows) + "."]
+                          for r in rows) + ". CPU time of the first load (medians), user / system: "
+              + "; ".join(f"{r['label']}: {r['load']['first_user']:.2f} / {r['load']['first_sys']:.2f} s" for r in rows)
+              + " (system time is mostly the kernel handing out fresh memory: the parsed JSON of a large "
+              "GeoJSON is several times the file's size)."]
     remounted = [f"{r['label']}: {len(r['app']['remounts'])} ({'; '.join(r['app']['remounts'][:2])})"
                  for r in rows if r["app"]["remounts"]]
     if remounted:
