@@ -227,7 +227,7 @@ def test_a_figure_past_what_a_browser_holds_exactly_is_one_problem(tmp_path, fig
         out = run.stdout + run.stderr
         assert run.returncode == 1 and "Traceback" not in out, out
         assert ("feature 0 (id '2012-07-21-nazarov-killed'): field 'fatalities[0].total': value is greater than "
-                "the maximum of 9007199254740991") in out
+                "the maximum of 9,007,199,254,740,991 (the largest whole number a browser holds exactly)") in out
     assert not (tmp_path / "o.geojson").exists()
 
 

@@ -128,7 +128,7 @@ def test_the_validator_words_what_the_rules_here_do_not(clash):
         rv.edit_proposal(clash, _pid(clash), {"date_start": "2022-03-04", "date_end": "2022-03-01"})
 
 
-@pytest.mark.parametrize("figure, bound", [(1e300, "greater than the maximum of 9007199254740991"),
+@pytest.mark.parametrize("figure, bound", [(1e300, "greater than the maximum of 9,007,199,254,740,991 (the largest"),
                                             ("99999999999999999999", "greater than the maximum"),
                                             (2 ** 60, "greater than the maximum"), (-4, "less than the minimum of 0")])
 def test_a_whole_number_out_of_range_is_the_validators_to_word(clash, figure, bound):

@@ -195,9 +195,26 @@ def _describe_schema_error(err: jsonschema.ValidationError, file, idx, fid, fiel
     if v == "type":
         return Problem(file, idx, fid, field,
                        f"expected {err.validator_value}; found {type(found).__name__} {found!r}"[:200])
-    if v in ("minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"):
+    if v in ("minimum", "maximum"):
+        words = "less than the minimum" if v == "minimum" else "greater than the maximum"
+        return Problem(file, idx, fid, field, f"value is {words} of {_bound(err.validator_value)}")
+    if v in ("minLength", "maxLength", "minItems", "maxItems"):
         return Problem(file, idx, fid, field, err.message.replace(repr(found), "value")[:200])
     return Problem(file, idx, fid, field, err.message[:200])
+
+
+#: JSON's safe integers end here (2**53 - 1): the schema's bound on counts and offsets.
+_MAX_SAFE_INTEGER = 2 ** 53 - 1
+
+
+def _bound(value: Any) -> str:
+    """A schema's numeric bound as a reader takes it in: thousands grouped, and the safe-integer
+    limit said for what it is."""
+    if value == _MAX_SAFE_INTEGER:
+        return f"{value:,} (the largest whole number a browser holds exactly)"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return str(value)
 
 
 def _positions(geom: dict) -> tuple[list | None, str | None]:
