@@ -8,6 +8,7 @@ map's own script stays small.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import folium
@@ -94,11 +95,17 @@ class ReferenceLayer(JSCSSMixin, Layer):
 ONLINE_TILES = ("OpenStreetMap.Mapnik", "OpenTopoMap", "Esri.WorldImagery")
 
 
-def add_online_tiles(m: folium.Map) -> None:
+@lru_cache(maxsize=1)
+def _online_providers() -> tuple[Any, ...]:
+    """The online layers' xyzservices providers, looked up once: ``query_name`` walks the whole
+    tree of ~5,800 providers, and so does folium's TileLayer for a tiles string it is given
+    (a URL included); a provider object it takes as it is."""
     import xyzservices.providers as xyz
 
-    for key in ONLINE_TILES:
-        provider = xyz.query_name(key)
-        folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution,
-                         name=f"{provider.name} (online)", overlay=False, control=True, show=False,
-                         max_zoom=provider.get("max_zoom", 18)).add_to(m)
+    return tuple(xyz.query_name(key) for key in ONLINE_TILES)
+
+
+def add_online_tiles(m: folium.Map) -> None:
+    for provider in _online_providers():
+        folium.TileLayer(tiles=provider, name=f"{provider.name} (online)", overlay=False, control=True,
+                         show=False).add_to(m)
