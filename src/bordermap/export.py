@@ -29,7 +29,6 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping, Sequence, Union
@@ -46,6 +45,7 @@ from bordermap import __version__
 from bordermap.assets import inline_assets
 from bordermap.core.cache import cache_key, read_blob, write_blob
 from bordermap.dataset import Dataset, prepare_events
+from bordermap.formats import FORMATS, ExportFormat
 from bordermap.io.acled import acled_csv, to_acled_rows
 from bordermap.io.files import write_bytes_atomic
 from bordermap.io.kml import to_kml
@@ -95,20 +95,6 @@ Feature = dict[str, Any]
 EventData = Union[Dataset, Mapping[str, Any], Sequence[Feature]]
 
 
-@dataclass(frozen=True)
-class ExportFormat:
-    suffix: str
-    mime: str
-    binary: bool = False
-
-
-FORMATS: dict[str, ExportFormat] = {
-    "html": ExportFormat(".html", "text/html"),
-    "png": ExportFormat(".png", "image/png", binary=True),
-    "geojson": ExportFormat(".geojson", "application/geo+json"),
-    "csv": ExportFormat(".csv", "text/csv"),
-    "kml": ExportFormat(".kml", "application/vnd.google-earth.kml+xml"),
-}
 
 #: The offline basemap's country outlines are simplified by this much (Douglas–Peucker, topology
 #: kept; ≤ 0.55 km off the original) — under a pixel at the export's zoom — which takes ~0.55 MB

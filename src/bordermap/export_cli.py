@@ -23,11 +23,10 @@ from bordermap.dataset import DEFAULT_EVENTS, DEFAULT_GEO, load_dataset
 from bordermap.errors import (BordermapError, DataFileError, UnreadableFileError, UnwritableFileError,
                               WriteInterrupted)
 from bordermap.progress import terminal_progress
-from bordermap.export import FORMATS, export_bytes, write_export
+from bordermap.formats import FORMATS
 from bordermap.io.files import check_destination
 from bordermap.mapping.framing import MAX_FRAME_ZOOM, MAX_ZOOM, MIN_ZOOM, Bounds, FrameError, parse_bbox, parse_view
 from bordermap.model import CONFIDENCE_LEVELS, EVENT_TYPES
-from bordermap.presentation import export_presentation
 from bordermap.storyline import DEFAULT_STORYLINE, load_storyline
 from bordermap.textsafe import ID_LIMIT, echo, terminal_safe
 from bordermap.timeline import EventFilter, TimeWindow, span
@@ -268,6 +267,8 @@ def _export(args: argparse.Namespace) -> str:
         lon, lat = ds.table.take(flt.rows(ds.table)).lonlat.T
         if not ((lon >= frame.west) & (lon <= frame.east) & (lat >= frame.south) & (lat <= frame.north)).any():
             echo(f"warning: none of the {n} exported events is inside --bbox {args.bbox}", sys.stderr)
+    from bordermap.export import export_bytes, write_export  # folium: only for the commands that draw
+
     data = export_bytes(args.format, ds, flt, title=args.title, size=size, online_tiles=args.online_tiles,
                         view=frame)
     path = write_export(args.format, out, data, force=args.force)
@@ -285,6 +286,9 @@ def _presentation(args: argparse.Namespace) -> str:
     ds = open_data(args)
     _warn(ds.warnings)
     story = load_storyline(args.storyline, list(ds.table.ids))
+    from bordermap.export import write_export
+    from bordermap.presentation import export_presentation
+
     data = export_presentation(ds, story, title=args.title).encode("utf-8")
     path = write_export("html", out, data, force=args.force)
     return (f"{path}: {len(story.steps)} steps of {args.storyline} over {len(ds)} events, "
