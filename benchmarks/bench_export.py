@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import folium  # noqa: E402
 
+from bench_peers import TWO_FRAMES  # noqa: E402
 from browser import browser  # noqa: E402
 from machine import machine_line, write_section  # noqa: E402
 
@@ -42,7 +43,6 @@ from bordermap.mapping.builder import REGION_CENTER, REGION_ZOOM  # noqa: E402
 from bordermap.synthetic import synthetic_collection  # noqa: E402
 
 WHEN = datetime(2025, 1, 1, tzinfo=timezone.utc)
-TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
 OURS_READY = "() => !!(window.Bordermap && Bordermap.layers.length && Bordermap.layers[0].ready && Bordermap.count() > 0)"
 
 

@@ -332,7 +332,6 @@ def measure_floor(b, draws: int = 5, budget: float = 60.0, seed: int = 7) -> dic
             ok = [t for t in times if t is not None]
             out_all[kind] = {"draw_s": _median(ok) if len(ok) == len(times) else None, "draws": times,
                              "html_bytes": br["html_bytes"]}
-            out.unlink(missing_ok=True)
     finally:
         for f in tmp.iterdir():
             f.unlink()
@@ -340,7 +339,8 @@ def measure_floor(b, draws: int = 5, budget: float = 60.0, seed: int = 7) -> dic
     return out_all
 
 
-def _mb(n: float | None) -> str:
+def size_text(n: float | None) -> str:
+    """Bytes as '4 kB' or '4.6 MB' ('—' for none)."""
     if n is None:
         return "—"
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
@@ -384,7 +384,7 @@ def peers_table(rows: list[dict]) -> str:
     lines = ["| plain folium layer | events | HTML (CDN-linked) | build | peak memory of the build | draw |",
              "|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['label']} | {r['n']:,} | {_mb(r['html_bytes'])} | {_build_cell(r)} | "
+        lines.append(f"| {r['label']} | {r['n']:,} | {size_text(r['html_bytes'])} | {_build_cell(r)} | "
                      f"{_mem_cell(r)} | {_draw_cell(r)} |")
     return "\n".join(lines)
 

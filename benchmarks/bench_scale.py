@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(Path(__file__).parent))
 
+from bench_peers import TWO_FRAMES, size_text  # noqa: E402
 from browser import browser, map_frame, offline_page, wait_for_app  # noqa: E402
 from conftest import AppServer  # noqa: E402
 from machine import machine_line, write_section  # noqa: E402
@@ -255,14 +256,10 @@ def draw_html(b, path: Path) -> float:
         t0 = time.perf_counter()
         page.goto(path.as_uri(), wait_until="commit")
         page.wait_for_function(HTML_READY, polling=10, timeout=600_000)
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        page.evaluate(TWO_FRAMES)
         return time.perf_counter() - t0
     finally:
         page.context.close()
-
-
-def _kb(n) -> str:
-    return "—" if not n else f"{n / 1e3:.0f} kB"
 
 
 def fmt(v, unit="s", nd=2):
@@ -354,16 +351,16 @@ def main() -> None:
                       "event drawn, then two frames): " + "; ".join(ratios) + "."]
         one, bare = (floor or {}).get("one") or {}, (floor or {}).get("bare") or {}
         if one.get("draw_s"):
-            ours = {r["size"]: r["html"].get("draw") for r in rows}
+            drawn = {r["size"]: r["html"].get("draw") for r in rows}
             tenth = [f"at {p['n']:,}, {p['draw_s'] / 10:.2f} s" for p in peers
                      if p["peer"] == "fmc" and p.get("draw_s")]
             lines += ["", f"The floor under all of these, same run and protocol (median of {len(one['draws'])}): the "
-                      f"peers' page with a single circle marker (the same folium map, {_kb(one['html_bytes'])}) drew "
+                      f"peers' page with a single circle marker (the same folium map, {size_text(one['html_bytes'])}) drew "
                       f"in {fmt(one['draw_s'])}"
                       + (f"; the barest page folium makes (no tile layer, one marker) in {fmt(bare['draw_s'])}"
                          if bare.get("draw_s") else "")
                       + f"; the article's 36 events in bordermap's export (offline basemap, place labels, legend, "
-                      f"timeline) in {fmt(ours.get('article'))}."
+                      f"timeline) in {fmt(drawn.get('article'))}."
                       + (" A tenth of FastMarkerCluster's draw, the order of magnitude issue 9 asks for, is "
                          + "; ".join(tenth) + "." if tenth else "")]
     lines += ["", "Targets (issue 9): at 100k cold start ≤ 1.3× the article's, move ≤ 150 ms, click ≤ 300 ms, "
