@@ -94,8 +94,6 @@ Feature = dict[str, Any]
 #: What the export functions accept as data.
 EventData = Union[Dataset, Mapping[str, Any], Sequence[Feature]]
 
-
-
 #: The offline basemap's country outlines are simplified by this much (Douglas–Peucker, topology
 #: kept; ≤ 0.55 km off the original) — under a pixel at the export's zoom — which takes ~0.55 MB
 #: off every HTML export. The border line itself is never simplified.
