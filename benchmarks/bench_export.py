@@ -30,11 +30,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import folium  # noqa: E402
 
-from bench_peers import TWO_FRAMES  # noqa: E402
+from bench_peers import TWO_FRAMES, Mirror  # noqa: E402
 from browser import browser  # noqa: E402
 from machine import machine_line, write_section  # noqa: E402
 
-from bordermap.assets import asset_files  # noqa: E402
 from bordermap.dataset import Dataset, load_dataset, prepare_events  # noqa: E402
 from bordermap.export import (export_csv, export_geojson, export_html, export_kml,  # noqa: E402
                               export_png)
@@ -76,33 +75,11 @@ def _anchor(geometry: dict) -> tuple[float, float]:
     return sum(x for x, _ in ring) / len(ring), sum(y for _, y in ring) / len(ring)
 
 
-def _local_mirror(route) -> None:
-    """Serve CDN Leaflet/jQuery (and Leaflet's marker images) from the local copies; abort the rest."""
-    url = route.request.url
-    if url.startswith(("file:", "data:", "about:", "blob:")):
-        route.continue_()
-        return
-    files = asset_files()
-    name = url.rsplit("/", 1)[-1].split("?")[0]
-    local = None
-    if name in ("leaflet.js", "leaflet.css"):
-        local = files[name]
-    elif name.startswith("jquery") and name.endswith(".min.js"):
-        local = files["jquery.min.js"]
-    elif "/images/" in url and f"images/{name}" in files:
-        local = files[f"images/{name}"]
-    if local is None:
-        route.abort()
-    else:
-        kind = "text/css" if name.endswith(".css") else "image/png" if name.endswith(".png") else "text/javascript"
-        route.fulfill(body=local.read_bytes(), content_type=kind)
-
-
 def draw_time(b, path: Path, ready: str, runs: int, mirror: bool = False) -> float:
     times = []
     for _ in range(runs):
         ctx = b.new_context(viewport={"width": 1600, "height": 1000})
-        ctx.route("**/*", _local_mirror if mirror else
+        ctx.route("**/*", Mirror() if mirror else
                   (lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:", "blob:"))
                    else r.abort()))
         page = ctx.new_page()

@@ -93,7 +93,7 @@ def asset_versions() -> dict[str, str]:
             "markercluster": xs_mc.VERSION}
 
 
-class _Mirror:
+class Mirror:
     """Playwright route handler: CDN Leaflet/jQuery/markercluster from disk, the rest aborted."""
 
     def __init__(self) -> None:
@@ -183,7 +183,7 @@ def draw_once(b, path: Path, n: int, timeout: float) -> dict:
     """Navigation -> every point in a drawn cluster or marker, then two frames. Never raises."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    mirror = _Mirror()
+    mirror = Mirror()
     ctx = b.new_context(viewport={"width": 1600, "height": 1000})
     try:
         ctx.route("**/*", mirror)

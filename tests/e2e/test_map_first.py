@@ -94,10 +94,22 @@ def test_the_map_fills_the_window(app_server, chromium, artifacts, size):
     d = drawer.bounding_box()
     assert d["x"] > w * 0.55 and d["y"] + d["height"] <= h
     assert d["y"] + d["height"] <= tl["y"] + 1  # the timeline's controls stay in reach
+    assert page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box() == iframe  # no jump
+    # The layer control and the legend move out from under the drawer, into the map.
+    frame.wait_for_function("map.getContainer().getAttribute('data-bm-clear-of') > 0", timeout=5000)
+    controls = [frame.locator(".leaflet-control-layers"), frame.locator(".bm-legend")]
+    for ctl in controls:
+        c = ctl.bounding_box()
+        assert c["x"] + c["width"] <= d["x"] and c["x"] >= iframe["x"], (c, d)
     page.screenshot(path=str(artifacts / f"map-first-{w}x{h}-panel.png"))
     drawer.get_by_role("button", name="Close").click()
     drawer.wait_for(state="hidden", timeout=15000)
     assert page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box() == iframe
+    # ... and back to the map's right edge when it closes.
+    frame.wait_for_function("map.getContainer().getAttribute('data-bm-clear-of') === '0'", timeout=5000)
+    for ctl in controls:
+        c = ctl.bounding_box()
+        assert c["x"] + c["width"] >= iframe["x"] + iframe["width"] - 20, c
     assert watch.problems() == []
 
 

@@ -15,6 +15,7 @@ from bordermap.assets import APP_PREFIX, map_css, map_js
 from bordermap.core.table import EventTable
 from bordermap.mapping.event_layer import EventLayer, Timeline, inline_source
 from bordermap.mapping.fit_view import FitView
+from bordermap.mapping.keep_clear import KeepClear
 from bordermap.mapping.framing import MAX_ZOOM, MIN_ZOOM, Frame
 from bordermap.mapping.legend import Attribution, Legend
 from bordermap.mapping.reference import (OSM_ATTRIBUTION, REFERENCE_LAYERS, RELIEF_ATTRIBUTION,
@@ -61,6 +62,9 @@ class MapOptions:
     report_picks: bool = False
     #: a project's datasets as (title, name, mark), when it has several
     datasets: tuple[tuple[str, str, str], ...] = ()
+    #: a CSS selector of a box in the page hosting the map's frame (the app's drawer) that the
+    #: right-hand controls keep clear of
+    keep_clear_of: str | None = None
 
 
 def build_map(events: EventTable, reference: Mapping[str, dict[str, Any] | None], *,
@@ -105,6 +109,8 @@ def build_map(events: EventTable, reference: Mapping[str, dict[str, Any] | None]
     if options.attribution:
         credits.append(options.attribution)
     Attribution(" · ".join(credits)).add_to(m)
+    if options.keep_clear_of:
+        KeepClear(options.keep_clear_of).add_to(m)
     if options.frame is not None:
         FitView(options.frame).add_to(m)
     return m

@@ -44,7 +44,7 @@ from bordermap.ui.search import PLACE_ZOOM, prepare_event_index, search_box, sea
 from bordermap.search import SearchResult
 from bordermap.ui.publish import mtime, published
 from bordermap.ui.revision import revision_line
-from bordermap.ui.style import MAP_FIRST_CSS, MAP_MIN_HEIGHT, PAGE_CSS, escape_markdown
+from bordermap.ui.style import DRAWER_KEY, DRAWER_SELECTOR, MAP_FIRST_CSS, MAP_MIN_HEIGHT, PAGE_CSS, escape_markdown
 
 __all__ = ["main"]
 
@@ -317,7 +317,7 @@ def _map_and_drawer(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow
     # story without waiting for the map frame to take its new arguments and redraw. It is always
     # there (empty and hidden when closed), so the map keeps its place in the page.
     query = st.session_state.get("q") or ""
-    with st.container(key="bm-drawer"):
+    with st.container(key=DRAWER_KEY):
         if not selected and query.strip():
             with st.container(key="bm-drawer-body"):
                 search_results(ds, ds_geo_dir(ds, root), query, on_event=partial(_select, fly=True),
@@ -340,6 +340,7 @@ def _map_and_drawer(root: Path, ds: Dataset, flt: EventFilter, whole: TimeWindow
     view: TimelineView = st.session_state["tl_initial"]
     m = build_map(ds.table, ds.reference,
                   options=map_options(root, ds, legend_open=False, report_picks=True, timeline=whole,
+                                      keep_clear_of=DRAWER_SELECTOR,
                                       timeline_view=view, dense=st.session_state["_dense"]),
                   article=ds.article)
     pub = published(ds, root / "static" / "vendor")

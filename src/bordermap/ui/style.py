@@ -29,6 +29,10 @@ h3 { padding-top: 0 !important; }
 
 #: The map's least height, CSS px (st_folium's ``height``); MAP_FIRST_CSS makes it fill the window.
 MAP_MIN_HEIGHT = 420
+#: The detail drawer's container key, and the class Streamlit gives it (the map's right-hand
+#: controls keep clear of it: bordermap.mapping.keep_clear).
+DRAWER_KEY = "bm-drawer"
+DRAWER_SELECTOR = f".st-key-{DRAWER_KEY}"
 
 # Exploring: the map is the page. The top bar, then the map (its timeline inside its frame) down
 # to the folded events table; the detail panel is a drawer over the map's right side.
@@ -46,10 +50,12 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 .st-key-bm-head p {{ margin: 0 !important; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; line-height: 1.3; }}
 .st-key-bm-head [data-testid="stCaptionContainer"] p {{ font-size: .8rem; }}
 iframe[title="streamlit_folium.st_folium"] {{ height: max({MAP_MIN_HEIGHT}px, calc(100vh - 118px)) !important; display: block; }}
-.st-key-bm-drawer {{ position: fixed; top: 62px; right: 14px; width: min(430px, 36vw); z-index: 1000;
+{DRAWER_SELECTOR} {{ position: fixed; top: 62px; right: 14px; width: min(430px, 36vw); z-index: 1000;
   max-height: calc(100vh - 62px - 160px);  /* clear of the timeline under the map */ overflow-y: auto; background: #fff; border: 1px solid #c8ced3;
   border-radius: 8px; box-shadow: 0 4px 18px rgba(0,0,0,.18); padding: .6rem .8rem .8rem .8rem; }}
 .st-key-bm-drawer:not(:has(.st-key-bm-drawer-body)) {{ display: none; }}
+/* out of the page's flow, so opening the drawer adds no gap and the map stays put */
+[data-testid="stLayoutWrapper"]:has(> {DRAWER_SELECTOR}) {{ position: fixed; z-index: 1000; }}
 .st-key-bm-drawer .bm-panel {{ max-height: none; overflow: visible; }}
 .st-key-bm-drawer-body .stButton button {{ justify-content: flex-start; text-align: left; }}
 .st-key-bm-drawer-bar button {{ padding: .1rem .5rem; min-height: 2rem; }}
