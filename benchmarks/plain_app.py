@@ -3,6 +3,7 @@ re-sent on every rerun, the time filter applied in Python. Same data, same local
 can run offline), same slider key as the real app."""
 
 import os
+import shutil
 from datetime import date
 
 import folium
@@ -15,6 +16,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 install_static(ROOT / "benchmarks" / "static" / "vendor")
+# folium's popups need jQuery, which bordermap's own map does not load (the XStatic copy that
+# bench_peers serves folium's CDN links from)
+import xstatic.pkg.jquery as xs_jquery  # noqa: E402
+
+shutil.copyfile(Path(xs_jquery.BASE_DIR) / "jquery.min.js", ROOT / "benchmarks" / "static" / "vendor" / "jquery.min.js")
 
 
 @st.cache_resource
@@ -28,7 +34,7 @@ ends = [date.fromisoformat(f["properties"]["date_end"]) for f in ds.events]
 lo, hi = min(starts), max(ends)
 win = st.slider("Time window", min_value=lo, max_value=hi, value=(lo, hi), key="win")
 m = folium.Map(location=[37.75, 70.9], zoom_start=7, tiles=None)
-m.default_js = map_js("/app/static/vendor/")
+m.default_js = [("jquery", "/app/static/vendor/jquery.min.js")] + map_js("/app/static/vendor/")
 m.default_css = map_css("/app/static/vendor/")
 folium.GeoJson(ds.reference["countries"]).add_to(m)
 for f, s, e in zip(ds.events, starts, ends):
