@@ -10,17 +10,24 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from bench_peers import local_assets  # the script's folder is on sys.path under streamlit run
 from bordermap.assets import install_static, map_css, map_js
 from bordermap.dataset import load_dataset
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-install_static(ROOT / "benchmarks" / "static" / "vendor")
-# folium's popups need jQuery, which bordermap's own map does not load (the XStatic copy that
-# bench_peers serves folium's CDN links from)
-import xstatic.pkg.jquery as xs_jquery  # noqa: E402
+VENDOR = ROOT / "benchmarks" / "static" / "vendor"
+install_static(VENDOR)
 
-shutil.copyfile(Path(xs_jquery.BASE_DIR) / "jquery.min.js", ROOT / "benchmarks" / "static" / "vendor" / "jquery.min.js")
+
+@st.cache_resource
+def jquery() -> None:
+    """folium's popups need jQuery, which bordermap's own map does not load: the copy bench_peers
+    serves folium's CDN links from, put beside the other assets once per server."""
+    shutil.copyfile(local_assets()["jquery.min.js"], VENDOR / "jquery.min.js")
+
+
+jquery()
 
 
 @st.cache_resource

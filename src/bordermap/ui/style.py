@@ -53,10 +53,10 @@ iframe[title="streamlit_folium.st_folium"] {{ height: max({MAP_MIN_HEIGHT}px, ca
 {DRAWER_SELECTOR} {{ position: fixed; top: 62px; right: 14px; width: min(430px, 36vw); z-index: 1000;
   max-height: calc(100vh - 62px - 160px);  /* clear of the timeline under the map */ overflow-y: auto; background: #fff; border: 1px solid #c8ced3;
   border-radius: 8px; box-shadow: 0 4px 18px rgba(0,0,0,.18); padding: .6rem .8rem .8rem .8rem; }}
-.st-key-bm-drawer:not(:has(.st-key-bm-drawer-body)) {{ display: none; }}
+{DRAWER_SELECTOR}:not(:has(.st-key-bm-drawer-body)) {{ display: none; }}
 /* out of the page's flow, so opening the drawer adds no gap and the map stays put */
 [data-testid="stLayoutWrapper"]:has(> {DRAWER_SELECTOR}) {{ position: fixed; z-index: 1000; }}
-.st-key-bm-drawer .bm-panel {{ max-height: none; overflow: visible; }}
+{DRAWER_SELECTOR} .bm-panel {{ max-height: none; overflow: visible; }}
 .st-key-bm-drawer-body .stButton button {{ justify-content: flex-start; text-align: left; }}
 .st-key-bm-drawer-bar button {{ padding: .1rem .5rem; min-height: 2rem; }}
 .st-key-bm-table summary {{ padding-top: .3rem; padding-bottom: .3rem; }}
