@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,7 @@ from browser import browser, map_frame, offline_page, wait_for_app  # noqa: E402
 from conftest import AppServer  # noqa: E402
 from machine import machine_line, write_section  # noqa: E402
 
+from bordermap.core.parallel import workers  # noqa: E402
 from bordermap.dataset import load_dataset  # noqa: E402
 from bordermap.io.geoparquet import write_events_parquet  # noqa: E402
 from bordermap.synthetic import rich_collection, rich_table  # noqa: E402
@@ -111,19 +113,26 @@ def time_load(path: Path, runs: int) -> dict:
             "r.ru_utime - r0.ru_utime, r.ru_stime - r0.ru_stime)")
     env = {**os.environ, "BORDERMAP_CACHE": cache}
 
-    def run():
-        out = subprocess.run([str(BIN / "python"), "-c", code, str(path), str(ROOT / "geo")], env=env,
+    def run(extra: dict | None = None):
+        out = subprocess.run([str(BIN / "python"), "-c", code, str(path), str(ROOT / "geo")], env={**env, **(extra or {})},
                              capture_output=True, text=True, check=True).stdout.split()
         return float(out[0]), float(out[1]), float(out[3]), float(out[4])
 
-    firsts = []
+    firsts, single = [], []
     for _ in range(runs):  # each first load on an empty cache of its own; the last one is kept
+        # The same load held to one thread (BORDERMAP_THREADS=1), taken turn about with the
+        # usual one so that a slow spell of the shared host falls on both.
+        one = tempfile.mkdtemp(prefix="bordermap-bench-cache-")
+        single.append(run({"BORDERMAP_CACHE": one, "BORDERMAP_THREADS": "1"}))
+        shutil.rmtree(one, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
         cache = tempfile.mkdtemp(prefix="bordermap-bench-cache-")
         env["BORDERMAP_CACHE"] = cache
         firsts.append(run())
     cached = [run() for _ in range(runs)]
     return {"first": median([f[0] for f in firsts]), "first_mem": max(f[1] for f in firsts),
             "first_user": median([f[2] for f in firsts]), "first_sys": median([f[3] for f in firsts]),
+            "first_1t": median([f[0] for f in single]),
             "cached": median([c[0] for c in cached]), "cached_mem": median([c[1] for c in cached]), "cache": cache}
 
 
@@ -329,7 +338,12 @@ def main() -> None:
                           for r in rows) + ". CPU time of the first load (medians), user / system: "
               + "; ".join(f"{r['label']}: {r['load']['first_user']:.2f} / {r['load']['first_sys']:.2f} s" for r in rows)
               + " (system time is mostly the kernel handing out fresh memory: the parsed JSON of a large "
-              "GeoJSON is several times the file's size)."]
+              "GeoJSON is several times the file's size).",
+              "", f"The first load held to one thread (`BORDERMAP_THREADS=1`), same run, each taken turn about "
+              f"with the usual one ({workers()} threads here: the sort into story order, the border distances "
+              "and sides run side by side): "
+              + "; ".join(f"{r['label']}: {fmt(r['load']['first_1t'])} against {fmt(r['load']['first'])}"
+                          for r in rows) + "."]
     remounted = [f"{r['label']}: {len(r['app']['remounts'])} ({'; '.join(r['app']['remounts'][:2])})"
                  for r in rows if r["app"]["remounts"]]
     if remounted:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
+from bordermap.core.parallel import workers
 from bordermap.errors import BordermapError, UnreadableFileError, unique_problems
 from bordermap.db_cli import add_db_parser
 from bordermap.export_cli import add_export_parser, report_error
@@ -221,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        workers()  # a BORDERMAP_THREADS it cannot use is said before any work starts
         return int(args.func(args))
     except BordermapError as exc:
         return report_error(exc)

@@ -59,6 +59,10 @@ class BordermapError(Exception):
         return _rebuild_error, (type(self), self.args, dict(self.__dict__))
 
 
+class SettingError(BordermapError):
+    """A setting (an environment variable) holds a value bordermap cannot use."""
+
+
 class UnreadableFileError(BordermapError):
     """A file is missing, unreadable or not JSON (exit code 2 in the CLI).
 

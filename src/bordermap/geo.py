@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ from shapely.errors import GEOSException
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from bordermap.core.parallel import split_rows
 from bordermap.core.table import geometries_of
 from bordermap.errors import BordermapError, Problem
 
@@ -437,14 +438,19 @@ def _transformer() -> pyproj.Transformer:
 
 
 def _project(geoms):
-    """Project shapely geometries (scalar or array) from EPSG:4326 to PROJECTED_CRS."""
+    """Project shapely geometries (scalar or array) from EPSG:4326 to PROJECTED_CRS; a large
+    array in slices side by side (PROJ and GEOS let go of the GIL; pyproj's Transformer is
+    thread-safe)."""
     transformer = _transformer()
 
     def forward(coords: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(coords[:, 0], coords[:, 1])
         return np.column_stack([x, y])
 
-    return shapely.transform(geoms, forward)
+    if not isinstance(geoms, np.ndarray):
+        return shapely.transform(geoms, forward)
+    parts = split_rows(lambda some: shapely.transform(some, forward), geoms)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _segment_tree(line_projected: BaseGeometry) -> shapely.STRtree:
@@ -465,11 +471,16 @@ def _border_distances_m(geoms_projected: np.ndarray, border_projected: BaseGeome
     present = ~shapely.is_missing(geoms_projected) & ~shapely.is_empty(geoms_projected)
     if present.any():
         tree = _segment_tree(border_projected)
-        with np.errstate(invalid="ignore", over="ignore"):  # as in _nearest_bridges
-            index, dist = tree.query_nearest(
-                geoms_projected[present], return_distance=True, all_matches=False
-            )
-        distances[np.flatnonzero(present)[index[0]]] = dist
+        at = np.flatnonzero(present)
+        # GEOS builds a tree on its first query and would build it on two threads at once.
+        tree.query_nearest(geoms_projected[at[:1]])
+
+        def nearest(rows: np.ndarray) -> None:  # slices side by side: GEOS lets go of the GIL
+            with np.errstate(invalid="ignore", over="ignore"):  # as in _nearest_bridges
+                index, dist = tree.query_nearest(geoms_projected[rows], return_distance=True, all_matches=False)
+            distances[rows[index[0]]] = dist
+
+        split_rows(nearest, at)
     return distances
 
 
@@ -534,8 +545,8 @@ def _countries_of(geoms: np.ndarray, countries: gpd.GeoDataFrame) -> np.ndarray:
             w, s, e, n = shapely.bounds(outlines[k])
             cand = np.flatnonzero((x >= w) & (x <= e) & (y >= s) & (y <= n))
             if len(cand):
-                shapely.prepare(outlines[k])
-                codes[at[cand[shapely.intersects_xy(outlines[k], x[cand], y[cand])]]] = iso3_all[k]
+                inside = np.concatenate(split_rows(partial(_inside_xy, shapely.to_wkb(outlines[k]), x, y), cand))
+                codes[at[cand[inside]]] = iso3_all[k]
     rest = present & ~points
     if not rest.any():
         return codes
@@ -547,6 +558,15 @@ def _countries_of(geoms: np.ndarray, countries: gpd.GeoDataFrame) -> np.ndarray:
     first_geom, first_at = np.unique(hit_geom[order], return_index=True)
     codes[np.flatnonzero(rest)[first_geom]] = iso3[order][first_at]
     return codes
+
+
+def _inside_xy(outline_wkb: bytes, x: np.ndarray, y: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Whether the points ``rows`` of (x, y) lie in the outline, tested against a prepared copy
+    of it made here: GEOS's prepared geometries change as they are used, and two threads
+    sharing one crash (libgeos/geos#825), so each slice prepares its own."""
+    outline = shapely.from_wkb(outline_wkb)
+    shapely.prepare(outline)
+    return shapely.intersects_xy(outline, x[rows], y[rows])
 
 
 def nearest_crossing(geom: BaseGeometry, bridges: gpd.GeoDataFrame) -> tuple[str, float]:
@@ -584,8 +604,12 @@ def _nearest_bridges(
     # Ties go to the first id in sorted order so results do not depend on file order.
     order = np.argsort(ids.astype(str), kind="stable")
     bridge_points, ids = bridge_points[order], ids[order]
-    with np.errstate(invalid="ignore", over="ignore"):  # a NaN or huge vertex: NaN or inf, read
-        distances = shapely.distance(geoms_projected[:, None], bridge_points[None, :])  # below, not warned
+
+    def distance(some: np.ndarray) -> np.ndarray:  # slices side by side: GEOS lets go of the GIL
+        with np.errstate(invalid="ignore", over="ignore"):  # a NaN or huge vertex: NaN or inf, read
+            return shapely.distance(some[:, None], bridge_points[None, :])  # below, not warned
+
+    distances = np.concatenate(split_rows(distance, geoms_projected))
     present = ~np.isnan(distances).all(axis=1)
     nearest = np.zeros(len(geoms_projected), dtype=int)
     nearest[present] = np.nanargmin(distances[present], axis=1)

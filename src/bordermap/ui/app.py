@@ -24,6 +24,7 @@ from streamlit_folium import st_folium
 from bordermap.assets import APP_PREFIX, install_static
 from dataclasses import replace
 
+from bordermap.core.parallel import workers
 from bordermap.dataset import Dataset
 from bordermap.first_load import load_project_dataset_isolated
 from bordermap.project import Project, load_project, project_for_events
@@ -106,6 +107,7 @@ def _dense_period(ds: Dataset) -> TimeWindow | None:
 def _project(root: Path) -> Project:
     """What the app opens: ``BORDERMAP_EVENTS`` (a plain events file, with ``BORDERMAP_GEO``'s
     layers), else ``BORDERMAP_PROJECT``, else the bundled project.toml next to app.py."""
+    workers()  # a BORDERMAP_THREADS it cannot use is said before anything is read
     store = os.environ.get("BORDERMAP_STORE")
     if store:  # a team's store on PostgreSQL/PostGIS (docs/store.md); the layers stay files
         from bordermap.store.dataset import load_store_project
