@@ -107,3 +107,29 @@ def test_threads_setting_it_cannot_use_is_one_line_from_the_cli(monkeypatch, cap
     assert out == ""
     assert len(err.strip().splitlines()) == 1 and "BORDERMAP_THREADS" in err
     assert "\x1b" not in err and "Traceback" not in err
+
+
+def test_beside_runs_on_a_thread_of_its_own_and_keeps_its_exception(two_workers):
+    started = threading.Event()
+    release = threading.Event()
+
+    def work():
+        started.set()
+        release.wait(10)  # still running while the caller goes on
+        return threading.current_thread().name
+
+    future = parallel.beside(work)
+    assert started.wait(10) and not future.done()
+    release.set()
+    assert future.result(10).startswith("bordermap-beside")
+    with pytest.raises(ZeroDivisionError):
+        parallel.beside(lambda: 1 / 0).result(10)
+
+
+def test_beside_held_to_one_thread_runs_before_returning(monkeypatch):
+    monkeypatch.setenv("BORDERMAP_THREADS", "1")
+    future = parallel.beside(lambda: threading.current_thread().name)
+    assert future.done() and future.result() == threading.current_thread().name
+    failed = parallel.beside(lambda: 1 / 0)  # raised where the result is read, as from a thread
+    with pytest.raises(ZeroDivisionError):
+        failed.result()

@@ -9,7 +9,7 @@ once is cached as a memory-mapped Arrow table keyed by the file's content
 from __future__ import annotations
 
 import gc
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,7 +26,7 @@ import shapely
 
 from bordermap.core.columns import table_schema
 from bordermap.core.cache import cache_key, cached_path, file_digest, files_digest, read_cached, write_cached
-from bordermap.core.parallel import workers
+from bordermap.core.parallel import beside
 from bordermap.core.rules import table_problems
 from bordermap.core.table import EventTable, geometries_of, model_columns
 from bordermap.errors import DataFileError, Problem
@@ -167,30 +167,13 @@ def _collection_problems(fc: Any, file: str, region: Region = DEFAULT_REGION, *,
     try:
         geoms = geometries_of(features)
         if derive is not None:
-            derived = _in_background(derive, geoms)
+            derived = beside(derive, geoms)
         model = model_columns(features, geoms)
     except (pa.ArrowException, shapely.errors.GEOSException, ValueError, TypeError, OverflowError):
         return validate_collection(fc, file, region=region), None, None, derived
     problems = table_problems(model, file, article_paragraphs=_paragraphs(fc.get("article")), schema=False,
                               features=features, geometries=geoms, region=region)
     return problems, model, geoms, derived
-
-
-#: The thread the border analytics run on while the main thread builds columns.
-_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bordermap-derive")
-
-
-def _in_background(fn: Callable[..., Any], *args: Any) -> Future:
-    """``fn(*args)`` on the background thread; on this one, done before returning, when
-    bordermap is held to one thread (``$BORDERMAP_THREADS``)."""
-    if workers() > 1:
-        return _BACKGROUND.submit(fn, *args)
-    done: Future = Future()
-    try:
-        done.set_result(fn(*args))
-    except Exception as exc:  # raised where the result is read, as from the thread
-        done.set_exception(exc)
-    return done
 
 
 def _read_collection(path: Path, region: Region, *, derive: Callable[[np.ndarray], Any] | None = None,
@@ -262,7 +245,7 @@ def _read_parquet(path: Path, layers: ReferenceLayers | None, progress: Progress
     progress(0.5, f"Deriving fields of {model.num_rows:,} events")
     # The border analytics on another thread while this one sorts the columns into story order
     # (GEOS and Arrow both let go of the GIL).
-    derived = (_in_background(border_columns, geoms, layers)
+    derived = (beside(border_columns, geoms, layers)
                if layers is not None and layers.border is not None else None)
     del geoms  # the analytics hold them until they are done
     return EventTable.from_model_columns(model, derived), blocks.get("article"), problems

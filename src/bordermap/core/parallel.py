@@ -9,14 +9,14 @@ saves below :data:`MIN_ROWS` rows.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Sequence, TypeVar
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 
 from bordermap.errors import SettingError
 
-__all__ = ["MIN_ROWS", "THREADS_ENV", "workers", "map_threads", "split_rows"]
+__all__ = ["MIN_ROWS", "THREADS_ENV", "workers", "map_threads", "split_rows", "beside"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -49,11 +49,11 @@ def workers() -> int:
 MAX_THREADS = 64
 
 
-def map_threads(fn: Callable[[T], R], items: Sequence[T], *, rows: int) -> list[R]:
+def map_threads(fn: Callable[[T], R], items: Sequence[T], *, rows: int, min_rows: int = MIN_ROWS) -> list[R]:
     """``[fn(x) for x in items]``, the calls spread over :func:`workers` threads when ``rows``
-    (the size of the job) is large enough to gain; results in the order of ``items``."""
+    (the size of the job) is at least ``min_rows``; results in the order of ``items``."""
     n = min(workers(), len(items))
-    if n < 2 or rows < MIN_ROWS:
+    if n < 2 or rows < min_rows:
         return [fn(x) for x in items]
     with ThreadPoolExecutor(max_workers=n, thread_name_prefix="bordermap-parallel") as pool:
         return list(pool.map(fn, items))
@@ -66,3 +66,21 @@ def split_rows(fn: Callable[[np.ndarray], R], values: np.ndarray) -> list[R]:
     if n < 2 or len(values) < MIN_ROWS:
         return [fn(values)]
     return map_threads(fn, np.array_split(values, n), rows=len(values))
+
+
+def beside(fn: Callable[..., R], *args: Any) -> "Future[R]":
+    """``fn(*args)`` started on a thread of its own while the caller goes on; the future holds
+    its result or its exception. Held to one thread (``$BORDERMAP_THREADS=1``), it runs here,
+    before returning."""
+    if workers() > 1:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bordermap-beside")
+        try:
+            return pool.submit(fn, *args)
+        finally:
+            pool.shutdown(wait=False)  # the thread ends once fn returns
+    done: Future = Future()
+    try:
+        done.set_result(fn(*args))
+    except Exception as exc:  # raised where the result is read, as from a thread
+        done.set_exception(exc)
+    return done

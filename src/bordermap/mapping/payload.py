@@ -18,7 +18,6 @@ import base64
 import hashlib
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Sequence
 
 import numpy as np
@@ -30,6 +29,7 @@ from folium.template import Template as FoliumTemplate
 from folium.template import tojavascript
 
 from bordermap.core.columns import CONFIDENCE_CODES, DATE_PRECISION_CODES, GEOMETRY_KINDS, SIDES, TYPE_CODES
+from bordermap.core.parallel import map_threads
 from bordermap.core.table import EventTable
 from bordermap.mapping.text import CHUNK, chunk_rows, text_chunks, text_columns
 from bordermap.mapping.style import (DENSITY_RAMP, MARK_COLOR, MARK_EDGE, MARK_GEOMETRY, MARKER_GEOMETRY, POINT_RADIUS,
@@ -225,11 +225,9 @@ def gzip_b64(data: bytes) -> str:
 
 
 def gzip_b64_all(parts: Sequence[bytes]) -> list[str]:
-    """:func:`gzip_b64` of each part, on two threads (zlib-ng lets go of the GIL), in order."""
-    if len(parts) < 4:
-        return [gzip_b64(p) for p in parts]
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="bordermap-gzip") as pool:
-        return list(pool.map(gzip_b64, parts))
+    """:func:`gzip_b64` of each part, on the cores (zlib-ng lets go of the GIL) from four parts
+    on, in order."""
+    return map_threads(gzip_b64, parts, rows=len(parts), min_rows=4)
 
 
 #: '{{', '{%' and '{#' open Jinja syntax. branca renders every element's output a second time as
