@@ -12,7 +12,9 @@ from bordermap.errors import SettingError
 from bordermap.geo import border_columns
 from bordermap.synthetic import rich_table
 
-ROWS = parallel.MIN_ROWS + 7  # just over the line: the threaded path, with uneven slices
+ROWS = parallel.MIN_ROWS + 7
+
+_POOLS: list = []  # just over the line: the threaded path, with uneven slices
 
 
 @pytest.fixture
@@ -133,3 +135,34 @@ def test_beside_held_to_one_thread_runs_before_returning(monkeypatch):
     failed = parallel.beside(lambda: 1 / 0)  # raised where the result is read, as from a thread
     with pytest.raises(ZeroDivisionError):
         failed.result()
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_a_table_handed_over_is_freed_column_by_column_as_it_is_sorted(ds, monkeypatch, threads):
+    import pyarrow as pa
+
+    monkeypatch.setenv("BORDERMAP_THREADS", threads)
+    shuffled = _shuffled_rich_model(ds, ROWS)
+    expected = EventTable.from_model_columns(shuffled)  # the caller keeps its table: a copy is made
+    # Every Arrow allocation from here on counted by one pool, the model's own included; the
+    # pool lives as long as the process (buffers made through it free through it).
+    default = pa.default_memory_pool()
+    pool = pa.proxy_memory_pool(default)
+    _POOLS.append(pool)
+    pa.set_memory_pool(pool)
+    try:
+        model = pa.Table.from_arrays([pa.concat_arrays(c.chunks) for c in shuffled.columns], names=shuffled.column_names)
+        del shuffled
+        size = pool.bytes_allocated()
+        handed = [model]
+        del model
+        table = EventTable.from_model_columns(handed, None)
+        peak = pool.max_memory()
+    finally:
+        pa.set_memory_pool(default)
+    assert handed == []
+    assert table.table.equals(expected.table)
+    assert np.array_equal(table.source_index, expected.source_index)
+    # One table and a column or two at the most, not two tables (the largest column, the
+    # sources, is a third of these events' bytes).
+    assert peak < 1.6 * size, (peak / size)

@@ -248,7 +248,9 @@ def _read_parquet(path: Path, layers: ReferenceLayers | None, progress: Progress
     derived = (beside(border_columns, geoms, layers)
                if layers is not None and layers.border is not None else None)
     del geoms  # the analytics hold them until they are done
-    return EventTable.from_model_columns(model, derived), blocks.get("article"), problems
+    handed = [model]
+    del model  # the sort frees each unsorted column once it is copied (not two tables at once)
+    return EventTable.from_model_columns(handed, derived), blocks.get("article"), problems
 
 
 def _read_geojson(path: Path, layers: ReferenceLayers | None, progress: Progress,
@@ -264,9 +266,11 @@ def _read_geojson(path: Path, layers: ReferenceLayers | None, progress: Progress
         if model is None:
             table = prepare_events(fc["features"], layers)
         else:
-            table = EventTable.from_model_columns(model, derived)  # sorted while the border analytics finish
+            handed = [model]
+            del model  # the sort frees each unsorted column once it is copied
+            table = EventTable.from_model_columns(handed, derived)  # sorted while the border analytics finish
         article, info = fc.get("article"), fc.get("dataset")
-        del fc, model, geoms  # the parsed JSON is the largest thing in memory; the table holds it all now
+        del fc, geoms  # the parsed JSON is the largest thing in memory; the table holds it all now
     return table, article, info, problems
 
 

@@ -67,12 +67,20 @@ def take_rows(table: pa.Table, rows: np.ndarray | Sequence[int]) -> pa.Table:
     return pa.concat_tables([table.slice(int(rows[a]), int(b - a)) for a, b in zip(starts, ends)])
 
 
-def _take_columns(table: pa.Table, order: np.ndarray) -> list[pa.ChunkedArray]:
-    """Each column of ``table`` in ``order``, the columns copied side by side on the machine's
-    cores (Arrow lets go of the GIL while it copies): at a million rich events 2–2.5× quicker
-    than ``Table.take``, which copies one column after another."""
+def _take_columns(columns: list[pa.ChunkedArray], order: np.ndarray) -> list[pa.ChunkedArray]:
+    """Each of ``columns`` in ``order``, copied side by side on the machine's cores (Arrow lets
+    go of the GIL while it copies): at a million rich events 2–2.5× quicker than
+    ``Table.take``, which copies one column after another.
+
+    ``columns`` is emptied as they are copied, so a column nothing else holds is freed once its
+    copy is made: sorting takes the memory of one table and a column or two, not of two tables."""
     indices = pa.array(order, pa.int64())
-    return map_threads(lambda column: column.take(indices), table.columns, rows=table.num_rows)
+
+    def take(i: int) -> pa.ChunkedArray:
+        column, columns[i] = columns[i], None
+        return column.take(indices)
+
+    return map_threads(take, range(len(columns)), rows=len(order))
 
 
 def _shape_anchors(geoms: np.ndarray, kind: np.ndarray) -> np.ndarray:
@@ -187,18 +195,26 @@ class EventTable:
         return cls.from_model_columns(model_columns(features, geometries), derived)
 
     @classmethod
-    def from_model_columns(cls, model: pa.Table,
+    def from_model_columns(cls, model: "pa.Table | list[pa.Table]",
                            derived: "Mapping[str, np.ndarray | Sequence[Any]] | Future | None" = None) -> "EventTable":
         """The model's columns (properties, ``geometry`` as WKB, ``feature_id``; e.g. read from
         GeoParquet) -> table with the derived fields, sorted in story order. ``derived`` as for
         :meth:`from_features`, in ``model``'s row order; or a future of it (the border analytics
-        still running on another thread: the model's columns are put in story order meanwhile)."""
-        n = model.num_rows
+        still running on another thread: the model's columns are put in story order meanwhile).
+
+        ``model`` handed over in a one-item list is taken out of it: when the caller holds it
+        nowhere else, each of its columns is freed as soon as it is sorted (a million rich events
+        are 2.7 GB of columns: without the hand-over, sorting holds two copies)."""
+        if isinstance(model, list):
+            model = model.pop()
+        n, names = model.num_rows, model.column_names
         order = pc.sort_indices(model, sort_keys=[("date_start", "ascending"), ("date_end", "ascending"),
                                                   ("id", "ascending")]).to_numpy()
         in_order = bool(np.array_equal(order, np.arange(n)))  # already in story order: no copy
+        unsorted = model.columns
+        del model  # the columns are held by `unsorted` alone (if the caller handed the table over)
         columns: dict[str, pa.Array | pa.ChunkedArray] = dict(zip(
-            model.column_names, model.columns if in_order else _take_columns(model, order)))
+            names, unsorted if in_order else _take_columns(unsorted, order)))
         low, high = fatality_range_columns(columns["fatalities"])
         columns["fatalities_low"], columns["fatalities_high"] = low, high
         if derived is not None and not isinstance(derived, Mapping):
