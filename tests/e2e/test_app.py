@@ -15,6 +15,7 @@ from bordermap.dataset import load_dataset
 from bordermap.timeline import EventFilter, TimeWindow, dense_period, span
 
 from browser import map_frame, offline_page, wait_for_app
+from conftest import AppServer
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -211,6 +212,22 @@ def test_invalid_data_shows_the_validators_messages(bad_data_server, chromium):
     assert "latitude and longitude look swapped" in text
     assert "Traceback" not in text
     assert watch.problems() == []
+
+
+def test_a_setting_it_cannot_use_is_said_as_a_setting_not_as_a_bad_file(chromium):
+    server = AppServer({"BORDERMAP_THREADS": "many"})
+    try:
+        page, watch = offline_page(chromium)
+        page.goto(server.url)
+        wait_for_app(page)
+        page.locator("[data-testid='stCode']").first.wait_for(timeout=15000)
+        text = page.locator("[data-testid='stMain']").inner_text()
+        assert "a setting in its environment holds a value it cannot use" in text
+        assert "BORDERMAP_THREADS='many' is not a whole number of threads (1 or more)" in text
+        assert "has problems" not in text and "Traceback" not in text
+        assert watch.problems() == []
+    finally:
+        server.stop()
 
 
 def test_picking_a_table_row_selects_and_flies_to_the_event(app_server, chromium, ds):

@@ -28,7 +28,7 @@ from bordermap.core.parallel import workers
 from bordermap.dataset import Dataset
 from bordermap.first_load import load_project_dataset_isolated
 from bordermap.project import Project, load_project, project_for_events
-from bordermap.errors import BordermapError, DataFileError
+from bordermap.errors import BordermapError, DataFileError, SettingError
 from bordermap.export import article_line, dataset_line, geo_credit_line
 from bordermap.mapping.builder import MapOptions, build_map
 from bordermap.mapping.event_layer import FilterScript, filter_to_js
@@ -168,6 +168,11 @@ def _wait_for_store(url: str, exc: BordermapError) -> None:
 
 
 def _show_load_error(exc: BordermapError, events_path: Path) -> None:
+    if isinstance(exc, SettingError):  # not the file's fault: a setting the app was started with
+        st.error("bordermap cannot start: a setting in its environment holds a value it cannot use. "
+                 "Nothing was read or changed; fix or unset it and start the app again.")
+        st.code(str(exc), language=None, wrap_lines=True)
+        return
     st.error(f"bordermap cannot show {events_path}: the file has problems. Nothing was changed; "
              "fix them and reload the page (or run `bordermap validate`).")
     lines = exc.problems if isinstance(exc, DataFileError) else [exc]
