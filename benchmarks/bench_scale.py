@@ -100,7 +100,6 @@ def make_data(size: str, tmp: Path) -> tuple[Path, str]:
 
 
 def time_load(path: Path, runs: int) -> dict:
-    cache = tempfile.mkdtemp(prefix="bordermap-bench-cache-")
     # Peak memory from VmHWM: ru_maxrss would keep the (large) RSS of this process, which the
     # child is forked from, across the exec.
     # CPU split too: the system time is mostly the kernel zeroing pages on their first touch, so
@@ -111,25 +110,25 @@ def time_load(path: Path, runs: int) -> dict:
             "r = resource.getrusage(resource.RUSAGE_SELF); "
             "print(time.perf_counter() - t, int(hwm.split('VmHWM:')[1].split()[0]) / 1024, len(ds), "
             "r.ru_utime - r0.ru_utime, r.ru_stime - r0.ru_stime)")
-    env = {**os.environ, "BORDERMAP_CACHE": cache}
 
-    def run(extra: dict | None = None):
-        out = subprocess.run([str(BIN / "python"), "-c", code, str(path), str(ROOT / "geo")], env={**env, **(extra or {})},
+    def run(cache: str, **extra: str):
+        out = subprocess.run([str(BIN / "python"), "-c", code, str(path), str(ROOT / "geo")],
+                             env={**os.environ, "BORDERMAP_CACHE": cache, **extra},
                              capture_output=True, text=True, check=True).stdout.split()
         return float(out[0]), float(out[1]), float(out[3]), float(out[4])
 
-    firsts, single = [], []
-    for _ in range(runs):  # each first load on an empty cache of its own; the last one is kept
-        # The same load held to one thread (BORDERMAP_THREADS=1), taken turn about with the
-        # usual one so that a slow spell of the shared host falls on both.
+    firsts, single, cache = [], [], ""
+    for _ in range(runs):  # each first load on an empty cache of its own
+        # The same load held to one thread, taken turn about with the usual one so that a slow
+        # spell of the shared host falls on both.
         one = tempfile.mkdtemp(prefix="bordermap-bench-cache-")
-        single.append(run({"BORDERMAP_CACHE": one, "BORDERMAP_THREADS": "1"}))
+        single.append(run(one, BORDERMAP_THREADS="1"))
         shutil.rmtree(one, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
+        if cache:  # only the last cache is kept: the cached loads and the app read it
+            shutil.rmtree(cache, ignore_errors=True)
         cache = tempfile.mkdtemp(prefix="bordermap-bench-cache-")
-        env["BORDERMAP_CACHE"] = cache
-        firsts.append(run())
-    cached = [run() for _ in range(runs)]
+        firsts.append(run(cache))
+    cached = [run(cache) for _ in range(runs)]
     return {"first": median([f[0] for f in firsts]), "first_mem": max(f[1] for f in firsts),
             "first_user": median([f[2] for f in firsts]), "first_sys": median([f[3] for f in firsts]),
             "first_1t": median([f[0] for f in single]),
@@ -236,7 +235,7 @@ def measure_html(path: Path, cache: str, b, tmp: Path, runs: int = 3) -> dict:
     then ``runs`` times again (the payload read from the cache: the median), and its draw (the
     median of at least five)."""
     out = tmp / f"{path.stem}.html"
-    env = {**os.environ, "BORDERMAP_CACHE": cache}
+    env = dict(os.environ)
     builds = []
     for _ in range(runs + 1):
         t0 = time.perf_counter()

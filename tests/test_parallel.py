@@ -30,13 +30,13 @@ def test_map_threads_keeps_order_and_uses_threads(two_workers):
         seen.add(threading.current_thread().name)
         return x * 2
 
-    assert parallel.map_threads(work, list(range(50)), rows=ROWS) == [x * 2 for x in range(50)]
+    assert parallel.map_threads(work, list(range(50)), size=ROWS) == [x * 2 for x in range(50)]
     assert all(name.startswith("bordermap-parallel") for name in seen)
 
 
 def test_small_jobs_stay_on_the_calling_thread(two_workers):
     seen = set()
-    parallel.map_threads(lambda x: seen.add(threading.current_thread().name), [1, 2, 3], rows=10)
+    parallel.map_threads(lambda x: seen.add(threading.current_thread().name), [1, 2, 3], size=10)
     assert seen == {threading.current_thread().name}
 
 
@@ -93,7 +93,7 @@ def test_threads_setting(monkeypatch, raw, threads):
 def test_one_thread_setting_keeps_big_jobs_on_the_calling_thread(monkeypatch):
     monkeypatch.setenv("BORDERMAP_THREADS", "1")
     seen = set()
-    parallel.map_threads(lambda x: seen.add(threading.current_thread().name), [1, 2, 3], rows=ROWS)
+    parallel.map_threads(lambda x: seen.add(threading.current_thread().name), [1, 2, 3], size=ROWS)
     assert seen == {threading.current_thread().name}
 
 

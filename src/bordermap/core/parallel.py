@@ -14,6 +14,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 
+from bordermap.core.settings import whole_number_setting
 from bordermap.errors import SettingError
 
 __all__ = ["MIN_ROWS", "THREADS_ENV", "workers", "map_threads", "split_rows", "beside"]
@@ -33,11 +34,12 @@ def workers() -> int:
     e.g. on a shared server; at most 64), else the cores this process may run on, at most 8.
 
     Raises :class:`~bordermap.errors.SettingError` if the variable is not a whole number ≥ 1."""
-    raw = os.environ.get(THREADS_ENV, "").strip()
-    if raw:
-        if not (raw.isascii() and raw.isdigit()) or int(raw) == 0:
-            raise SettingError(f"{THREADS_ENV}={raw[:40]!r} is not a whole number of threads (1 or more)")
-        return min(int(raw), MAX_THREADS)
+    try:
+        asked = whole_number_setting(THREADS_ENV)
+    except ValueError as exc:
+        raise SettingError(f"{THREADS_ENV}={exc.args[0]!r} is not a whole number of threads (1 or more)") from None
+    if asked is not None:
+        return min(asked, MAX_THREADS)
     try:
         n = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not Linux
@@ -49,11 +51,12 @@ def workers() -> int:
 MAX_THREADS = 64
 
 
-def map_threads(fn: Callable[[T], R], items: Sequence[T], *, rows: int, min_rows: int = MIN_ROWS) -> list[R]:
-    """``[fn(x) for x in items]``, the calls spread over :func:`workers` threads when ``rows``
-    (the size of the job) is at least ``min_rows``; results in the order of ``items``."""
+def map_threads(fn: Callable[[T], R], items: Sequence[T], *, size: int, min_size: int = MIN_ROWS) -> list[R]:
+    """``[fn(x) for x in items]``, the calls spread over :func:`workers` threads when the job's
+    ``size`` (its rows, or whatever unit ``min_size`` counts) is at least ``min_size``; results
+    in the order of ``items``."""
     n = min(workers(), len(items))
-    if n < 2 or rows < min_rows:
+    if n < 2 or size < min_size:
         return [fn(x) for x in items]
     with ThreadPoolExecutor(max_workers=n, thread_name_prefix="bordermap-parallel") as pool:
         return list(pool.map(fn, items))
@@ -65,7 +68,7 @@ def split_rows(fn: Callable[[np.ndarray], R], values: np.ndarray) -> list[R]:
     n = workers()  # read (and checked) even when the job is small
     if n < 2 or len(values) < MIN_ROWS:
         return [fn(values)]
-    return map_threads(fn, np.array_split(values, n), rows=len(values))
+    return map_threads(fn, np.array_split(values, n), size=len(values))
 
 
 def beside(fn: Callable[..., R], *args: Any) -> "Future[R]":

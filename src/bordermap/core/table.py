@@ -80,7 +80,7 @@ def _take_columns(columns: list[pa.ChunkedArray], order: np.ndarray) -> list[pa.
         column, columns[i] = columns[i], None
         return column.take(indices)
 
-    return map_threads(take, range(len(columns)), rows=len(order))
+    return map_threads(take, range(len(columns)), size=len(order))
 
 
 def _shape_anchors(geoms: np.ndarray, kind: np.ndarray) -> np.ndarray:

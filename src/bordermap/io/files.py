@@ -29,6 +29,7 @@ from typing import Any, Iterator
 
 import orjson
 
+from bordermap.core.settings import whole_number_setting
 from bordermap.errors import BordermapError, UnreadableFileError, UnwritableFileError, WriteInterrupted
 from bordermap.textsafe import terminal_safe
 
@@ -66,13 +67,12 @@ def max_input_bytes(path: str | os.PathLike = "") -> int:
     Raises :class:`UnreadableFileError` (naming ``path``) if the variable is not a positive
     whole number.
     """
-    raw = os.environ.get(MAX_INPUT_BYTES_ENV, "").strip().replace("_", "")
-    if not raw:
-        return DEFAULT_MAX_INPUT_BYTES
-    if not (raw.isascii() and raw.isdigit()) or int(raw) == 0:
-        raise UnreadableFileError(str(path), f"not read: {MAX_INPUT_BYTES_ENV}={raw[:40]!r} is not a "
-                                             "positive whole number of bytes")
-    return int(raw)
+    try:
+        limit = whole_number_setting(MAX_INPUT_BYTES_ENV)
+    except ValueError as exc:
+        raise UnreadableFileError(str(path), f"not read: {MAX_INPUT_BYTES_ENV}={exc.args[0]!r} is not a "
+                                             "positive whole number of bytes") from None
+    return DEFAULT_MAX_INPUT_BYTES if limit is None else limit
 
 
 def read_json(path: str | os.PathLike, *, check_depth: bool = True, fast: bool = False) -> Any:

@@ -227,7 +227,7 @@ def gzip_b64(data: bytes) -> str:
 def gzip_b64_all(parts: Sequence[bytes]) -> list[str]:
     """:func:`gzip_b64` of each part, on the cores (zlib-ng lets go of the GIL) from four parts
     on, in order."""
-    return map_threads(gzip_b64, parts, rows=len(parts), min_rows=4)
+    return map_threads(gzip_b64, parts, size=len(parts), min_size=4)
 
 
 #: '{{', '{%' and '{#' open Jinja syntax. branca renders every element's output a second time as
