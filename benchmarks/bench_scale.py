@@ -7,6 +7,8 @@ GeoParquet (what an import writes; a 3 GB GeoJSON is not a real-world input).
 
 Measured, medians of ``--runs`` (the article in the same run, for the ratios):
 - ``load_dataset``: first time (read, validate, derive, annotate, cache), then from the cache;
+  for GeoParquet also the first load of the same events in story order (as ``bordermap import``
+  writes them: nothing to sort), turn about with the file in its generated order;
 - the app's server: resident memory once the dataset is open (VmRSS / peak VmHWM);
 - the app in headless Chromium, offline, a new browser session on a warm server each run:
   cold start (navigation → every event drawn), timeline move (a key on the map's timeline →
@@ -133,6 +135,37 @@ def time_load(path: Path, runs: int) -> dict:
             "first_user": median([f[2] for f in firsts]), "first_sys": median([f[3] for f in firsts]),
             "first_1t": median([f[0] for f in single]),
             "cached": median([c[0] for c in cached]), "cached_mem": median([c[1] for c in cached]), "cache": cache}
+
+
+def story_ordered_copy(path: Path) -> Path:
+    """The GeoParquet file's events as ``bordermap import`` writes them: in story order, so that
+    a first load finds them sorted (the synthetic file keeps its generated order, as a file from
+    another writer would)."""
+    from bordermap.core.table import EventTable
+    from bordermap.io.geoparquet import read_events_parquet
+
+    model, article = read_events_parquet(path)
+    out = path.with_name(path.stem + "-story-order.parquet")
+    write_events_parquet(EventTable.from_model_columns([model]).table, article, out)
+    return out
+
+
+def time_first_pair(unsorted: Path, ordered: Path, runs: int) -> dict:
+    """First loads of the two files taken turn about (each on an empty cache): medians and peaks."""
+    code = ("import sys, time; from bordermap.dataset import load_dataset; t = time.perf_counter(); "
+            "load_dataset(sys.argv[1], sys.argv[2]); hwm = open('/proc/self/status').read(); "
+            "print(time.perf_counter() - t, int(hwm.split('VmHWM:')[1].split()[0]) / 1024)")
+    out: dict[str, list] = {"unsorted": [], "ordered": []}
+    for _ in range(runs):
+        for name, path in (("unsorted", unsorted), ("ordered", ordered)):
+            cache = tempfile.mkdtemp(prefix="bordermap-bench-cache-")
+            got = subprocess.run([str(BIN / "python"), "-c", code, str(path), str(ROOT / "geo")],
+                                 env={**os.environ, "BORDERMAP_CACHE": cache},
+                                 capture_output=True, text=True, check=True).stdout.split()
+            shutil.rmtree(cache, ignore_errors=True)
+            out[name].append((float(got[0]), float(got[1])))
+    return {name: {"first": median([v[0] for v in values]), "mem": max(v[1] for v in values)}
+            for name, values in out.items()}
 
 
 def first_visit_seconds(b, url: str, timeout: float = 900_000) -> tuple[float, int]:
@@ -299,7 +332,13 @@ def main() -> None:
             print(f"{label}: html …", flush=True)
             html = measure_html(path, load["cache"], b, tmp, args.runs)
             print("  ", html, flush=True)
-            rows.append({"label": label, "size": size, "load": load, "app": app, "html": html, "first": first})
+            ordered = None
+            if path.suffix == ".parquet":
+                print(f"{label}: first load in story order …", flush=True)
+                ordered = time_first_pair(path, story_ordered_copy(path), args.runs)
+                print("  ", ordered, flush=True)
+            rows.append({"label": label, "size": size, "load": load, "app": app, "html": html, "first": first,
+                         "ordered": ordered})
         peers, floor = [], None
         if not args.no_peers:
             from bench_peers import measure_floor, measure_peers, peers_table
@@ -343,6 +382,14 @@ def main() -> None:
               "and sides run side by side): "
               + "; ".join(f"{r['label']}: {fmt(r['load']['first_1t'])} against {fmt(r['load']['first'])}"
                           for r in rows) + "."]
+    ordered = [r for r in rows if r.get("ordered")]
+    if ordered:
+        lines += ["", "The same GeoParquet events in story order, as `bordermap import` writes them (the file "
+                  "above keeps its generated order, as another writer's file would; its first load sorts "
+                  "every column into story order), first loads taken turn about with the file above: "
+                  + "; ".join(f"{r['label']}: {fmt(r['ordered']['ordered']['first'])} (peak "
+                              f"{r['ordered']['ordered']['mem']:.0f} MB) against {fmt(r['ordered']['unsorted']['first'])} "
+                              f"(peak {r['ordered']['unsorted']['mem']:.0f} MB)" for r in ordered) + "."]
     remounted = [f"{r['label']}: {len(r['app']['remounts'])} ({'; '.join(r['app']['remounts'][:2])})"
                  for r in rows if r["app"]["remounts"]]
     if remounted:

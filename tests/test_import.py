@@ -53,6 +53,30 @@ def test_every_layout_imports_and_validates(name, suffix, tmp_path):
     assert all(i.startswith(kind + "-") for i in ds.table.ids)
 
 
+def test_every_import_is_written_in_story_order(tmp_path):
+    """GeoParquet as GeoJSON: rows by start, end, id, whatever the export's own order (ACLED
+    lists the newest first), so a first load has nothing to sort."""
+    from bordermap.core.table import story_order
+    from bordermap.io.geoparquet import read_events_parquet
+
+    exports_out_of_order = 0
+    for name in ACLED_FILES + UCDP_FILES:
+        kind = "acled" if name.startswith("acled") else "ucdp"
+        out = tmp_path / f"{name}.parquet"
+        import_file(kind, DATA / name, out)
+        model, _ = read_events_parquet(out)
+        assert story_order(model).tolist() == list(range(model.num_rows)), name
+        as_json = tmp_path / f"{name}.geojson"
+        import_file(kind, DATA / name, as_json)
+        assert [f["properties"]["id"] for f in features(as_json)] == model["id"].to_pylist(), name
+        if name.endswith(".csv"):
+            rows = csv_rows(DATA / name)
+            starts = [r.get("event_date") or r.get("date_start") for r in rows]
+            if None not in starts:  # (a layout without a header row names no column)
+                exports_out_of_order += starts != sorted(starts)
+    assert exports_out_of_order, "some fixture lists its events out of story order (else this proves nothing)"
+
+
 @pytest.mark.parametrize("name", ["acled_current.csv", "acled_old_layout.csv", "acled_upper_case.csv",
                                   "ged231.csv", "ged201_older_order.csv"])
 def test_nothing_dropped_every_cell_is_in_original(name, tmp_path):

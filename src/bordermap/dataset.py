@@ -21,14 +21,13 @@ if TYPE_CHECKING:
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
 
 from bordermap.core.columns import table_schema
 from bordermap.core.cache import cache_key, cached_path, file_digest, files_digest, read_cached, write_cached
 from bordermap.core.parallel import beside
 from bordermap.core.rules import table_problems
-from bordermap.core.table import EventTable, geometries_of, model_columns
+from bordermap.core.table import EventTable, geometries_of, model_columns, story_order
 from bordermap.errors import DataFileError, Problem
 from bordermap.geo import GeoLayerError, ReferenceLayers, border_columns, load_reference_layers
 from bordermap.io.files import check_json_depth, read_json
@@ -416,8 +415,7 @@ def combine_datasets(project: "Project", parts: list[Dataset], progress: Progres
         table = EventTable.from_arrow(tables[0], parts[0].table.source_index)
     else:
         joined = pa.concat_tables(tables).combine_chunks()
-        order = pc.sort_indices(joined, sort_keys=[("date_start", "ascending"), ("date_end", "ascending"),
-                                                   ("id", "ascending")]).to_numpy()
+        order = story_order(joined)
         table = EventTable(joined.take(order).combine_chunks(), np.asarray(order, dtype=np.int64))
         ids = table.ids
         _, counts = np.unique(ids, return_counts=True)

@@ -25,9 +25,18 @@ from bordermap.core.columns import (CONFIDENCE_CODES, DATE_FIELDS, DATE_PRECISIO
 from bordermap.core.parallel import map_threads
 from bordermap.model import DERIVED_FIELDS
 
-__all__ = ["EventTable", "day_number", "iso_day", "one_array"]
+__all__ = ["EventTable", "day_number", "iso_day", "one_array", "STORY_ORDER", "story_order"]
 
 _EPOCH = np.datetime64("1970-01-01", "D")
+
+#: Story order, the order every reader sees the events in: by start, then end, then id.
+STORY_ORDER = [("date_start", "ascending"), ("date_end", "ascending"), ("id", "ascending")]
+
+
+def story_order(table: pa.Table) -> np.ndarray:
+    """The row numbers of ``table`` (with the model's ``date_start``, ``date_end`` and ``id``)
+    in story order."""
+    return pc.sort_indices(table, sort_keys=STORY_ORDER).to_numpy()
 
 
 def day_number(iso: str) -> int:
@@ -208,8 +217,7 @@ class EventTable:
         if isinstance(model, list):
             model = model.pop()
         n, names = model.num_rows, model.column_names
-        order = pc.sort_indices(model, sort_keys=[("date_start", "ascending"), ("date_end", "ascending"),
-                                                  ("id", "ascending")]).to_numpy()
+        order = story_order(model)
         in_order = bool(np.array_equal(order, np.arange(n)))  # already in story order: no copy
         unsorted = model.columns
         del model  # the columns are held by `unsorted` alone (if the caller handed the table over)
